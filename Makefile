@@ -1,0 +1,63 @@
+# Two commands: `make run` and `make test`. Everything they need is installed from here.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+export PORT
+
+.PHONY: run test lint typecheck test-sqlite test-postgres translations extract-messages vendor bench clean system-test-deps
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed-run: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@ $(VENV)/.installed-run
+
+translations: $(VENV)/.installed-run
+	$(BIN)/python scripts/translations.py compile
+
+run: $(VENV)/.installed-run translations
+	$(BIN)/flask --app wsgi migrate
+	$(BIN)/flask --app wsgi seed
+	$(BIN)/flask --app wsgi run --host 127.0.0.1 --port $(PORT)
+
+# Debian's Chromium (Playwright cannot download its own browser here) and PostgreSQL for the tests.
+system-test-deps:
+	@if ! command -v chromium >/dev/null 2>&1 || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+		$(if $(filter 0,$(shell id -u)),,sudo) apt-get update -qq && \
+		$(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium postgresql >/dev/null; \
+	fi
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(VENV)/.installed-test
+	$(BIN)/mypy
+
+test-sqlite: $(VENV)/.installed-test translations system-test-deps
+	IWEMPLOYER_TEST_DATABASE=sqlite $(BIN)/pytest
+
+# The same suite on a throwaway PostgreSQL cluster that the test setup starts and removes.
+test-postgres: $(VENV)/.installed-test translations system-test-deps
+	IWEMPLOYER_TEST_DATABASE=postgresql $(BIN)/pytest
+
+test: lint typecheck test-sqlite test-postgres
+
+extract-messages: $(VENV)/.installed-run
+	$(BIN)/python scripts/translations.py update
+
+vendor:
+	bash scripts/vendor.sh
+
+bench: $(VENV)/.installed-test translations
+	$(BIN)/python scripts/bench.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

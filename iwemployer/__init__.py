@@ -1,0 +1,47 @@
+"""iwemployer: the employer self-service site of an Inclusive Workplace support centre."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+
+from .config import configure
+
+
+def create_app(test_config: dict[str, object] | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    configure(app, test_config)
+    app.jinja_env.add_extension("jinja2.ext.do")
+    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    # Our own events (sign-in attempts, mail) at INFO; libraries stay at WARNING.
+    logging.getLogger("iwemployer").setLevel(logging.INFO)
+
+    from . import auth, errors, htmx, i18n, labels, navigation, security
+    from .admin import bp as admin_bp
+    from .advisor import bp as advisor_bp
+    from .auth import bp as auth_bp
+    from .cli import register_cli
+    from .enterprise import bp as enterprise_bp
+    from .extensions import csrf, db, limiter
+    from .health import bp as health_bp
+
+    db.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    auth.init_app(app)
+    i18n.init_app(app)
+    security.init_app(app)
+    htmx.init_app(app)
+    errors.init_app(app)
+    navigation.init_app(app)
+    labels.init_app(app)
+
+    app.register_blueprint(health_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(i18n.bp)
+    app.register_blueprint(enterprise_bp)
+    app.register_blueprint(advisor_bp, url_prefix="/advisor")
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+    register_cli(app)
+    return app

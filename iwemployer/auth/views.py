@@ -1,0 +1,128 @@
+from __future__ import annotations
+
+import logging
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
+from flask_login import current_user, login_required, login_user, logout_user
+
+from ..extensions import db, limiter
+from ..i18n import safe_next
+from . import services
+from .forms import AcceptInvitationForm, ChangePasswordForm, SignInForm
+
+bp = Blueprint("auth", __name__)
+log = logging.getLogger("iwemployer.auth")
+
+
+def _signin_limit() -> str:
+    return str(current_app.config["SIGNIN_FAILURE_LIMIT"])
+
+
+def _account_key() -> str:
+    return "account:" + services.normalise_email(request.form.get("email", ""))
+
+
+def _address_key() -> str:
+    return "address:" + (get_remote_address() or "unknown")
+
+
+def _failed(response: ResponseReturnValue) -> bool:
+    # Only failed attempts count towards the limit; a success answers 303.
+    return getattr(response, "status_code", 200) != 303
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@limiter.limit(_signin_limit, key_func=_address_key, methods=["POST"], deduct_when=_failed)
+@limiter.limit(_signin_limit, key_func=_account_key, methods=["POST"], deduct_when=_failed)
+def sign_in() -> ResponseReturnValue:
+    if current_user.is_authenticated:
+        return redirect(url_for("enterprise.index"), code=303)
+    form = SignInForm()
+    if not form.validate_on_submit():
+        status = 422 if request.method == "POST" else 200
+        return render_template("auth/sign_in.html", form=form), status
+    user = services.authenticate(db.session(), form.email.data or "", form.password.data or "")
+    outcome = "success" if user else "failure"
+    # Never the password; the address is lower-cased as typed.
+    log.info(
+        "sign-in %s account=%s address=%s",
+        outcome,
+        services.normalise_email(form.email.data or ""),
+        get_remote_address(),
+    )
+    if user is None:
+        db.session.commit()
+        form.form_errors.append(_("The e-mail address or password is wrong."))
+        return render_template("auth/sign_in.html", form=form), 422
+    token = services.start_session(db.session(), user)
+    db.session.commit()
+    # A fresh session: nothing from before sign-in (fixation) carries over.
+    next_url = request.args.get("next")
+    session.clear()
+    session.permanent = True
+    user.session_token = token
+    login_user(user)
+    return redirect(safe_next(next_url, url_for("enterprise.index")), code=303)
+
+
+@bp.post("/sign-out")
+def sign_out() -> ResponseReturnValue:
+    if current_user.is_authenticated and current_user.session_token:
+        services.end_session(db.session(), current_user.session_token)
+        db.session.commit()
+        log.info("sign-out account=%s", current_user.email)
+    logout_user()
+    session.clear()
+    flash(_("You are signed out."), "success")
+    return redirect(url_for("auth.sign_in"), code=303)
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password() -> ResponseReturnValue:
+    form = ChangePasswordForm(user_inputs=[current_user.email, current_user.name])
+    if form.validate_on_submit():
+        if not services.verify_password(current_user, form.current_password.data or ""):
+            form.current_password.errors = [_("The current password is wrong.")]
+        else:
+            services.change_password(db.session(), current_user, form.new_password.data or "")
+            db.session.commit()
+            flash(_("Your password is changed. You are signed out everywhere else."), "success")
+            return redirect(url_for("auth.change_password"), code=303)
+    status = 422 if request.method == "POST" else 200
+    return render_template("auth/change_password.html", form=form), status
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+def accept_invitation(token: str) -> ResponseReturnValue:
+    invitation = services.find_open_invitation(db.session(), token)
+    if invitation is None:
+        return render_template("auth/invitation_invalid.html"), 404
+    user = invitation.user
+    form = AcceptInvitationForm(user_inputs=[user.email, user.name])
+    if form.validate_on_submit():
+        services.accept_invitation(db.session(), invitation, form.new_password.data or "")
+        new_token = services.start_session(db.session(), user)
+        db.session.commit()
+        if current_user.is_authenticated:
+            logout_user()
+        session.clear()
+        session.permanent = True
+        user.session_token = new_token
+        login_user(user)
+        flash(_("Welcome! Your password is set."), "success")
+        return redirect(url_for("enterprise.index"), code=303)
+    status = 422 if request.method == "POST" else 200
+    return render_template("auth/accept_invitation.html", form=form, invited=user), status

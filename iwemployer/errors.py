@@ -1,0 +1,56 @@
+"""Friendly error pages in the user's language; never a traceback outside debug mode."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, Response, make_response, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from .extensions import db
+from .htmx import is_fragment_request
+
+log = logging.getLogger("iwemployer.errors")
+TEMPLATES = {400: "errors/400.html", 403: "errors/403.html", 404: "errors/404.html",
+             405: "errors/400.html", 429: "errors/429.html", 500: "errors/500.html"}
+# Typed text that is never echoed back into a page.
+SECRET_FIELDS = {"csrf_token", "password", "current_password", "new_password", "confirm_password"}
+
+
+def _page(template: str, status: int, **context: object) -> Response:
+    response = make_response(render_template(template, **context), status)
+    if is_fragment_request():
+        # Show the message in place of the page rather than silently leaving the old content.
+        response.headers["HX-Retarget"] = "body"
+        response.headers["HX-Reswap"] = "innerHTML"
+    return response
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def _csrf(error: CSRFError) -> Response:
+        log.warning("csrf failure path=%s reason=%s", request.path, error.description)
+        kept = [
+            (key, value)
+            for key, values in request.form.lists()
+            if key not in SECRET_FIELDS
+            for value in values
+        ]
+        return _page("errors/csrf.html", 400, kept=kept, action=request.path)
+
+    @app.errorhandler(HTTPException)
+    def _http(error: HTTPException) -> Response:
+        status = error.code or 500
+        if status in (301, 302, 303, 307, 308):
+            return error.get_response()
+        template = TEMPLATES.get(status, "errors/400.html")
+        return _page(template, status, error=error)
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception) -> Response:
+        if app.debug:
+            raise error
+        db.session.rollback()
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        return _page(TEMPLATES[500], InternalServerError.code)

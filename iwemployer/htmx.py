@@ -1,0 +1,31 @@
+"""htmx helpers: one place decides between a whole page and the fragment htmx swaps."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, Response, make_response, render_template, request
+
+
+def is_fragment_request() -> bool:
+    """True for htmx requests that swap a fragment; boosted navigation gets whole pages."""
+    return request.headers.get("HX-Request") == "true" and request.headers.get("HX-Boosted") != "true"
+
+
+def render_page_or_fragment(
+    page: str, fragment: str, status: int = 200, trigger: str | None = None, **context: Any
+) -> Response:
+    """Render ``page``, or ``fragment`` alone for htmx; send ``Vary: HX-Request`` either way."""
+    template = fragment if is_fragment_request() else page
+    response = make_response(render_template(template, **context), status)
+    if trigger:
+        response.headers["HX-Trigger"] = trigger
+    return response
+
+
+def init_app(app: Flask) -> None:
+    @app.after_request
+    def _vary(response: Response) -> Response:
+        # Any URL may answer htmx with a fragment, so caches must key on the header everywhere.
+        response.vary.add("HX-Request")
+        return response

@@ -1,0 +1,70 @@
+"""Language: bokmål by default, English on request; the choice sticks in a cookie and the profile."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from flask import Blueprint, Flask, Response, current_app, redirect, request, url_for
+from flask_babel import get_locale
+from flask_login import current_user
+
+from .config import LANGUAGES
+from .extensions import babel, db
+
+LANGUAGE_COOKIE = "iwemployer_lang"
+bp = Blueprint("i18n", __name__)
+
+
+def select_locale() -> str:
+    if current_user.is_authenticated and current_user.locale in LANGUAGES:
+        return str(current_user.locale)
+    chosen = request.cookies.get(LANGUAGE_COOKIE)
+    if chosen in LANGUAGES:
+        return str(chosen)
+    return request.accept_languages.best_match(LANGUAGES, default="nb") or "nb"
+
+
+def current_language() -> str:
+    return str(get_locale() or "nb")
+
+
+def init_app(app: Flask) -> None:
+    root = Path(app.root_path)
+    # Each blueprint may keep its own catalogue; Flask-Babel merges them.
+    directories = sorted(str(p.relative_to(root)) for p in root.glob("**/translations"))
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", ";".join(directories))
+    babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.globals["current_language"] = current_language
+    app.jinja_env.globals["LANGUAGES"] = LANGUAGES
+
+
+def safe_next(target: str | None, fallback: str) -> str:
+    """Only same-site relative paths are followed after a form, never another host."""
+    if not target:
+        return fallback
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return fallback
+    return target
+
+
+@bp.post("/language")
+def set_language() -> Response:
+    language = request.form.get("language", "")
+    target = safe_next(request.form.get("next"), url_for("enterprise.index"))
+    response = redirect(target, code=303)
+    if language not in LANGUAGES:
+        return response
+    if current_user.is_authenticated:
+        current_user.locale = language
+        db.session.commit()
+    response.set_cookie(
+        LANGUAGE_COOKIE,
+        language,
+        max_age=365 * 24 * 3600,
+        httponly=True,
+        samesite="Lax",
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+    )
+    return response

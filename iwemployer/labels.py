@@ -1,0 +1,49 @@
+"""Translated labels for the domain's enumerations, shared by forms and templates."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import format_date, format_datetime
+from flask_babel import lazy_gettext as _l
+
+from . import orgnr
+from .models import AgreementStatus, MemberRole, UserKind
+
+MEMBER_ROLE_LABELS = {
+    MemberRole.MANAGER: _l("Manager"),
+    MemberRole.SAFETY_DELEGATE: _l("Safety delegate"),
+    MemberRole.UNION_REP: _l("Union representative"),
+    MemberRole.OCCUPATIONAL_HEALTH: _l("Occupational health service"),
+}
+
+USER_KIND_LABELS = {
+    UserKind.EMPLOYER: _l("Employer side"),
+    UserKind.ADVISER: _l("Contact person (adviser)"),
+    UserKind.ADMIN: _l("Centre administrator"),
+}
+
+AGREEMENT_STATUS_LABELS = {
+    AgreementStatus.UPCOMING: _l("Not started"),
+    AgreementStatus.ACTIVE: _l("In force"),
+    AgreementStatus.ENDED: _l("Ended"),
+    AgreementStatus.TERMINATED: _l("Terminated"),
+}
+
+AGREEMENT_STATUS_VARIANTS = {
+    AgreementStatus.UPCOMING: "info",
+    AgreementStatus.ACTIVE: "success",
+    AgreementStatus.ENDED: "neutral",
+    AgreementStatus.TERMINATED: "warning",
+}
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters.update(
+        format_date=format_date, format_datetime=format_datetime, orgnr=orgnr.display
+    )
+    app.jinja_env.globals.update(
+        member_role_label=lambda role: str(MEMBER_ROLE_LABELS[MemberRole(role)]),
+        user_kind_label=lambda kind: str(USER_KIND_LABELS[UserKind(kind)]),
+        agreement_status_label=lambda s: str(AGREEMENT_STATUS_LABELS[s]),
+        agreement_status_variant=lambda s: AGREEMENT_STATUS_VARIANTS[s],
+    )

@@ -1,0 +1,74 @@
+"""The main menu and the enterprise switcher, offered to every template."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Flask, request, url_for
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from .access import current_enterprise_id, member_enterprises
+from .models import Enterprise, UserKind
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    kinds: tuple[UserKind, ...]
+    endpoint: str
+    label: LazyString
+    # Employer-side entries point into the current enterprise.
+    per_enterprise: bool = False
+    # Other endpoints that highlight this entry.
+    prefix: str = ""
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    url: str
+    label: str
+    active: bool
+
+
+E, A, D = UserKind.EMPLOYER, UserKind.ADVISER, UserKind.ADMIN
+MENU: list[MenuEntry] = [
+    MenuEntry((E,), "enterprise.home", _l("Home"), per_enterprise=True),
+    MenuEntry((A,), "advisor.enterprises", _l("My enterprises"), prefix="advisor.enterprises"),
+    MenuEntry((D,), "admin.enterprises", _l("Enterprises"), prefix="admin.enterprise"),
+    MenuEntry((D,), "admin.users", _l("Users"), prefix="admin.user"),
+]
+
+
+def main_menu() -> list[MenuItem]:
+    if not current_user.is_authenticated:
+        return []
+    items = []
+    enterprise_id = current_enterprise_id(current_user) if current_user.is_employer else None
+    for entry in MENU:
+        if current_user.kind not in entry.kinds:
+            continue
+        if entry.per_enterprise:
+            if enterprise_id is None:
+                continue
+            url = url_for(entry.endpoint, enterprise_id=enterprise_id)
+        else:
+            url = url_for(entry.endpoint)
+        endpoint = request.endpoint or ""
+        active = endpoint == entry.endpoint or bool(entry.prefix and endpoint.startswith(entry.prefix))
+        items.append(MenuItem(url, str(entry.label), active))
+    return items
+
+
+def init_app(app: Flask) -> None:
+    def switchable() -> list[Enterprise]:
+        return member_enterprises(current_user) if current_user.is_authenticated else []
+
+    def current() -> int | None:
+        return current_enterprise_id(current_user) if current_user.is_authenticated else None
+
+    app.jinja_env.globals.update(
+        main_menu=main_menu,
+        member_enterprises_for_switcher=switchable,
+        current_enterprise_for_switcher=current,
+    )
