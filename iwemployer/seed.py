@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -83,10 +84,16 @@ ENTERPRISES = (
 )
 
 
+@cache
+def _demo_hash() -> str:
+    # Hashing is deliberately slow; one hash serves every demo account of the published password.
+    return hash_password(DEMO_PASSWORD)
+
+
 def _user(session: Session, email: str, **fields: object) -> User:
     user = session.scalar(select(User).where(User.email == email))
     if user is None:
-        user = User(email=email, password_hash=hash_password(DEMO_PASSWORD), **fields)
+        user = User(email=email, password_hash=_demo_hash(), **fields)
         session.add(user)
         session.flush()
     return user

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Flask, current_app
+from flask import Flask, Response, current_app, flash, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import AnonymousUserMixin
 
@@ -27,6 +27,18 @@ def init_app(app: Flask) -> None:
     login_manager.login_message = _l("Please sign in to see this page.")
     login_manager.login_message_category = "info"
     login_manager.anonymous_user = Anonymous
+
+    @login_manager.unauthorized_handler
+    def _unauthorized() -> Response:
+        back = request.full_path.rstrip("?") if request.method == "GET" else None
+        target = url_for("auth.sign_in", next=back)
+        if request.headers.get("HX-Request") == "true":
+            # htmx would swap the sign-in page into a fragment; send the whole browser there.
+            response = Response(status=401)
+            response.headers["HX-Redirect"] = target
+            return response
+        flash(str(login_manager.login_message), "info")
+        return redirect(target)
 
     @login_manager.user_loader
     def _load(token: str) -> User | None:

@@ -10,6 +10,7 @@ from sqlalchemy import (
     CheckConstraint,
     Enum,
     ForeignKey,
+    JSON,
     Index,
     String,
     UniqueConstraint,
@@ -269,3 +270,25 @@ class AuditEntry(Base):
     permitted: Mapped[bool]
 
     __table_args__ = (Index("ix_audit_entry_enterprise_at", "enterprise_id", "at"),)
+
+
+class Notification(Base):
+    """An in-app notification of an event; e-mail delivery builds on the same rows later."""
+
+    __tablename__ = "notification"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    enterprise_id: Mapped[int | None] = mapped_column(
+        ForeignKey("enterprise.id", ondelete="CASCADE")
+    )
+    # A registered event kind ("plan.sent", ...); its text is translated when shown.
+    kind: Mapped[str] = mapped_column(String(50))
+    params: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    url: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    read_at: Mapped[datetime | None]
+
+    __table_args__ = (Index("ix_notification_user_unread", "user_id", "read_at"),)

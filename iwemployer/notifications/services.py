@@ -1,0 +1,73 @@
+"""In-app notifications: areas register their event kinds with a translatable text."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from flask_babel import LazyString
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from ..models import Notification, utcnow
+
+# kind -> text with %(name)s placeholders filled from the notification's params.
+EVENT_TEXTS: dict[str, LazyString] = {}
+
+
+def register_event(kind: str, text: LazyString) -> None:
+    EVENT_TEXTS[kind] = text
+
+
+def notify(
+    session: Session,
+    user_ids: Iterable[int],
+    kind: str,
+    *,
+    enterprise_id: int | None = None,
+    url: str = "",
+    params: dict[str, str] | None = None,
+    exclude: int | None = None,
+) -> list[Notification]:
+    """Record ``kind`` for each user (once each, never for ``exclude``, the one who acted)."""
+    if kind not in EVENT_TEXTS:
+        raise ValueError(f"unregistered notification kind {kind!r}")
+    created = []
+    for user_id in sorted(set(user_ids) - {exclude}):
+        note = Notification(user_id=user_id, enterprise_id=enterprise_id, kind=kind,
+                            params=dict(params or {}), url=url)
+        session.add(note)
+        created.append(note)
+    return created
+
+
+def render_text(note: Notification) -> str:
+    text = EVENT_TEXTS.get(note.kind)
+    if text is None:
+        return note.kind
+    try:
+        return str(text) % note.params
+    except (KeyError, TypeError, ValueError):
+        return str(text)
+
+
+def unread_count(session: Session, user_id: int) -> int:
+    return session.scalar(
+        select(func.count()).select_from(Notification).where(
+            Notification.user_id == user_id, Notification.read_at.is_(None)
+        )
+    ) or 0
+
+
+def recent(session: Session, user_id: int, limit: int = 50) -> list[Notification]:
+    return list(session.scalars(
+        select(Notification).where(Notification.user_id == user_id)
+        .order_by(Notification.created_at.desc(), Notification.id.desc()).limit(limit)
+    ))
+
+
+def mark_all_read(session: Session, user_id: int) -> None:
+    session.execute(
+        update(Notification)
+        .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+    )

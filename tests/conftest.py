@@ -1,0 +1,248 @@
+"""Fixtures: a real database built by the migrations (SQLite file or throwaway PostgreSQL),
+the app with CSRF on, signed-in clients, and small ``build_*`` helpers."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+from werkzeug.test import TestResponse
+
+from iwemployer import create_app
+from iwemployer.auth.services import hash_password, start_session
+from iwemployer.cli import upgrade_database
+from iwemployer.extensions import db, limiter
+from iwemployer.models import (
+    Base,
+    Centre,
+    CooperationAgreement,
+    Enterprise,
+    MemberRole,
+    Membership,
+    User,
+    UserKind,
+)
+from iwemployer.seed import DEMO_PASSWORD, seed_demo
+
+from .pg import create_database, postgres_cluster
+
+BACKEND = os.environ.get("IWEMPLOYER_TEST_DATABASE", "sqlite")
+CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if BACKEND == "postgresql":
+        with postgres_cluster() as server:
+            url = create_database(server, "iwemployer_test")
+            upgrade_database(url)
+            yield url
+    else:
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+        upgrade_database(url)
+        yield url
+
+
+@pytest.fixture(scope="session")
+def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Flask:
+    return create_app(
+        {
+            "ENV_NAME": "testing",
+            "TESTING": True,
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": "test-secret-key-not-for-production",
+            "SESSION_COOKIE_SECURE": False,
+            "PREFERRED_URL_SCHEME": "http",
+            "SERVER_NAME": None,
+        }
+    )
+
+
+def _wipe() -> None:
+    with db.engine.begin() as conn:  # type: ignore[union-attr]
+        for table in reversed(Base.metadata.sorted_tables):
+            conn.execute(table.delete())
+        if conn.dialect.name == "postgresql":
+            # Fixed ids in tests stay predictable; sequences restart with every test.
+            for table in Base.metadata.sorted_tables:
+                conn.execute(text(f"ALTER SEQUENCE IF EXISTS {table.name}_id_seq RESTART"))
+
+
+@pytest.fixture(autouse=True)
+def _clean(app: Flask) -> Iterator[None]:
+    limiter.reset()
+    yield
+    db.session.remove()
+    _wipe()
+
+
+@pytest.fixture
+def session(app: Flask) -> Iterator[Session]:
+    with app.app_context():
+        yield db.session()
+
+
+@dataclass
+class World:
+    """The seeded demo data, by the names the tests use."""
+
+    session: Session
+    nordlys: Enterprise
+    fjellbygg: Enterprise
+
+    def user(self, email: str) -> User:
+        user = self.session.scalar(select(User).where(User.email == email))
+        assert user is not None, email
+        return user
+
+
+@pytest.fixture
+def world(app: Flask) -> Iterator[World]:
+    with app.app_context():
+        s = db.session()
+        seed_demo(s)
+        nordlys = s.scalar(select(Enterprise).where(Enterprise.name == "Nordlys Omsorg AS"))
+        fjellbygg = s.scalar(select(Enterprise).where(Enterprise.name == "Fjellbygg AS"))
+        assert nordlys and fjellbygg
+        yield World(s, nordlys, fjellbygg)
+
+
+class WebClient:
+    """A test client that carries the CSRF token, as a browser would from the page's forms."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.raw: FlaskClient = app.test_client()
+        self._csrf: str | None = None
+
+    def csrf(self) -> str:
+        if self._csrf is None:
+            page = self.raw.get("/sign-in").text
+            match = CSRF_RE.search(page)
+            if match is None:
+                # Signed in: the sign-in page redirects, so read a signed-in page instead.
+                page = self.raw.get("/account/password").text
+                match = CSRF_RE.search(page)
+            assert match, "no CSRF token found"
+            self._csrf = match.group(1)
+        return self._csrf
+
+    def get(self, url: str, htmx: bool = False, **kwargs: Any) -> TestResponse:
+        headers = kwargs.pop("headers", {})
+        if htmx:
+            headers["HX-Request"] = "true"
+        return self.raw.get(url, headers=headers, **kwargs)
+
+    def post(self, url: str, data: dict[str, Any] | None = None, htmx: bool = False,
+             csrf: bool = True, **kwargs: Any) -> TestResponse:
+        data = dict(data or {})
+        headers = kwargs.pop("headers", {})
+        if csrf:
+            data.setdefault("csrf_token", self.csrf())
+        if htmx:
+            headers["HX-Request"] = "true"
+        return self.raw.post(url, data=data, headers=headers, **kwargs)
+
+    def sign_in(self, email: str, password: str = DEMO_PASSWORD) -> TestResponse:
+        """Through the real sign-in form."""
+        response = self.post("/sign-in", {"email": email, "password": password})
+        self._csrf = None
+        return response
+
+    def login_as(self, user: User) -> None:
+        """A server-side session without the password round-trip (fast, for access matrices)."""
+        with self.app.app_context():
+            token = start_session(db.session(), db.session.merge(user))
+            db.session.commit()
+        with self.raw.session_transaction() as flask_session:
+            flask_session["_user_id"] = token
+            flask_session["_fresh"] = True
+        self._csrf = None
+
+
+@pytest.fixture
+def client(app: Flask) -> WebClient:
+    return WebClient(app)
+
+
+@pytest.fixture
+def make_client(app: Flask) -> Any:
+    return lambda: WebClient(app)
+
+
+# --- build_* helpers: small records with sensible defaults -------------------------------------
+
+_counter = iter(range(1, 10**6))
+
+
+def build_centre(session: Session, county: str | None = None) -> Centre:
+    n = next(_counter)
+    centre = Centre(name=f"NAV Arbeidslivssenter Test {n}", county=county or f"Fylke {n}",
+                    street_address="Gata 1", postal_code="0001", city="Oslo")
+    session.add(centre)
+    session.flush()
+    return centre
+
+
+def build_enterprise(session: Session, centre: Centre, name: str | None = None,
+                     org_number: str | None = None, contact: User | None = None) -> Enterprise:
+    from iwemployer.orgnr import check_digit
+
+    n = next(_counter)
+    if org_number is None:
+        while True:
+            base = f"{91000000 + n:08d}"
+            digit = check_digit(base)
+            if digit is not None:
+                org_number = base + str(digit)
+                break
+            n = next(_counter)
+    enterprise = Enterprise(org_number=org_number, name=name or f"Testbedrift {n} AS",
+                            nace_code="86.101", employees=10, centre_id=centre.id,
+                            contact_person_id=contact.id if contact else None)
+    session.add(enterprise)
+    session.flush()
+    return enterprise
+
+
+def build_agreement(session: Session, enterprise: Enterprise, start: date | None = None,
+                    years: int = 4) -> CooperationAgreement:
+    start = start or date.today() - timedelta(days=30)
+    agreement = CooperationAgreement(enterprise_id=enterprise.id, start_date=start,
+                                     end_date=start + timedelta(days=365 * years - 1))
+    session.add(agreement)
+    session.flush()
+    return agreement
+
+
+_hash_cache: dict[str, str] = {}
+
+
+def build_user(session: Session, kind: UserKind = UserKind.EMPLOYER, email: str | None = None,
+               centre: Centre | None = None, password: str = DEMO_PASSWORD, **fields: Any) -> User:
+    n = next(_counter)
+    if password not in _hash_cache:
+        _hash_cache[password] = hash_password(password)
+    user = User(email=email or f"user{n}@test.example", name=fields.pop("name", f"User {n}"),
+                kind=kind, password_hash=_hash_cache[password],
+                centre_id=centre.id if centre else None, **fields)
+    session.add(user)
+    session.flush()
+    return user
+
+
+def build_membership(session: Session, user: User, enterprise: Enterprise,
+                     role: MemberRole = MemberRole.MANAGER) -> Membership:
+    membership = Membership(user_id=user.id, enterprise_id=enterprise.id, role=role)
+    session.add(membership)
+    session.flush()
+    return membership
