@@ -25,6 +25,7 @@ def create_app(test_config: dict[str, object] | None = None) -> Flask:
     from .enterprise import bp as enterprise_bp
     from .extensions import csrf, db, limiter
     from .health import bp as health_bp
+    from .notifications import bp as notifications_bp
 
     db.init_app(app)
     csrf.init_app(app)
@@ -41,6 +42,7 @@ def create_app(test_config: dict[str, object] | None = None) -> Flask:
     app.register_blueprint(auth_bp)
     app.register_blueprint(i18n.bp)
     app.register_blueprint(enterprise_bp)
+    app.register_blueprint(notifications_bp)
     app.register_blueprint(advisor_bp, url_prefix="/advisor")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     register_cli(app)

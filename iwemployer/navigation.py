@@ -10,7 +10,9 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from .access import current_enterprise_id, member_enterprises
+from .extensions import db
 from .models import Enterprise, UserKind
+from .notifications.services import unread_count
 
 
 @dataclass(frozen=True)
@@ -67,8 +69,12 @@ def init_app(app: Flask) -> None:
     def current() -> int | None:
         return current_enterprise_id(current_user) if current_user.is_authenticated else None
 
+    def unread() -> int:
+        return unread_count(db.session(), current_user.id) if current_user.is_authenticated else 0
+
     app.jinja_env.globals.update(
         main_menu=main_menu,
+        unread_notifications=unread,
         member_enterprises_for_switcher=switchable,
         current_enterprise_for_switcher=current,
     )

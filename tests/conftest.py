@@ -87,8 +87,13 @@ def _clean(app: Flask) -> Iterator[None]:
 
 @pytest.fixture
 def session(app: Flask) -> Iterator[Session]:
-    with app.app_context():
-        yield db.session()
+    """A plain session for arranging and checking data.
+
+    No app context is held open during a test: requests from the test client would share it,
+    and with it ``g`` (the cached CSRF token) and the request-scoped database session.
+    """
+    with db.new_session() as s:
+        yield s
 
 
 @dataclass
@@ -106,14 +111,12 @@ class World:
 
 
 @pytest.fixture
-def world(app: Flask) -> Iterator[World]:
-    with app.app_context():
-        s = db.session()
-        seed_demo(s)
-        nordlys = s.scalar(select(Enterprise).where(Enterprise.name == "Nordlys Omsorg AS"))
-        fjellbygg = s.scalar(select(Enterprise).where(Enterprise.name == "Fjellbygg AS"))
-        assert nordlys and fjellbygg
-        yield World(s, nordlys, fjellbygg)
+def world(session: Session) -> World:
+    seed_demo(session)
+    nordlys = session.scalar(select(Enterprise).where(Enterprise.name == "Nordlys Omsorg AS"))
+    fjellbygg = session.scalar(select(Enterprise).where(Enterprise.name == "Fjellbygg AS"))
+    assert nordlys and fjellbygg
+    return World(session, nordlys, fjellbygg)
 
 
 class WebClient:
@@ -150,19 +153,21 @@ class WebClient:
             data.setdefault("csrf_token", self.csrf())
         if htmx:
             headers["HX-Request"] = "true"
-        return self.raw.post(url, data=data, headers=headers, **kwargs)
+        response = self.raw.post(url, data=data, headers=headers, **kwargs)
+        if url.startswith(("/sign-in", "/sign-out", "/invitation/")):
+            # These start a new session, and with it a new CSRF token.
+            self._csrf = None
+        return response
 
     def sign_in(self, email: str, password: str = DEMO_PASSWORD) -> TestResponse:
         """Through the real sign-in form."""
-        response = self.post("/sign-in", {"email": email, "password": password})
-        self._csrf = None
-        return response
+        return self.post("/sign-in", {"email": email, "password": password})
 
     def login_as(self, user: User) -> None:
         """A server-side session without the password round-trip (fast, for access matrices)."""
-        with self.app.app_context():
-            token = start_session(db.session(), db.session.merge(user))
-            db.session.commit()
+        with db.new_session() as s:
+            token = start_session(s, s.get_one(User, user.id))
+            s.commit()
         with self.raw.session_transaction() as flask_session:
             flask_session["_user_id"] = token
             flask_session["_fresh"] = True
