@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from flask import Flask
+from typing import Any
+
+from flask import Flask, current_app
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -21,35 +23,50 @@ login_manager = LoginManager()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 
+ENGINE_KEY = "iwemployer.engine"
+
+
+class _AppBoundSession(Session):
+    """Uses the engine of the current app, so several apps (tests, tools) can live in one process."""
+
+    def get_bind(self, *args: Any, **kwargs: Any) -> Engine:
+        return db.engine_for()
+
+
 class Database:
-    """One engine and a request-scoped session per app.
+    """One engine per app and a request-scoped session.
 
     Plain SQLAlchemy 2.x (no Flask-SQLAlchemy) keeps models and services free of any
     framework base class, so the service layer runs on a bare ``Session`` in tests.
     """
 
     def __init__(self) -> None:
-        self.engine: Engine | None = None
-        self.session = scoped_session(sessionmaker(expire_on_commit=False))
+        self.session = scoped_session(sessionmaker(class_=_AppBoundSession, expire_on_commit=False))
 
     def init_app(self, app: Flask) -> None:
         url = app.config["DATABASE_URL"]
-        kwargs: dict[str, object] = {"pool_pre_ping": True}
         if url.startswith("sqlite"):
-            kwargs = {"connect_args": {"timeout": 15}}
-        self.engine = create_engine(url, **kwargs)  # type: ignore[arg-type]
-        if url.startswith("sqlite"):
-            event.listen(self.engine, "connect", _sqlite_pragmas)
-        self.session.configure(bind=self.engine)
+            engine = create_engine(url, connect_args={"timeout": 15})
+            event.listen(engine, "connect", _sqlite_pragmas)
+        else:
+            engine = create_engine(url, pool_pre_ping=True)
+        app.extensions[ENGINE_KEY] = engine
         app.teardown_appcontext(self._remove)
+
+    def engine_for(self, app: Flask | None = None) -> Engine:
+        return (app or current_app).extensions[ENGINE_KEY]  # type: ignore[no-any-return]
+
+    @property
+    def engine(self) -> Engine:
+        return self.engine_for()
 
     def _remove(self, _exc: BaseException | None) -> None:
         self.session.remove()
 
     @contextmanager
-    def new_session(self) -> Iterator[Session]:
-        """A session outside the request scope (CLI, background work)."""
-        session = Session(self.engine, expire_on_commit=False)
+    def new_session(self, app: Flask | None = None) -> Iterator[Session]:
+        """A session outside the request scope (CLI, health checks, tests)."""
+        session = Session(self.engine_for(app), expire_on_commit=False)
         try:
             yield session
         finally:

@@ -67,8 +67,8 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Flask:
     )
 
 
-def _wipe() -> None:
-    with db.engine.begin() as conn:  # type: ignore[union-attr]
+def _wipe(app: Flask) -> None:
+    with db.engine_for(app).begin() as conn:
         for table in reversed(Base.metadata.sorted_tables):
             conn.execute(table.delete())
         if conn.dialect.name == "postgresql":
@@ -82,7 +82,7 @@ def _clean(app: Flask) -> Iterator[None]:
     limiter.reset()
     yield
     db.session.remove()
-    _wipe()
+    _wipe(app)
 
 
 @pytest.fixture
@@ -92,7 +92,7 @@ def session(app: Flask) -> Iterator[Session]:
     No app context is held open during a test: requests from the test client would share it,
     and with it ``g`` (the cached CSRF token) and the request-scoped database session.
     """
-    with db.new_session() as s:
+    with db.new_session(app) as s:
         yield s
 
 
@@ -165,7 +165,7 @@ class WebClient:
 
     def login_as(self, user: User) -> None:
         """A server-side session without the password round-trip (fast, for access matrices)."""
-        with db.new_session() as s:
+        with db.new_session(self.app) as s:
             token = start_session(s, s.get_one(User, user.id))
             s.commit()
         with self.raw.session_transaction() as flask_session:
