@@ -42,8 +42,8 @@ def extract(files: list[Path], pot: Path) -> None:
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(f, target)
         subprocess.run(
-            [BIN / "pybabel", "extract", "-q", "-F", str(ROOT / "babel.cfg"), "-k", "_l",
-             "--no-location", "--omit-header", "--sort-output", "-o", str(pot), tmp],
+            [BIN / "pybabel", "-q", "extract", "-F", str(ROOT / "babel.cfg"), "-k", "_l",
+             "--no-location", "--sort-output", "-o", str(pot), tmp],
             check=True,
         )
 
@@ -56,7 +56,7 @@ def update() -> None:
         for locale in LOCALES:
             po = directory / locale / "LC_MESSAGES" / "messages.po"
             verb = "update" if po.exists() else "init"
-            cmd = [BIN / "pybabel", verb, "-q", "-i", str(pot), "-d", str(directory), "-l", locale]
+            cmd = [BIN / "pybabel", "-q", verb, "-i", str(pot), "-d", str(directory), "-l", locale]
             if verb == "update":
                 cmd += ["--no-fuzzy-matching", "--ignore-obsolete"]
             subprocess.run(cmd, check=True)
@@ -66,7 +66,7 @@ def update() -> None:
 def compile_all() -> None:
     for directory in catalogues():
         if any(directory.glob("*/LC_MESSAGES/messages.po")):
-            subprocess.run([BIN / "pybabel", "compile", "-q", "-d", str(directory)], check=True)
+            subprocess.run([BIN / "pybabel", "-q", "compile", "-d", str(directory)], check=True)
 
 
 if __name__ == "__main__":
