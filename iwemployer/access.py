@@ -1,8 +1,9 @@
 """Access control in one place.
 
-Every lookup of an enterprise's data goes through ``visible_enterprise_ids`` (what the signed-in user
-may see) and ``get_or_404`` (this record, if the user may see it, else 404). Roles are checked by
-``kind_required`` and ``member_role_required``. Views never re-check access themselves.
+Every lookup of an enterprise's data goes through ``visible_enterprise_ids`` (what the
+signed-in user may see) and ``get_or_404`` (this record, if the user may see it, else 404).
+Roles are checked by ``kind_required`` and ``member_role_required``. Views never re-check
+access themselves.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 Action = Literal["read", "change"]
 
 
-def visible_enterprise_ids(user: User) -> Select[tuple[int]]:
+def visible_enterprise_ids(user: User) -> Select[int]:
     """Ids of the enterprises ``user`` may see: members their own, advisers their centre's."""
     if user.kind == UserKind.ADMIN:
         return select(Enterprise.id)
@@ -33,7 +34,7 @@ def visible_enterprise_ids(user: User) -> Select[tuple[int]]:
     return select(Membership.enterprise_id).where(Membership.user_id == user.id)
 
 
-def scoped(model: type[M], user: User | None = None) -> Select[tuple[M]]:
+def scoped(model: type[M], user: User | None = None) -> Select[M]:
     """``select(model)`` limited to rows of enterprises the user may see."""
     user = user or current_user._get_current_object()
     column = _enterprise_column(model)
@@ -41,12 +42,14 @@ def scoped(model: type[M], user: User | None = None) -> Select[tuple[M]]:
 
 
 def _enterprise_column(model: type[Any]) -> InstrumentedAttribute[int]:
-    return model.id if model is Enterprise else model.enterprise_id  # type: ignore[no-any-return]
+    column: InstrumentedAttribute[int] = model.id if model is Enterprise else model.enterprise_id
+    return column
 
 
 def get_or_404(model: type[M], record_id: int, action: Action = "read") -> M:
     """The record if the signed-in user may see it; otherwise 404, as if it did not exist."""
-    record = db.session.scalar(scoped(model).where(model.id == record_id))  # type: ignore[attr-defined]
+    stmt = scoped(model).where(model.id == record_id)  # type: ignore[attr-defined]
+    record: M | None = db.session.scalar(stmt)
     if record is None:
         enterprise_id = record_id if model is Enterprise else None
         audit(enterprise_id, action, permitted=False)
@@ -109,7 +112,7 @@ def can_act(user: User, enterprise_id: int, roles: tuple[MemberRole, ...], advis
 
 
 def member_role_required(*roles: MemberRole, adviser: bool = True) -> Callable[[F], F]:
-    """For views taking ``enterprise_id``: the user sees it (else 404) and holds a role (else 403)."""
+    """For views taking ``enterprise_id``: the user sees it (else 404) and has a role (else 403)."""
 
     def decorator(view: F) -> F:
         @wraps(view)

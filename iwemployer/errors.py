@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, Response, make_response, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -12,8 +13,14 @@ from .extensions import db
 from .htmx import is_fragment_request
 
 log = logging.getLogger("iwemployer.errors")
-TEMPLATES = {400: "errors/400.html", 403: "errors/403.html", 404: "errors/404.html",
-             405: "errors/400.html", 429: "errors/429.html", 500: "errors/500.html"}
+TEMPLATES = {
+    400: "errors/400.html",
+    403: "errors/403.html",
+    404: "errors/404.html",
+    405: "errors/400.html",
+    429: "errors/429.html",
+    500: "errors/500.html",
+}
 # Typed text that is never echoed back into a page.
 SECRET_FIELDS = {"csrf_token", "password", "current_password", "new_password", "confirm_password"}
 
@@ -40,7 +47,7 @@ def init_app(app: Flask) -> None:
         return _page("errors/csrf.html", 400, kept=kept, action=request.path)
 
     @app.errorhandler(HTTPException)
-    def _http(error: HTTPException) -> Response:
+    def _http(error: HTTPException) -> ResponseReturnValue:
         status = error.code or 500
         if status in (301, 302, 303, 307, 308):
             return error.get_response()

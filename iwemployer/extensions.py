@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-
 from typing import Any
 
 from flask import Flask, current_app
@@ -27,7 +26,7 @@ ENGINE_KEY = "iwemployer.engine"
 
 
 class _AppBoundSession(Session):
-    """Uses the engine of the current app, so several apps (tests, tools) can live in one process."""
+    """Binds to the current app's engine, so several apps (tests, tools) share one process."""
 
     def get_bind(self, *args: Any, **kwargs: Any) -> Engine:
         return db.engine_for()
@@ -54,7 +53,8 @@ class Database:
         app.teardown_appcontext(self._remove)
 
     def engine_for(self, app: Flask | None = None) -> Engine:
-        return (app or current_app).extensions[ENGINE_KEY]  # type: ignore[no-any-return]
+        engine: Engine = (app or current_app).extensions[ENGINE_KEY]
+        return engine
 
     @property
     def engine(self) -> Engine:

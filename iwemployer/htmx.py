@@ -9,7 +9,9 @@ from flask import Flask, Response, make_response, render_template, request
 
 def is_fragment_request() -> bool:
     """True for htmx requests that swap a fragment; boosted navigation gets whole pages."""
-    return request.headers.get("HX-Request") == "true" and request.headers.get("HX-Boosted") != "true"
+    return (
+        request.headers.get("HX-Request") == "true" and request.headers.get("HX-Boosted") != "true"
+    )
 
 
 def render_page_or_fragment(

@@ -1,11 +1,12 @@
-"""Language: bokmål by default, English on request; the choice sticks in a cookie and the profile."""
+"""Language: bokmål by default, English on request; the choice sticks (cookie and profile)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, Response, current_app, redirect, request, url_for
+from flask import Blueprint, Flask, current_app, redirect, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -50,7 +51,7 @@ def safe_next(target: str | None, fallback: str) -> str:
 
 
 @bp.post("/language")
-def set_language() -> Response:
+def set_language() -> ResponseReturnValue:
     language = request.form.get("language", "")
     target = safe_next(request.form.get("next"), url_for("enterprise.index"))
     response = redirect(target, code=303)

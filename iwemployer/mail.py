@@ -1,4 +1,4 @@
-"""Outgoing mail through the configured SMTP server; logged instead when none is set (development)."""
+"""Outgoing mail through the configured SMTP server; logged when none is set (development)."""
 
 from __future__ import annotations
 

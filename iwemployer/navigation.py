@@ -57,7 +57,9 @@ def main_menu() -> list[MenuItem]:
         else:
             url = url_for(entry.endpoint)
         endpoint = request.endpoint or ""
-        active = endpoint == entry.endpoint or bool(entry.prefix and endpoint.startswith(entry.prefix))
+        active = endpoint == entry.endpoint or bool(
+            entry.prefix and endpoint.startswith(entry.prefix)
+        )
         items.append(MenuItem(url, str(entry.label), active))
     return items
 

@@ -38,48 +38,108 @@ class DemoEnterprise:
 
 CENTRES = (
     ("NAV Arbeidslivssenter Oslo", "Oslo", "Sannergata 2", "0557", "Oslo", "55 55 33 33"),
-    ("NAV Arbeidslivssenter Vestland", "Vestland", "Solheimsgaten 15", "5058", "Bergen",
-     "55 55 33 36"),
+    (
+        "NAV Arbeidslivssenter Vestland",
+        "Vestland",
+        "Solheimsgaten 15",
+        "5058",
+        "Bergen",
+        "55 55 33 36",
+    ),
 )
 
 ADVISERS = (
     ("radgiver.oslo@nav.example", "Ingrid Haugen", "Seniorrådgiver", "Oslo", "+47 400 00 001"),
     ("radgiver2.oslo@nav.example", "Jonas Berg", "Rådgiver", "Oslo", "+47 400 00 002"),
-    ("radgiver.vestland@nav.example", "Kari Nordvik", "Seniorrådgiver", "Vestland",
-     "+47 400 00 003"),
+    (
+        "radgiver.vestland@nav.example",
+        "Kari Nordvik",
+        "Seniorrådgiver",
+        "Vestland",
+        "+47 400 00 003",
+    ),
 )
 
 M, S, U = MemberRole.MANAGER, MemberRole.SAFETY_DELEGATE, MemberRole.UNION_REP
 ENTERPRISES = (
     DemoEnterprise(
-        "987654325", "Nordlys Omsorg AS", "87.301", 120, "Oslo", 1100,
-        (("leder@nordlys.example", "Marte Lie", M),
-         ("verneombud@nordlys.example", "Ola Nilsen", S),
-         ("tillitsvalgt@nordlys.example", "Aisha Rahman", U),
-         ("bht@helsepartner.example", "Eva Strand", MemberRole.OCCUPATIONAL_HEALTH)),
+        "987654325",
+        "Nordlys Omsorg AS",
+        "87.301",
+        120,
+        "Oslo",
+        1100,
+        (
+            ("leder@nordlys.example", "Marte Lie", M),
+            ("verneombud@nordlys.example", "Ola Nilsen", S),
+            ("tillitsvalgt@nordlys.example", "Aisha Rahman", U),
+            ("bht@helsepartner.example", "Eva Strand", MemberRole.OCCUPATIONAL_HEALTH),
+        ),
         "radgiver.oslo@nav.example",
     ),
     DemoEnterprise(
-        "923456783", "Fjellbygg AS", "41.200", 60, "Vestland", 60,
-        (("leder@fjellbygg.example", "Per Solheim", M),
-         ("verneombud@fjellbygg.example", "Lars Tveit", S),
-         ("tillitsvalgt@fjellbygg.example", "Siri Vik", U)),
+        "923456783",
+        "Fjellbygg AS",
+        "41.200",
+        60,
+        "Vestland",
+        60,
+        (
+            ("leder@fjellbygg.example", "Per Solheim", M),
+            ("verneombud@fjellbygg.example", "Lars Tveit", S),
+            ("tillitsvalgt@fjellbygg.example", "Siri Vik", U),
+        ),
         "radgiver.vestland@nav.example",
     ),
     # The occupational health adviser serves two enterprises: the switcher's demo.
-    DemoEnterprise("934567897", "Grünerløkka Barnehager AS", "88.911", 45, "Oslo", 700,
-                   (("bht@helsepartner.example", "Eva Strand", MemberRole.OCCUPATIONAL_HEALTH),),
-                   "radgiver.oslo@nav.example"),
-    DemoEnterprise("945678909", "Oslo Renhold AS", "81.210", 210, "Oslo", 30,
-                   contact="radgiver2.oslo@nav.example"),
-    DemoEnterprise("978901239", "Bjørvika Logistikk AS", "52.100", 85, "Oslo", 400,
-                   contact="radgiver2.oslo@nav.example"),
+    DemoEnterprise(
+        "934567897",
+        "Grünerløkka Barnehager AS",
+        "88.911",
+        45,
+        "Oslo",
+        700,
+        (("bht@helsepartner.example", "Eva Strand", MemberRole.OCCUPATIONAL_HEALTH),),
+        "radgiver.oslo@nav.example",
+    ),
+    DemoEnterprise(
+        "945678909",
+        "Oslo Renhold AS",
+        "81.210",
+        210,
+        "Oslo",
+        30,
+        contact="radgiver2.oslo@nav.example",
+    ),
+    DemoEnterprise(
+        "978901239",
+        "Bjørvika Logistikk AS",
+        "52.100",
+        85,
+        "Oslo",
+        400,
+        contact="radgiver2.oslo@nav.example",
+    ),
     DemoEnterprise("812345672", "Torshov Verksted AS", "33.120", 24, "Oslo", 900),
-    DemoEnterprise("823456794", "Bergen Havneservice AS", "52.220", 140, "Vestland", 1200,
-                   contact="radgiver.vestland@nav.example"),
+    DemoEnterprise(
+        "823456794",
+        "Bergen Havneservice AS",
+        "52.220",
+        140,
+        "Vestland",
+        1200,
+        contact="radgiver.vestland@nav.example",
+    ),
     DemoEnterprise("834567806", "Voss Hotell og Kro AS", "55.101", 38, "Vestland", 80),
-    DemoEnterprise("856789020", "Sunnfjord Sjømat AS", "10.200", 170, "Vestland", 500,
-                   contact="radgiver.vestland@nav.example"),
+    DemoEnterprise(
+        "856789020",
+        "Sunnfjord Sjømat AS",
+        "10.200",
+        170,
+        "Vestland",
+        500,
+        contact="radgiver.vestland@nav.example",
+    ),
     DemoEnterprise("867890130", "Askøy Sykehjem KF", "87.102", 95, "Vestland", 1300),
 )
 
@@ -107,25 +167,44 @@ def seed_demo(session: Session, today: date | None = None) -> bool:
     for name, county, street, postal, city, phone in CENTRES:
         centre = session.scalar(select(Centre).where(Centre.county == county))
         if centre is None:
-            centre = Centre(name=name, county=county, street_address=street, postal_code=postal,
-                            city=city, phone=phone, email=f"arbeidslivssenter.{county.lower()}@nav.example")
+            centre = Centre(
+                name=name,
+                county=county,
+                street_address=street,
+                postal_code=postal,
+                city=city,
+                phone=phone,
+                email=f"arbeidslivssenter.{county.lower()}@nav.example",
+            )
             session.add(centre)
             session.flush()
         centres[county] = centre
 
     _user(session, "admin@nav.example", name="Sentraladministrator", kind=UserKind.ADMIN)
     advisers = {
-        email: _user(session, email, name=name, kind=UserKind.ADVISER, title=title, phone=phone,
-                     centre_id=centres[county].id)
+        email: _user(
+            session,
+            email,
+            name=name,
+            kind=UserKind.ADVISER,
+            title=title,
+            phone=phone,
+            centre_id=centres[county].id,
+        )
         for email, name, title, county, phone in ADVISERS
     }
 
     for demo in ENTERPRISES:
-        enterprise = session.scalar(select(Enterprise).where(Enterprise.org_number == demo.org_number))
+        enterprise = session.scalar(
+            select(Enterprise).where(Enterprise.org_number == demo.org_number)
+        )
         if enterprise is None:
             enterprise = Enterprise(
-                org_number=demo.org_number, name=demo.name, nace_code=demo.nace,
-                employees=demo.employees, centre_id=centres[demo.county].id,
+                org_number=demo.org_number,
+                name=demo.name,
+                nace_code=demo.nace,
+                employees=demo.employees,
+                centre_id=centres[demo.county].id,
                 contact_person_id=advisers[demo.contact].id if demo.contact else None,
             )
             session.add(enterprise)
@@ -135,13 +214,17 @@ def seed_demo(session: Session, today: date | None = None) -> bool:
             enterprise.agreements.append(CooperationAgreement(start_date=start, end_date=end))
             # An earlier four-year period, so history shows.
             enterprise.agreements.append(
-                CooperationAgreement(start_date=start - timedelta(days=4 * 365),
-                                     end_date=start - timedelta(days=1))
+                CooperationAgreement(
+                    start_date=start - timedelta(days=4 * 365), end_date=start - timedelta(days=1)
+                )
             )
         for email, name, role in demo.members:
             user = _user(session, email, name=name, kind=UserKind.EMPLOYER)
-            exists = session.scalar(select(Membership).where(
-                Membership.user_id == user.id, Membership.enterprise_id == enterprise.id))
+            exists = session.scalar(
+                select(Membership).where(
+                    Membership.user_id == user.id, Membership.enterprise_id == enterprise.id
+                )
+            )
             if exists is None:
                 session.add(Membership(user_id=user.id, enterprise_id=enterprise.id, role=role))
     session.commit()

@@ -42,8 +42,20 @@ def extract(files: list[Path], pot: Path) -> None:
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(f, target)
         subprocess.run(
-            [BIN / "pybabel", "-q", "extract", "-F", str(ROOT / "babel.cfg"), "-k", "_l",
-             "--no-location", "--sort-output", "-o", str(pot), tmp],
+            [
+                BIN / "pybabel",
+                "-q",
+                "extract",
+                "-F",
+                str(ROOT / "babel.cfg"),
+                "-k",
+                "_l",
+                "--no-location",
+                "--sort-output",
+                "-o",
+                str(pot),
+                tmp,
+            ],
             check=True,
         )
 

@@ -145,8 +145,14 @@ class WebClient:
             headers["HX-Request"] = "true"
         return self.raw.get(url, headers=headers, **kwargs)
 
-    def post(self, url: str, data: dict[str, Any] | None = None, htmx: bool = False,
-             csrf: bool = True, **kwargs: Any) -> TestResponse:
+    def post(
+        self,
+        url: str,
+        data: dict[str, Any] | None = None,
+        htmx: bool = False,
+        csrf: bool = True,
+        **kwargs: Any,
+    ) -> TestResponse:
         data = dict(data or {})
         headers = kwargs.pop("headers", {})
         if csrf:
@@ -191,15 +197,25 @@ _counter = iter(range(1, 10**6))
 
 def build_centre(session: Session, county: str | None = None) -> Centre:
     n = next(_counter)
-    centre = Centre(name=f"NAV Arbeidslivssenter Test {n}", county=county or f"Fylke {n}",
-                    street_address="Gata 1", postal_code="0001", city="Oslo")
+    centre = Centre(
+        name=f"NAV Arbeidslivssenter Test {n}",
+        county=county or f"Fylke {n}",
+        street_address="Gata 1",
+        postal_code="0001",
+        city="Oslo",
+    )
     session.add(centre)
     session.flush()
     return centre
 
 
-def build_enterprise(session: Session, centre: Centre, name: str | None = None,
-                     org_number: str | None = None, contact: User | None = None) -> Enterprise:
+def build_enterprise(
+    session: Session,
+    centre: Centre,
+    name: str | None = None,
+    org_number: str | None = None,
+    contact: User | None = None,
+) -> Enterprise:
     from iwemployer.orgnr import check_digit
 
     n = next(_counter)
@@ -211,19 +227,28 @@ def build_enterprise(session: Session, centre: Centre, name: str | None = None,
                 org_number = base + str(digit)
                 break
             n = next(_counter)
-    enterprise = Enterprise(org_number=org_number, name=name or f"Testbedrift {n} AS",
-                            nace_code="86.101", employees=10, centre_id=centre.id,
-                            contact_person_id=contact.id if contact else None)
+    enterprise = Enterprise(
+        org_number=org_number,
+        name=name or f"Testbedrift {n} AS",
+        nace_code="86.101",
+        employees=10,
+        centre_id=centre.id,
+        contact_person_id=contact.id if contact else None,
+    )
     session.add(enterprise)
     session.flush()
     return enterprise
 
 
-def build_agreement(session: Session, enterprise: Enterprise, start: date | None = None,
-                    years: int = 4) -> CooperationAgreement:
+def build_agreement(
+    session: Session, enterprise: Enterprise, start: date | None = None, years: int = 4
+) -> CooperationAgreement:
     start = start or date.today() - timedelta(days=30)
-    agreement = CooperationAgreement(enterprise_id=enterprise.id, start_date=start,
-                                     end_date=start + timedelta(days=365 * years - 1))
+    agreement = CooperationAgreement(
+        enterprise_id=enterprise.id,
+        start_date=start,
+        end_date=start + timedelta(days=365 * years - 1),
+    )
     session.add(agreement)
     session.flush()
     return agreement
@@ -232,21 +257,33 @@ def build_agreement(session: Session, enterprise: Enterprise, start: date | None
 _hash_cache: dict[str, str] = {}
 
 
-def build_user(session: Session, kind: UserKind = UserKind.EMPLOYER, email: str | None = None,
-               centre: Centre | None = None, password: str = DEMO_PASSWORD, **fields: Any) -> User:
+def build_user(
+    session: Session,
+    kind: UserKind = UserKind.EMPLOYER,
+    email: str | None = None,
+    centre: Centre | None = None,
+    password: str = DEMO_PASSWORD,
+    **fields: Any,
+) -> User:
     n = next(_counter)
     if password not in _hash_cache:
         _hash_cache[password] = hash_password(password)
-    user = User(email=email or f"user{n}@test.example", name=fields.pop("name", f"User {n}"),
-                kind=kind, password_hash=_hash_cache[password],
-                centre_id=centre.id if centre else None, **fields)
+    user = User(
+        email=email or f"user{n}@test.example",
+        name=fields.pop("name", f"User {n}"),
+        kind=kind,
+        password_hash=_hash_cache[password],
+        centre_id=centre.id if centre else None,
+        **fields,
+    )
     session.add(user)
     session.flush()
     return user
 
 
-def build_membership(session: Session, user: User, enterprise: Enterprise,
-                     role: MemberRole = MemberRole.MANAGER) -> Membership:
+def build_membership(
+    session: Session, user: User, enterprise: Enterprise, role: MemberRole = MemberRole.MANAGER
+) -> Membership:
     membership = Membership(user_id=user.id, enterprise_id=enterprise.id, role=role)
     session.add(membership)
     session.flush()

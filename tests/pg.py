@@ -1,4 +1,4 @@
-"""A throwaway PostgreSQL cluster for the test run, started as the postgres user (initdb refuses root)."""
+"""A throwaway PostgreSQL cluster, run as the postgres user (initdb refuses to run as root)."""
 
 from __future__ import annotations
 
@@ -41,16 +41,33 @@ def postgres_cluster() -> Iterator[str]:
         shutil.chown(datadir, "postgres", "postgres")
     port = _free_port()
     subprocess.run(
-        _as_postgres([_bin("initdb"), "-D", datadir, "-A", "trust", "-E", "UTF8", "--no-sync",
-                      "-U", "postgres"]),
-        check=True, capture_output=True,
+        _as_postgres(
+            [
+                _bin("initdb"),
+                "-D",
+                datadir,
+                "-A",
+                "trust",
+                "-E",
+                "UTF8",
+                "--no-sync",
+                "-U",
+                "postgres",
+            ]
+        ),
+        check=True,
+        capture_output=True,
     )
-    options = (f"-p {port} -k {datadir} -c listen_addresses=127.0.0.1 -c fsync=off "
-               "-c synchronous_commit=off -c full_page_writes=off")
+    options = (
+        f"-p {port} -k {datadir} -c listen_addresses=127.0.0.1 -c fsync=off "
+        "-c synchronous_commit=off -c full_page_writes=off"
+    )
     subprocess.run(
-        _as_postgres([_bin("pg_ctl"), "-D", datadir, "-o", options, "-l", f"{datadir}/log", "-w",
-                      "start"]),
-        check=True, capture_output=True,
+        _as_postgres(
+            [_bin("pg_ctl"), "-D", datadir, "-o", options, "-l", f"{datadir}/log", "-w", "start"]
+        ),
+        check=True,
+        capture_output=True,
     )
     try:
         deadline = time.monotonic() + 20
@@ -61,8 +78,11 @@ def postgres_cluster() -> Iterator[str]:
             time.sleep(0.1)
         yield f"postgresql+psycopg://postgres@127.0.0.1:{port}"
     finally:
-        subprocess.run(_as_postgres([_bin("pg_ctl"), "-D", datadir, "-m", "fast", "stop"]),
-                       capture_output=True, check=False)
+        subprocess.run(
+            _as_postgres([_bin("pg_ctl"), "-D", datadir, "-m", "fast", "stop"]),
+            capture_output=True,
+            check=False,
+        )
         shutil.rmtree(datadir, ignore_errors=True)
 
 

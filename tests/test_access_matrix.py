@@ -35,7 +35,9 @@ def _collect() -> list[RouteCase]:
 
 CASES = _collect()
 MATRIX = [
-    pytest.param(case, persona, target, htmx, id=f"{case.id}-{persona}-{target}-{'hx' if htmx else 'plain'}")
+    pytest.param(
+        case, persona, target, htmx, id=f"{case.id}-{persona}-{target}-{'hx' if htmx else 'plain'}"
+    )
     for case in CASES
     for persona in PERSONAS
     for target in (("own", "foreign") if case.foreign else ("own",))
@@ -60,8 +62,9 @@ def test_matrix_lists_no_route_that_does_not_exist(app: Flask) -> None:
 
 
 @pytest.mark.parametrize(("case", "persona", "target", "htmx"), MATRIX)
-def test_access(world: World, client: WebClient, case: RouteCase, persona: str, target: str,
-                htmx: bool) -> None:
+def test_access(
+    world: World, client: WebClient, case: RouteCase, persona: str, target: str, htmx: bool
+) -> None:
     email = PERSONAS[persona]
     if email is not None:
         client.login_as(world.user(email))

@@ -39,8 +39,9 @@ def test_session_cookie_flags(world: World, client: WebClient) -> None:
 
 
 def test_cookie_is_secure_outside_development(database_url: str) -> None:
-    app = create_app({"ENV_NAME": "production", "SECRET_KEY": "x" * 32,
-                      "DATABASE_URL": database_url})
+    app = create_app(
+        {"ENV_NAME": "production", "SECRET_KEY": "x" * 32, "DATABASE_URL": database_url}
+    )
     assert app.config["SESSION_COOKIE_SECURE"] is True
 
 
@@ -92,8 +93,14 @@ def test_htmx_error_retargets_body(world: World, client: WebClient) -> None:
 
 def test_htmx_config_is_safe(client: WebClient) -> None:
     page = client.get("/sign-in").text
-    for setting in ('"selfRequestsOnly":true', '"allowEval":false', '"allowScriptTags":false',
-                    '"historyCacheSize":0', '"includeIndicatorStyles":false', '"code":"422","swap":true'):
+    for setting in (
+        '"selfRequestsOnly":true',
+        '"allowEval":false',
+        '"allowScriptTags":false',
+        '"historyCacheSize":0',
+        '"includeIndicatorStyles":false',
+        '"code":"422","swap":true',
+    ):
         assert setting in page
     assert "<script>" not in page and " style=" not in page
     assert 'hx-headers=\'{"X-CSRFToken": "' in page
@@ -105,7 +112,12 @@ def test_health(client: WebClient) -> None:
 
 
 def test_health_503_when_database_is_down(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    broken = create_app({"ENV_NAME": "testing", "SECRET_KEY": "x",
-                         "DATABASE_URL": f"sqlite:///{tmp_path}/missing/dir/db.sqlite3"})
+    broken = create_app(
+        {
+            "ENV_NAME": "testing",
+            "SECRET_KEY": "x",
+            "DATABASE_URL": f"sqlite:///{tmp_path}/missing/dir/db.sqlite3",
+        }
+    )
     response = broken.test_client().get("/healthz")
     assert response.status_code == 503

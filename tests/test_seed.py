@@ -9,15 +9,23 @@ from iwemployer.orgnr import is_valid
 from iwemployer.seed import DEMO_PASSWORD, seed_demo
 
 CONTRACT = [
-    "leder@nordlys.example", "verneombud@nordlys.example", "tillitsvalgt@nordlys.example",
-    "radgiver.oslo@nav.example", "leder@fjellbygg.example", "verneombud@fjellbygg.example",
-    "tillitsvalgt@fjellbygg.example", "radgiver.vestland@nav.example", "admin@nav.example",
+    "leder@nordlys.example",
+    "verneombud@nordlys.example",
+    "tillitsvalgt@nordlys.example",
+    "radgiver.oslo@nav.example",
+    "leder@fjellbygg.example",
+    "verneombud@fjellbygg.example",
+    "tillitsvalgt@fjellbygg.example",
+    "radgiver.vestland@nav.example",
+    "admin@nav.example",
 ]
 
 
 def _counts(session: Session) -> tuple[int, int, int]:
-    return tuple(session.scalar(select(func.count()).select_from(m)) or 0  # type: ignore[return-value]
-                 for m in (Centre, Enterprise, User))
+    return tuple(
+        session.scalar(select(func.count()).select_from(m)) or 0  # type: ignore[return-value]
+        for m in (Centre, Enterprise, User)
+    )
 
 
 def test_seed_is_idempotent_and_keeps_the_demo_sign_ins(session: Session) -> None:
@@ -28,7 +36,8 @@ def test_seed_is_idempotent_and_keeps_the_demo_sign_ins(session: Session) -> Non
     for email in CONTRACT:
         assert authenticate(session, email, DEMO_PASSWORD) is not None, email
     per_centre = session.execute(
-        select(Enterprise.centre_id, func.count()).group_by(Enterprise.centre_id)).all()
+        select(Enterprise.centre_id, func.count()).group_by(Enterprise.centre_id)
+    ).all()
     assert all(count >= 4 for _, count in per_centre)
     assert all(is_valid(e.org_number) for e in session.scalars(select(Enterprise)))
 
@@ -36,6 +45,8 @@ def test_seed_is_idempotent_and_keeps_the_demo_sign_ins(session: Session) -> Non
 def test_seed_refuses_production(database_url: str) -> None:
     from iwemployer import create_app
 
-    app = create_app({"ENV_NAME": "production", "SECRET_KEY": "x" * 32, "DATABASE_URL": database_url})
+    app = create_app(
+        {"ENV_NAME": "production", "SECRET_KEY": "x" * 32, "DATABASE_URL": database_url}
+    )
     result = app.test_cli_runner().invoke(args=["seed"])
     assert result.exit_code != 0 and "production" in result.output

@@ -28,7 +28,7 @@ class Page:
         return self.page < self.pages
 
 
-def _search(stmt: Select[tuple[Enterprise]], query: str) -> Select[tuple[Enterprise]]:
+def _search(stmt: Select[Enterprise], query: str) -> Select[Enterprise]:
     query = query.strip()
     if not query:
         return stmt
@@ -51,7 +51,9 @@ def adviser_enterprises(
     mine_first = case((Enterprise.contact_person_id == adviser.id, 0), else_=1)
     items = list(
         session.scalars(
-            stmt.options(selectinload(Enterprise.agreements), selectinload(Enterprise.contact_person))
+            stmt.options(
+                selectinload(Enterprise.agreements), selectinload(Enterprise.contact_person)
+            )
             .order_by(mine_first, Enterprise.name, Enterprise.id)
             .limit(page_size)
             .offset((page - 1) * page_size)

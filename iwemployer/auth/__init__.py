@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import Flask, Response, current_app, flash, redirect, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from flask_login import AnonymousUserMixin
 
@@ -29,7 +30,7 @@ def init_app(app: Flask) -> None:
     login_manager.anonymous_user = Anonymous
 
     @login_manager.unauthorized_handler
-    def _unauthorized() -> Response:
+    def _unauthorized() -> ResponseReturnValue:
         back = request.full_path.rstrip("?") if request.method == "GET" else None
         target = url_for("auth.sign_in", next=back)
         if request.headers.get("HX-Request") == "true":

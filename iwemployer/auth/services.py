@@ -145,7 +145,9 @@ def issue_invitation(
 
 
 def find_open_invitation(session: Session, token: str) -> Invitation | None:
-    invitation = session.scalar(select(Invitation).where(Invitation.token_hash == hash_token(token)))
+    invitation = session.scalar(
+        select(Invitation).where(Invitation.token_hash == hash_token(token))
+    )
     if invitation is None or invitation.used_at is not None or invitation.expires_at < utcnow():
         return None
     if not invitation.user.active:

@@ -7,10 +7,10 @@ from datetime import date, datetime, timedelta
 
 from flask_login import UserMixin
 from sqlalchemy import (
+    JSON,
     CheckConstraint,
     Enum,
     ForeignKey,
-    JSON,
     Index,
     String,
     UniqueConstraint,
@@ -108,7 +108,7 @@ class User(UserMixin, Base):
         return self.session_token
 
     @property
-    def is_active(self) -> bool:  # type: ignore[override]
+    def is_active(self) -> bool:
         return self.active
 
     @property
@@ -133,9 +133,7 @@ class Enterprise(Base):
     nace_code: Mapped[str] = mapped_column(String(10))
     employees: Mapped[int]
     centre_id: Mapped[int] = mapped_column(ForeignKey("centre.id"), index=True)
-    contact_person_id: Mapped[int | None] = mapped_column(
-        ForeignKey("user_account.id"), index=True
-    )
+    contact_person_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     centre: Mapped[Centre] = relationship()
@@ -218,7 +216,7 @@ class Membership(Base):
 
 
 class UserSession(Base):
-    """Server-side session record: sign-out or deactivation deletes it, so a replayed cookie fails."""
+    """Server-side session: sign-out or deactivation deletes it, so a replayed cookie fails."""
 
     __tablename__ = "user_session"
 

@@ -33,8 +33,13 @@ def notify(
         raise ValueError(f"unregistered notification kind {kind!r}")
     created = []
     for user_id in sorted(set(user_ids) - {exclude}):
-        note = Notification(user_id=user_id, enterprise_id=enterprise_id, kind=kind,
-                            params=dict(params or {}), url=url)
+        note = Notification(
+            user_id=user_id,
+            enterprise_id=enterprise_id,
+            kind=kind,
+            params=dict(params or {}),
+            url=url,
+        )
         session.add(note)
         created.append(note)
     return created
@@ -51,18 +56,25 @@ def render_text(note: Notification) -> str:
 
 
 def unread_count(session: Session, user_id: int) -> int:
-    return session.scalar(
-        select(func.count()).select_from(Notification).where(
-            Notification.user_id == user_id, Notification.read_at.is_(None)
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(Notification)
+            .where(Notification.user_id == user_id, Notification.read_at.is_(None))
         )
-    ) or 0
+        or 0
+    )
 
 
 def recent(session: Session, user_id: int, limit: int = 50) -> list[Notification]:
-    return list(session.scalars(
-        select(Notification).where(Notification.user_id == user_id)
-        .order_by(Notification.created_at.desc(), Notification.id.desc()).limit(limit)
-    ))
+    return list(
+        session.scalars(
+            select(Notification)
+            .where(Notification.user_id == user_id)
+            .order_by(Notification.created_at.desc(), Notification.id.desc())
+            .limit(limit)
+        )
+    )
 
 
 def mark_all_read(session: Session, user_id: int) -> None:

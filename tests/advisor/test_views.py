@@ -36,8 +36,9 @@ def test_htmx_search_returns_only_the_results_fragment(world: World, client: Web
     assert response.status_code == 200
     assert "<html" not in response.text and 'id="enterprise-results"' in response.text
     assert "HX-Request" in response.headers["Vary"]
-    boosted = client.get("/advisor/enterprises?q=nord", headers={"HX-Request": "true",
-                                                                  "HX-Boosted": "true"})
+    boosted = client.get(
+        "/advisor/enterprises?q=nord", headers={"HX-Request": "true", "HX-Boosted": "true"}
+    )
     assert "<html" in boosted.text
 
 

@@ -19,8 +19,9 @@ def test_sign_in_lands_on_enterprise_home(world: World, client: WebClient) -> No
     assert "987 654 325" in home.text
 
 
-def test_sign_in_failure_is_422_with_message_and_keeps_email(world: World,
-                                                            client: WebClient) -> None:
+def test_sign_in_failure_is_422_with_message_and_keeps_email(
+    world: World, client: WebClient
+) -> None:
     response = client.post("/sign-in", {"email": MANAGER, "password": "wrong password"})
     assert response.status_code == 422
     assert 'value="leder@nordlys.example"' in response.text
@@ -34,8 +35,9 @@ def test_sign_in_empty_fields_show_field_errors(world: World, client: WebClient)
     assert 'href="#email"' in response.text and 'href="#password"' in response.text
 
 
-def test_attempts_are_logged_without_password(world: World, client: WebClient,
-                                              caplog: pytest.LogCaptureFixture) -> None:
+def test_attempts_are_logged_without_password(
+    world: World, client: WebClient, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.INFO, logger="iwemployer.auth")
     client.post("/sign-in", {"email": MANAGER, "password": "Secret-wrong-1"})
     client.sign_in(MANAGER)
@@ -49,12 +51,18 @@ def test_rate_limit_per_account_after_ten_failures(world: World, make_client) ->
     # Different addresses for the same account: the per-account limit applies.
     for n in range(10):
         c: WebClient = make_client()
-        r = c.post("/sign-in", {"email": MANAGER, "password": "wrong"},
-                   environ_base={"REMOTE_ADDR": f"10.0.0.{n}"})
+        r = c.post(
+            "/sign-in",
+            {"email": MANAGER, "password": "wrong"},
+            environ_base={"REMOTE_ADDR": f"10.0.0.{n}"},
+        )
         assert r.status_code == 422
     c = make_client()
-    blocked = c.post("/sign-in", {"email": MANAGER, "password": "Demo-passord-2026"},
-                     environ_base={"REMOTE_ADDR": "10.0.0.99"})
+    blocked = c.post(
+        "/sign-in",
+        {"email": MANAGER, "password": "Demo-passord-2026"},
+        environ_base={"REMOTE_ADDR": "10.0.0.99"},
+    )
     assert blocked.status_code == 429
     assert "Too many" in blocked.text or "For mange" in blocked.text
     # Another account from a fresh address is not affected.
@@ -111,21 +119,41 @@ def test_deactivation_ends_sessions(world: World, client: WebClient) -> None:
 
 def test_change_password(world: World, client: WebClient) -> None:
     client.sign_in(MANAGER)
-    bad = client.post("/account/password", {"current_password": "wrong",
-                                             "new_password": "Nytt-og-langt-passord-9",
-                                             "confirm_password": "Nytt-og-langt-passord-9"})
+    bad = client.post(
+        "/account/password",
+        {
+            "current_password": "wrong",
+            "new_password": "Nytt-og-langt-passord-9",
+            "confirm_password": "Nytt-og-langt-passord-9",
+        },
+    )
     assert bad.status_code == 422
-    weak = client.post("/account/password", {"current_password": "Demo-passord-2026",
-                                              "new_password": "password1234",
-                                              "confirm_password": "password1234"})
+    weak = client.post(
+        "/account/password",
+        {
+            "current_password": "Demo-passord-2026",
+            "new_password": "password1234",
+            "confirm_password": "password1234",
+        },
+    )
     assert weak.status_code == 422
-    mismatch = client.post("/account/password", {"current_password": "Demo-passord-2026",
-                                                  "new_password": "Nytt-og-langt-passord-9",
-                                                  "confirm_password": "Nytt-og-langt-passord-8"})
+    mismatch = client.post(
+        "/account/password",
+        {
+            "current_password": "Demo-passord-2026",
+            "new_password": "Nytt-og-langt-passord-9",
+            "confirm_password": "Nytt-og-langt-passord-8",
+        },
+    )
     assert mismatch.status_code == 422
-    ok = client.post("/account/password", {"current_password": "Demo-passord-2026",
-                                            "new_password": "Nytt-og-langt-passord-9",
-                                            "confirm_password": "Nytt-og-langt-passord-9"})
+    ok = client.post(
+        "/account/password",
+        {
+            "current_password": "Demo-passord-2026",
+            "new_password": "Nytt-og-langt-passord-9",
+            "confirm_password": "Nytt-og-langt-passord-9",
+        },
+    )
     assert ok.status_code == 303
     client.post("/sign-out")
     assert client.sign_in(MANAGER, "Nytt-og-langt-passord-9").status_code == 303
@@ -140,8 +168,9 @@ def test_csrf_failure_is_friendly_and_keeps_typed_text(world: World, client: Web
 
 
 def test_open_redirect_after_sign_in_is_refused(world: World, client: WebClient) -> None:
-    response = client.post("/sign-in?next=https://evil.example/", {"email": MANAGER,
-                                                                   "password": "Demo-passord-2026"})
+    response = client.post(
+        "/sign-in?next=https://evil.example/", {"email": MANAGER, "password": "Demo-passord-2026"}
+    )
     assert response.status_code == 303
     assert "evil.example" not in response.headers["Location"]
 
@@ -151,8 +180,9 @@ def test_next_after_sign_in(world: World, client: WebClient) -> None:
     first = client.get(target)
     assert first.status_code == 302
     assert "next=" in first.headers["Location"]
-    response = client.post(f"/sign-in?next={target}", {"email": MANAGER,
-                                                       "password": "Demo-passord-2026"})
+    response = client.post(
+        f"/sign-in?next={target}", {"email": MANAGER, "password": "Demo-passord-2026"}
+    )
     assert response.headers["Location"] == target
 
 
@@ -162,7 +192,13 @@ def test_reads_and_denials_are_audited(world: World, client: WebClient) -> None:
     client.get(f"/enterprises/{world.fjellbygg.id}")
     rows = world.session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
     user = world.user(MANAGER)
-    assert any(r.enterprise_id == world.nordlys.id and r.permitted and r.action == "read"
-               and r.user_id == user.id and r.endpoint == "enterprise.home" for r in rows)
+    assert any(
+        r.enterprise_id == world.nordlys.id
+        and r.permitted
+        and r.action == "read"
+        and r.user_id == user.id
+        and r.endpoint == "enterprise.home"
+        for r in rows
+    )
     assert any(r.enterprise_id == world.fjellbygg.id and not r.permitted for r in rows)
     assert all(r.at.tzinfo is not None for r in rows)

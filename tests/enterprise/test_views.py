@@ -9,8 +9,15 @@ from tests.conftest import WebClient, World
 def test_home_shows_enterprise_agreement_and_contact(world: World, client: WebClient) -> None:
     client.login_as(world.user("leder@nordlys.example"))
     page = client.get(f"/enterprises/{world.nordlys.id}").text
-    for text in ("Nordlys Omsorg AS", "987 654 325", "87.301", "Ingrid Haugen",
-                 "radgiver.oslo@nav.example", "NAV Arbeidslivssenter Oslo", "Sannergata 2"):
+    for text in (
+        "Nordlys Omsorg AS",
+        "987 654 325",
+        "87.301",
+        "Ingrid Haugen",
+        "radgiver.oslo@nav.example",
+        "NAV Arbeidslivssenter Oslo",
+        "Sannergata 2",
+    ):
         assert text in page
     assert "Fjellbygg" not in page
 
@@ -30,8 +37,9 @@ def test_no_warning_far_from_the_end(world: World, client: WebClient) -> None:
 
 def test_earlier_periods_listed(world: World, client: WebClient) -> None:
     client.login_as(world.user("leder@nordlys.example"))
-    agreements = world.session.query(CooperationAgreement).filter_by(
-        enterprise_id=world.nordlys.id).count()
+    agreements = (
+        world.session.query(CooperationAgreement).filter_by(enterprise_id=world.nordlys.id).count()
+    )
     assert agreements == 2
     page = client.get(f"/enterprises/{world.nordlys.id}").text
     assert page.count("<li>") >= 1
@@ -66,10 +74,14 @@ def test_adviser_sees_enterprise_of_own_centre_only(world: World, client: WebCli
 
 def test_upcoming_agreement_status(world: World) -> None:
     today = date.today()
-    upcoming = CooperationAgreement(start_date=today + timedelta(days=3),
-                                    end_date=today + timedelta(days=900))
+    upcoming = CooperationAgreement(
+        start_date=today + timedelta(days=3), end_date=today + timedelta(days=900)
+    )
     assert upcoming.status(today).value == "upcoming"
-    terminated = CooperationAgreement(start_date=today - timedelta(days=3),
-                                      end_date=today + timedelta(days=900), terminated_on=today)
+    terminated = CooperationAgreement(
+        start_date=today - timedelta(days=3),
+        end_date=today + timedelta(days=900),
+        terminated_on=today,
+    )
     assert terminated.status(today).value == "terminated"
     assert not terminated.ends_soon(today)

@@ -11,8 +11,15 @@ register_event("test.event", _l("Something happened at %(enterprise)s"))
 def test_notifications_are_listed_counted_and_marked_read(world: World, client: WebClient) -> None:
     manager = world.user("leder@nordlys.example")
     safety = world.user("verneombud@nordlys.example")
-    notify(world.session, [manager.id, safety.id], "test.event", enterprise_id=world.nordlys.id,
-           params={"enterprise": "Nordlys Omsorg AS"}, url="/", exclude=safety.id)
+    notify(
+        world.session,
+        [manager.id, safety.id],
+        "test.event",
+        enterprise_id=world.nordlys.id,
+        params={"enterprise": "Nordlys Omsorg AS"},
+        url="/",
+        exclude=safety.id,
+    )
     world.session.commit()
     assert unread_count(world.session, safety.id) == 0
     client.login_as(manager)
