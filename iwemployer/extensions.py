@@ -79,6 +79,10 @@ def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.close()
+    # SQLite's own lower() folds ASCII only; searches must match Æ/æ, Ø/ø, Å/å as PostgreSQL does.
+    dbapi_connection.create_function(  # type: ignore[attr-defined]
+        "lower", 1, lambda s: s.lower() if isinstance(s, str) else s, deterministic=True
+    )
 
 
 db = Database()

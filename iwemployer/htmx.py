@@ -10,7 +10,10 @@ from flask import Flask, Response, make_response, render_template, request
 def is_fragment_request() -> bool:
     """True for htmx requests that swap a fragment; boosted navigation gets whole pages."""
     return (
-        request.headers.get("HX-Request") == "true" and request.headers.get("HX-Boosted") != "true"
+        request.headers.get("HX-Request") == "true"
+        and request.headers.get("HX-Boosted") != "true"
+        # Back/forward to a pushed URL (historyCacheSize 0) reloads the whole page through htmx.
+        and request.headers.get("HX-History-Restore-Request") != "true"
     )
 
 

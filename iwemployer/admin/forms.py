@@ -1,0 +1,334 @@
+"""Forms of the centre administration. Types, required fields and lengths are checked here;
+the rules themselves live in ``services`` (the org number and NACE checks are shared so that
+every mistake in a form shows at once)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from enum import StrEnum
+from typing import Any, TypeVar
+
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    EmailField,
+    Field,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+)
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    StopValidation,
+    ValidationError,
+)
+from wtforms.widgets import TextInput
+
+from ..labels import MEMBER_ROLE_LABELS, USER_KIND_LABELS
+from ..models import MemberRole, UserKind
+from . import services
+
+E = TypeVar("E", bound=StrEnum)
+# Ids beyond a 32-bit integer column are typing mistakes or tampering, never real records.
+MAX_ID = 2**31 - 1
+
+
+def optional_id(value: object) -> int | None:
+    """The id a <select> sent: None for the blank choice; ValueError for anything not an id."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, int):
+        number = value
+    else:
+        text = str(value).strip()
+        if not text.isascii() or not text.isdigit() or len(text) > 10:
+            raise ValueError(value)
+        number = int(text)
+    if not 0 < number <= MAX_ID:
+        raise ValueError(value)
+    return number
+
+
+def enum_or_none(enum: type[E]) -> Callable[[object], E | None]:
+    def coerce(value: object) -> E | None:
+        if value is None or value == "":
+            return None
+        return enum(str(value))  # ValueError for an unknown value
+
+    return coerce
+
+
+def choice(value: object, label: LazyString | str) -> Any:
+    return SelectChoice(value="" if value is None else str(value), label=label)
+
+
+def blank_choice(label: LazyString | str) -> Any:
+    return SelectChoice(value="", label=label)
+
+
+class IdSelectField(SelectField):
+    """A <select> of records by id; an invalid or unknown value gets ``message``, not a crash."""
+
+    def __init__(
+        self, label: Any, validators: list[Any] | None = None, *, message: Any, **kwargs: Any
+    ) -> None:
+        super().__init__(label, validators, coerce=optional_id, **kwargs)
+        self.invalid_value_message = message
+        self.invalid_choice_message = message
+        self.type = "SelectField"  # styled as a select by macros/forms.html
+
+
+class EnumSelectField(SelectField):
+    def __init__(
+        self,
+        label: Any,
+        enum: type[StrEnum],
+        labels: dict[Any, Any],
+        validators: list[Any] | None = None,
+        *,
+        message: Any,
+        blank: Any = None,
+        **kwargs: Any,
+    ) -> None:
+        options = [blank_choice(blank)] if blank is not None else []
+        options += [choice(member.value, labels[member]) for member in enum]
+        super().__init__(label, validators, coerce=enum_or_none(enum), **kwargs)
+        self.choices = options
+        self.invalid_value_message = message
+        self.invalid_choice_message = message
+        self.type = "SelectField"  # styled as a select by macros/forms.html
+
+
+class WholeNumberField(IntegerField):
+    """A whole number typed in a text box; spaces between thousands ("1 200") are fine."""
+
+    widget = TextInput()
+
+    def __init__(
+        self, label: Any, validators: list[Any] | None = None, *, message: Any, **kwargs: Any
+    ) -> None:
+        super().__init__(label, validators, **kwargs)
+        self.invalid_value_message = message
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        if valuelist:
+            valuelist = ["".join(str(valuelist[0]).split())]
+        super().process_formdata(valuelist)
+
+
+class DateInputField(DateField):
+    def __init__(self, label: Any, validators: list[Any] | None = None, **kwargs: Any) -> None:
+        super().__init__(label, validators, **kwargs)
+        self.invalid_value_message = _l("Enter a real date, for example 2026-03-01.")
+
+
+def stop_if_unreadable(form: Any, field: Field) -> None:
+    """Show only the "not a number/date" message, not a range message as well."""
+    if field.process_errors:
+        raise StopValidation()
+
+
+def rule(check: Callable[[str], object]) -> Callable[[Any, Field], None]:
+    """A service rule as a form validator, so a form shows all its mistakes in one go."""
+
+    def validator(form: Any, field: Field) -> None:
+        try:
+            check(field.data or "")
+        except services.AdminError as error:
+            raise ValidationError(str(error)) from None
+
+    return validator
+
+
+def apply_error(form: FlaskForm, error: services.AdminError, hidden: Iterable[str] = ()) -> None:
+    """Show a service's error next to its field; above the form for none or a hidden one."""
+    field = form._fields.get(error.field) if error.field else None
+    if field is not None and error.field not in set(hidden) and not isinstance(field, HiddenField):
+        field.errors = [*field.errors, str(error)]
+    else:
+        form.form_errors.append(str(error))
+
+
+def set_choices(field: SelectField, options: Iterable[Any]) -> None:
+    field.choices = list(options)
+
+
+class EnterpriseForm(FlaskForm):
+    org_number = StringField(
+        _l("Organisation number"),
+        validators=[
+            DataRequired(message=_l("Enter the organisation number.")),
+            rule(services.clean_org_number),
+        ],
+        description=_l("Nine digits, for example 987 654 325."),
+        render_kw={"inputmode": "numeric", "autocomplete": "off", "spellcheck": "false"},
+    )
+    name = StringField(
+        _l("Name"),
+        validators=[
+            DataRequired(message=_l("Enter the enterprise's name.")),
+            Length(max=200, message=_l("Use at most 200 characters.")),
+        ],
+        render_kw={"autocomplete": "organization"},
+    )
+    nace_code = StringField(
+        _l("Industry code (NACE)"),
+        validators=[
+            DataRequired(message=_l("Enter the industry code.")),
+            rule(services.clean_nace_code),
+        ],
+        description=_l("As in the Central Coordinating Register, for example 86.101."),
+        render_kw={"autocomplete": "off", "spellcheck": "false"},
+    )
+    employees = WholeNumberField(
+        _l("Number of employees"),
+        validators=[
+            InputRequired(message=_l("Enter the number of employees.")),
+            stop_if_unreadable,
+            NumberRange(
+                min=0,
+                max=services.MAX_EMPLOYEES,
+                message=_l("Enter a whole number from 0 to 1,000,000."),
+            ),
+        ],
+        message=_l("Enter a whole number from 0 to 1,000,000."),
+        render_kw={"inputmode": "numeric", "autocomplete": "off"},
+    )
+    centre_id = IdSelectField(
+        _l("Centre"),
+        validators=[DataRequired(message=_l("Choose a centre."))],
+        message=_l("Choose a centre."),
+        description=_l("The IW support centre of the county the enterprise is in."),
+    )
+
+
+class AgreementForm(FlaskForm):
+    start_date = DateInputField(
+        _l("Start date"),
+        validators=[InputRequired(message=_l("Enter the start date.")), stop_if_unreadable],
+    )
+    end_date = DateInputField(
+        _l("End date"),
+        validators=[Optional(strip_whitespace=True)],
+        description=_l(
+            "Leave blank for a four-year period (to the day before the fourth anniversary)."
+        ),
+    )
+
+
+class TerminateForm(FlaskForm):
+    # The button sends no date: the agreement is terminated today.
+    terminated_on = DateInputField(_l("Terminated on"), validators=[Optional()])
+
+
+class ContactPersonForm(FlaskForm):
+    contact_person_id = IdSelectField(
+        _l("Contact person"),
+        message=_l("Choose one of the advisers at the enterprise's centre."),
+        # The service decides who may be chosen, with a message naming the centre.
+        validate_choice=False,
+    )
+
+
+class InviteForm(FlaskForm):
+    name = StringField(
+        _l("Full name"),
+        validators=[
+            DataRequired(message=_l("Enter the user's name.")),
+            Length(max=200, message=_l("Use at most 200 characters.")),
+        ],
+        render_kw={"autocomplete": "off"},
+    )
+    email = EmailField(
+        _l("E-mail address"),
+        validators=[
+            DataRequired(message=_l("Enter the user's e-mail address.")),
+            Length(max=254, message=_l("Use at most 254 characters.")),
+            Email(message=_l("Enter an e-mail address like name@example.no.")),
+        ],
+        description=_l("The invitation is sent here. It is also the user's sign-in name."),
+        render_kw={"autocomplete": "off", "spellcheck": "false"},
+    )
+    kind = EnumSelectField(
+        _l("Kind of user"),
+        UserKind,
+        USER_KIND_LABELS,
+        validators=[DataRequired(message=_l("Choose what kind of user this is."))],
+        message=_l("Choose what kind of user this is."),
+        blank=_l("Choose …"),
+    )
+    centre_id = IdSelectField(
+        _l("Centre"),
+        message=_l("Choose a centre."),
+        description=_l("Advisers only: the centre they work at."),
+    )
+    title = StringField(
+        _l("Job title"),
+        validators=[Length(max=200, message=_l("Use at most 200 characters."))],
+        description=_l("Advisers only, shown to the enterprises, for example Senior adviser."),
+    )
+    phone = StringField(
+        _l("Phone"),
+        validators=[Length(max=30, message=_l("Use at most 30 characters."))],
+        description=_l("Advisers only, shown to the enterprises."),
+        render_kw={"autocomplete": "off", "inputmode": "tel"},
+    )
+    enterprise_id = IdSelectField(
+        _l("Enterprise"),
+        message=_l("Choose an enterprise."),
+        description=_l("Employer side only: the enterprise the user works for."),
+    )
+    role = EnumSelectField(
+        _l("Role in the enterprise"),
+        MemberRole,
+        MEMBER_ROLE_LABELS,
+        message=_l("Choose a role."),
+        blank=_l("No role yet"),
+    )
+
+
+class MembershipForm(FlaskForm):
+    """Adds a member; sent from an enterprise's page (user chosen) or a user's (enterprise)."""
+
+    user_id = IdSelectField(
+        _l("User"),
+        validators=[DataRequired(message=_l("Choose a user."))],
+        message=_l("Choose a user."),
+        validate_choice=False,  # the service checks the user exists and is employer-side
+    )
+    enterprise_id = IdSelectField(
+        _l("Enterprise"),
+        validators=[DataRequired(message=_l("Choose an enterprise."))],
+        message=_l("Choose an enterprise."),
+        validate_choice=False,
+    )
+    role = EnumSelectField(
+        _l("Role"),
+        MemberRole,
+        MEMBER_ROLE_LABELS,
+        validators=[DataRequired(message=_l("Choose a role."))],
+        message=_l("Choose a role."),
+        blank=_l("Choose …"),
+    )
+    # Which page to return to: "enterprise" or "user".
+    back = HiddenField()
+
+
+class RoleForm(FlaskForm):
+    role = EnumSelectField(
+        _l("Role"),
+        MemberRole,
+        MEMBER_ROLE_LABELS,
+        validators=[DataRequired(message=_l("Choose a role."))],
+        message=_l("Choose a role."),
+    )
+    back = HiddenField()

@@ -1,0 +1,634 @@
+"""Centre administration rules: enterprises, agreements, contact persons, users and memberships.
+
+Functions of a session and plain values; a broken rule raises ``AdminError`` naming the form
+field it belongs to, which the views show next to that field. Nothing here commits: the view
+adds its audit row and commits the change and the row together.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any, Generic, TypeVar
+
+from flask_babel import LazyString, format_date
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+
+from .. import orgnr
+from ..auth.services import IssuedInvitation, end_all_sessions, issue_invitation, normalise_email
+from ..models import (
+    Centre,
+    CooperationAgreement,
+    Enterprise,
+    Invitation,
+    MemberRole,
+    Membership,
+    User,
+    UserKind,
+    utcnow,
+)
+
+T = TypeVar("T")
+
+NACE_PATTERN = re.compile(r"^\d{2}\.\d{1,3}$")
+MAX_EMPLOYEES = 1_000_000
+AGREEMENT_YEARS = 4
+# Dates outside this range are typing mistakes (and would overflow date arithmetic near 9999).
+EARLIEST_DATE = date(1990, 1, 1)
+LATEST_DATE = date(2199, 12, 31)
+MAX_SEARCH_LENGTH = 100
+
+
+class AdminError(ValueError):
+    """A rule the input breaks; ``field`` is the form field it belongs to, None for the form."""
+
+    def __init__(self, field: str | None, message: LazyString | str) -> None:
+        super().__init__(field, message)
+        self.field = field
+        self.message = message
+
+    def __str__(self) -> str:
+        return str(self.message)
+
+
+# --- searching and paging -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    items: Sequence[T]
+    number: int
+    size: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.size))
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.pages
+
+
+def _paginate(session: Session, query: Select[Any], number: int, size: int) -> Page[Any]:
+    # Fresh rows and collections even when this session loaded them before (CLI, tests).
+    query = query.execution_options(populate_existing=True)
+    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    size = max(1, size)
+    # A page past the end (an old link, a typed URL) shows the last page instead of nothing.
+    number = min(max(1, number), max(1, math.ceil(total / size)))
+    items = session.scalars(query.limit(size).offset((number - 1) * size)).unique().all()
+    return Page(items, number, size, total)
+
+
+def _contains(text: str) -> str:
+    """A LIKE pattern matching ``text`` anywhere, with LIKE's wildcards taken literally."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def search_enterprises(session: Session, q: str, page: int, page_size: int) -> Page[Enterprise]:
+    """Enterprises whose name or organisation number contains ``q``, by name."""
+    query = select(Enterprise).options(
+        selectinload(Enterprise.centre),
+        selectinload(Enterprise.contact_person),
+        selectinload(Enterprise.agreements),
+    )
+    q = q.strip()[:MAX_SEARCH_LENGTH]
+    if q:
+        conditions: list[ColumnElement[bool]] = [Enterprise.name.ilike(_contains(q), escape="\\")]
+        digits = orgnr.normalise(q)
+        if digits.isascii() and digits.isdigit():
+            conditions.append(Enterprise.org_number.contains(digits, autoescape=True))
+        query = query.where(or_(*conditions))
+    query = query.order_by(Enterprise.name, Enterprise.id)
+    return _paginate(session, query, page, page_size)
+
+
+def search_users(
+    session: Session, q: str, kind: UserKind | None, page: int, page_size: int
+) -> Page[User]:
+    """Users whose name or e-mail address contains ``q``, optionally of one kind, by name."""
+    query = select(User).options(
+        selectinload(User.centre),
+        selectinload(User.memberships).selectinload(Membership.enterprise),
+    )
+    q = q.strip()[:MAX_SEARCH_LENGTH]
+    if q:
+        pattern = _contains(q)
+        query = query.where(
+            or_(User.name.ilike(pattern, escape="\\"), User.email.ilike(pattern, escape="\\"))
+        )
+    if kind is not None:
+        query = query.where(User.kind == kind)
+    query = query.order_by(User.name, User.id)
+    return _paginate(session, query, page, page_size)
+
+
+def centres(session: Session) -> list[Centre]:
+    return list(session.scalars(select(Centre).order_by(Centre.name)))
+
+
+def centre_advisers(session: Session, centre_id: int) -> list[User]:
+    """The active advisers of a centre: the people who may be an enterprise's contact person."""
+    return list(
+        session.scalars(
+            select(User)
+            .where(
+                User.kind == UserKind.ADVISER,
+                User.centre_id == centre_id,
+                User.active.is_(True),
+            )
+            .order_by(User.name, User.id)
+        )
+    )
+
+
+def enterprise_agreements(session: Session, enterprise_id: int) -> list[CooperationAgreement]:
+    return list(
+        session.scalars(
+            select(CooperationAgreement)
+            .where(CooperationAgreement.enterprise_id == enterprise_id)
+            .order_by(CooperationAgreement.start_date.desc(), CooperationAgreement.id.desc())
+        )
+    )
+
+
+def enterprise_memberships(session: Session, enterprise_id: int) -> list[Membership]:
+    return list(
+        session.scalars(
+            select(Membership)
+            .join(Membership.user)
+            .where(Membership.enterprise_id == enterprise_id)
+            .options(selectinload(Membership.user))
+            .order_by(User.name, User.id)
+        )
+    )
+
+
+def user_memberships(session: Session, user_id: int) -> list[Membership]:
+    return list(
+        session.scalars(
+            select(Membership)
+            .join(Membership.enterprise)
+            .where(Membership.user_id == user_id)
+            .options(selectinload(Membership.enterprise))
+            .order_by(Enterprise.name, Enterprise.id)
+        )
+    )
+
+
+def all_enterprises(session: Session) -> list[Enterprise]:
+    return list(session.scalars(select(Enterprise).order_by(Enterprise.name, Enterprise.id)))
+
+
+def employer_users(session: Session) -> list[User]:
+    """Employer-side users, the only kind that may be a member of an enterprise."""
+    return list(
+        session.scalars(
+            select(User).where(User.kind == UserKind.EMPLOYER).order_by(User.name, User.id)
+        )
+    )
+
+
+# --- enterprises ----------------------------------------------------------------------------
+
+
+def clean_org_number(value: str) -> str:
+    """The nine digits of a valid organisation number typed with or without spaces."""
+    number = orgnr.normalise(value or "")
+    if not number:
+        raise AdminError("org_number", _l("Enter the organisation number."))
+    if len(number) != 9 or not number.isascii() or not number.isdigit():
+        raise AdminError("org_number", _l("An organisation number has nine digits."))
+    if not orgnr.is_valid(number):
+        raise AdminError(
+            "org_number",
+            _l(
+                "This is not a valid organisation number: the last digit does not match "
+                "(MOD11 check digit). Check for a typing mistake."
+            ),
+        )
+    return number
+
+
+def clean_nace_code(value: str) -> str:
+    code = (value or "").strip()
+    if not NACE_PATTERN.fullmatch(code):
+        raise AdminError(
+            "nace_code",
+            _l(
+                "Write the industry code as two digits, a full stop and one to three digits, "
+                "for example 86.101 or 41.200."
+            ),
+        )
+    return code
+
+
+def _clean_name(value: str) -> str:
+    name = " ".join((value or "").split())
+    if not name:
+        raise AdminError("name", _l("Enter the name."))
+    if len(name) > 200:
+        raise AdminError("name", _l("Use at most 200 characters."))
+    return name
+
+
+def _clean_employees(value: int | None) -> int:
+    if value is None or not 0 <= value <= MAX_EMPLOYEES:
+        raise AdminError("employees", _l("Enter a whole number from 0 to 1,000,000."))
+    return value
+
+
+def _centre(session: Session, centre_id: int | None) -> Centre:
+    centre = session.get(Centre, centre_id) if centre_id else None
+    if centre is None:
+        raise AdminError("centre_id", _l("Choose a centre."))
+    return centre
+
+
+def _check_org_number_free(session: Session, number: str, exclude_id: int | None = None) -> None:
+    query = select(Enterprise.id).where(Enterprise.org_number == number)
+    if exclude_id is not None:
+        query = query.where(Enterprise.id != exclude_id)
+    if session.scalar(query) is not None:
+        raise AdminError("org_number", _duplicate_org_number(number))
+
+
+def _duplicate_org_number(number: str) -> LazyString:
+    return _l(
+        "An enterprise with organisation number %(number)s is already registered.",
+        number=orgnr.display(number),
+    )
+
+
+def _flush(session: Session, error: AdminError) -> None:
+    """Flush; a unique constraint lost to a simultaneous request becomes ``error``."""
+    try:
+        session.flush()
+    except IntegrityError:
+        session.rollback()
+        raise error from None
+
+
+def create_enterprise(
+    session: Session,
+    *,
+    org_number: str,
+    name: str,
+    nace_code: str,
+    employees: int | None,
+    centre_id: int | None,
+) -> Enterprise:
+    number = clean_org_number(org_number)
+    clean_name = _clean_name(name)
+    code = clean_nace_code(nace_code)
+    count = _clean_employees(employees)
+    centre = _centre(session, centre_id)
+    _check_org_number_free(session, number)
+    enterprise = Enterprise(
+        org_number=number, name=clean_name, nace_code=code, employees=count, centre_id=centre.id
+    )
+    session.add(enterprise)
+    _flush(session, AdminError("org_number", _duplicate_org_number(number)))
+    return enterprise
+
+
+def update_enterprise(
+    session: Session,
+    enterprise: Enterprise,
+    *,
+    org_number: str,
+    name: str,
+    nace_code: str,
+    employees: int | None,
+    centre_id: int | None,
+) -> bool:
+    """Change the basic data; True when a move to another centre cleared the contact person."""
+    number = clean_org_number(org_number)
+    clean_name = _clean_name(name)
+    code = clean_nace_code(nace_code)
+    count = _clean_employees(employees)
+    centre = _centre(session, centre_id)
+    _check_org_number_free(session, number, exclude_id=enterprise.id)
+    # The contact person is an adviser of the enterprise's centre; another centre's adviser is not.
+    cleared = centre.id != enterprise.centre_id and enterprise.contact_person_id is not None
+    enterprise.org_number = number
+    enterprise.name = clean_name
+    enterprise.nace_code = code
+    enterprise.employees = count
+    enterprise.centre_id = centre.id
+    enterprise.centre = centre
+    if cleared:
+        enterprise.contact_person_id = None
+        enterprise.contact_person = None
+    _flush(session, AdminError("org_number", _duplicate_org_number(number)))
+    return cleared
+
+
+# --- cooperation agreements -----------------------------------------------------------------
+
+
+def default_end_date(start: date) -> date:
+    """The last day of a four-year period starting on ``start``."""
+    try:
+        anniversary = start.replace(year=start.year + AGREEMENT_YEARS)
+    except ValueError:  # 29 February, four years on in a year that is not a leap year (2100)
+        anniversary = date(start.year + AGREEMENT_YEARS, 3, 1)
+    return anniversary - timedelta(days=1)
+
+
+def effective_end(agreement: CooperationAgreement) -> date:
+    """The last day the agreement is (or was) in force: a termination ends it the day before."""
+    if agreement.terminated_on is None:
+        return agreement.end_date
+    return min(agreement.end_date, agreement.terminated_on - timedelta(days=1))
+
+
+def _long_date(value: date) -> LazyString:
+    """A date for a message, formatted in the reader's language only when shown."""
+    return LazyString(format_date, value, "long")
+
+
+def _check_date(field: str, value: date | None) -> date:
+    if value is None:
+        raise AdminError(field, _l("Enter a date."))
+    if not EARLIEST_DATE <= value <= LATEST_DATE:
+        raise AdminError(field, _l("Enter a date between 1990 and 2199."))
+    return value
+
+
+def add_agreement(
+    session: Session, enterprise: Enterprise, start: date | None, end: date | None
+) -> CooperationAgreement:
+    """Register a new agreement period; a blank end gives four years less a day."""
+    start = _check_date("start_date", start)
+    end = default_end_date(start) if end is None else _check_date("end_date", end)
+    if end <= start:
+        raise AdminError("end_date", _l("The end date must be after the start date."))
+    existing = session.scalars(
+        select(CooperationAgreement)
+        .where(CooperationAgreement.enterprise_id == enterprise.id)
+        .order_by(CooperationAgreement.start_date)
+    )
+    for other in existing:
+        # A terminated period counts only up to the day before its termination.
+        if other.start_date <= end and start <= effective_end(other):
+            raise AdminError(
+                "start_date",
+                _l(
+                    "The period overlaps the agreement from %(start)s to %(end)s. "
+                    "Choose dates outside it, or terminate that agreement first.",
+                    start=_long_date(other.start_date),
+                    end=_long_date(other.end_date),
+                ),
+            )
+    agreement = CooperationAgreement(enterprise_id=enterprise.id, start_date=start, end_date=end)
+    session.add(agreement)
+    session.flush()
+    return agreement
+
+
+def terminate_agreement(session: Session, agreement: CooperationAgreement, on: date) -> None:
+    """End the agreement early: from ``on`` it is no longer in force."""
+    if agreement.terminated_on is not None:
+        raise AdminError(
+            "terminated_on",
+            _l(
+                "This agreement was already terminated on %(date)s.",
+                date=_long_date(agreement.terminated_on),
+            ),
+        )
+    on = _check_date("terminated_on", on)
+    if on > agreement.end_date:
+        raise AdminError(
+            "terminated_on",
+            _l(
+                "The agreement ended on %(date)s, so there is nothing to terminate.",
+                date=_long_date(agreement.end_date),
+            ),
+        )
+    agreement.terminated_on = on
+    session.flush()
+
+
+# --- contact person -------------------------------------------------------------------------
+
+
+def set_contact_person(session: Session, enterprise: Enterprise, adviser_id: int | None) -> None:
+    """Make an active adviser of the enterprise's own centre its contact person (None: nobody)."""
+    if adviser_id is None:
+        enterprise.contact_person_id = None
+        enterprise.contact_person = None
+        session.flush()
+        return
+    adviser = session.get(User, adviser_id)
+    if (
+        adviser is None
+        or adviser.kind != UserKind.ADVISER
+        or adviser.centre_id != enterprise.centre_id
+        or not adviser.active
+    ):
+        raise AdminError(
+            "contact_person_id",
+            _l("Choose one of the advisers at %(centre)s.", centre=enterprise.centre.name),
+        )
+    enterprise.contact_person_id = adviser.id
+    enterprise.contact_person = adviser
+    session.flush()
+
+
+# --- users ----------------------------------------------------------------------------------
+
+
+def _duplicate_email() -> AdminError:
+    return AdminError("email", _l("A user with this e-mail address already exists."))
+
+
+def invite_user(
+    session: Session,
+    *,
+    name: str,
+    email: str,
+    kind: UserKind | None,
+    invited_by: User,
+    valid_for: timedelta,
+    centre_id: int | None = None,
+    title: str = "",
+    phone: str = "",
+    enterprise_id: int | None = None,
+    role: MemberRole | None = None,
+) -> IssuedInvitation:
+    """Create a user without a password, optionally a first membership, and an invitation."""
+    clean_name = _clean_name(name)
+    address = normalise_email(email or "")
+    if not address or "@" not in address:
+        raise AdminError("email", _l("Enter an e-mail address like name@example.no."))
+    if kind is None:
+        raise AdminError("kind", _l("Choose what kind of user this is."))
+    if kind == UserKind.ADVISER:
+        if centre_id is None:
+            raise AdminError("centre_id", _l("Choose the centre the adviser works at."))
+        centre: Centre | None = _centre(session, centre_id)
+    elif centre_id is not None:
+        raise AdminError("centre_id", _l("Only advisers belong to a centre. Leave this blank."))
+    else:
+        centre = None
+    enterprise: Enterprise | None = None
+    if kind != UserKind.EMPLOYER:
+        if enterprise_id is not None or role is not None:
+            raise AdminError(
+                "enterprise_id",
+                _l("Only employer-side users can be members of an enterprise. Leave this blank."),
+            )
+    elif enterprise_id is not None:
+        enterprise = session.get(Enterprise, enterprise_id)
+        if enterprise is None:
+            raise AdminError("enterprise_id", _l("Choose an enterprise."))
+        if role is None:
+            raise AdminError("role", _l("Choose the user's role in the enterprise."))
+    elif role is not None:
+        raise AdminError(
+            "enterprise_id", _l("Choose the enterprise for the role, or leave the role blank.")
+        )
+    if session.scalar(select(User.id).where(User.email == address)) is not None:
+        raise _duplicate_email()
+    user = User(
+        email=address,
+        name=clean_name,
+        kind=kind,
+        password_hash=None,
+        active=True,
+        title=" ".join((title or "").split()),
+        phone=" ".join((phone or "").split()),
+        centre_id=centre.id if centre else None,
+    )
+    session.add(user)
+    _flush(session, _duplicate_email())
+    if enterprise is not None and role is not None:
+        session.add(Membership(user_id=user.id, enterprise_id=enterprise.id, role=role))
+    issued = issue_invitation(session, user, invited_by, valid_for)
+    session.flush()
+    return issued
+
+
+def reinvite_user(
+    session: Session, user: User, invited_by: User, valid_for: timedelta
+) -> IssuedInvitation:
+    """A fresh invitation link; the earlier open links stop working."""
+    if not user.active:
+        raise AdminError(
+            None, _l("The user is deactivated. Activate the user before sending an invitation.")
+        )
+    if user.password_hash is not None:
+        raise AdminError(
+            None, _l("The user has already accepted the invitation and chosen a password.")
+        )
+    now = utcnow()
+    still_open = session.scalars(
+        select(Invitation).where(
+            Invitation.user_id == user.id,
+            Invitation.used_at.is_(None),
+            Invitation.expires_at > now,
+        )
+    )
+    for invitation in still_open:
+        invitation.expires_at = now
+    issued = issue_invitation(session, user, invited_by, valid_for)
+    session.flush()
+    return issued
+
+
+def latest_invitation(session: Session, user: User) -> Invitation | None:
+    return session.scalar(
+        select(Invitation)
+        .where(Invitation.user_id == user.id)
+        .order_by(Invitation.created_at.desc(), Invitation.id.desc())
+        .limit(1)
+    )
+
+
+def deactivate_user(session: Session, user: User, actor: User) -> None:
+    """Stop the user signing in and end every session they have now."""
+    if user.id == actor.id:
+        raise AdminError(
+            None,
+            _l("You cannot deactivate your own account. Ask another administrator to do it."),
+        )
+    user.active = False
+    end_all_sessions(session, user.id)
+    session.flush()
+
+
+def activate_user(session: Session, user: User) -> None:
+    user.active = True
+    session.flush()
+
+
+def contact_person_for(session: Session, user: User) -> list[Enterprise]:
+    return list(
+        session.scalars(
+            select(Enterprise)
+            .where(Enterprise.contact_person_id == user.id)
+            .order_by(Enterprise.name, Enterprise.id)
+        )
+    )
+
+
+# --- memberships ----------------------------------------------------------------------------
+
+
+def add_membership(
+    session: Session, user_id: int | None, enterprise_id: int | None, role: MemberRole | None
+) -> Membership:
+    user = session.get(User, user_id) if user_id else None
+    if user is None:
+        raise AdminError("user_id", _l("Choose a user."))
+    if user.kind != UserKind.EMPLOYER:
+        raise AdminError("user_id", _l("Only employer-side users can be members of an enterprise."))
+    enterprise = session.get(Enterprise, enterprise_id) if enterprise_id else None
+    if enterprise is None:
+        raise AdminError("enterprise_id", _l("Choose an enterprise."))
+    if role is None:
+        raise AdminError("role", _l("Choose a role."))
+    duplicate = AdminError(
+        None,
+        _l(
+            "%(user)s is already a member of %(enterprise)s. Change the role in the list instead.",
+            user=user.name,
+            enterprise=enterprise.name,
+        ),
+    )
+    exists = session.scalar(
+        select(Membership.id).where(
+            Membership.user_id == user.id, Membership.enterprise_id == enterprise.id
+        )
+    )
+    if exists is not None:
+        raise duplicate
+    membership = Membership(user_id=user.id, enterprise_id=enterprise.id, role=role)
+    session.add(membership)
+    _flush(session, duplicate)
+    return membership
+
+
+def change_role(session: Session, membership: Membership, role: MemberRole | None) -> None:
+    if role is None:
+        raise AdminError("role", _l("Choose a role."))
+    membership.role = role
+    session.flush()
+
+
+def delete_membership(session: Session, membership: Membership) -> None:
+    session.delete(membership)
+    session.flush()
