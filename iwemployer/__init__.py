@@ -17,7 +17,7 @@ def create_app(test_config: dict[str, object] | None = None) -> Flask:
     # Our own events (sign-in attempts, mail) at INFO; libraries stay at WARNING.
     logging.getLogger("iwemployer").setLevel(logging.INFO)
 
-    from . import auth, errors, htmx, i18n, labels, navigation, security
+    from . import access, auth, errors, htmx, i18n, labels, navigation, security
     from .admin import bp as admin_bp
     from .advisor import bp as advisor_bp
     from .auth import bp as auth_bp
@@ -31,6 +31,7 @@ def create_app(test_config: dict[str, object] | None = None) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
     auth.init_app(app)
+    access.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
     htmx.init_app(app)

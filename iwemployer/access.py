@@ -12,7 +12,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, Literal, TypeVar
 
-from flask import abort, request, session
+from flask import Flask, Response, abort, request, session
 from flask_login import current_user, login_required
 from sqlalchemy import Select, select
 from sqlalchemy.orm import InstrumentedAttribute
@@ -133,6 +133,18 @@ def member_role_required(*roles: MemberRole, adviser: bool = True) -> Callable[[
         return wrapped  # type: ignore[return-value]
 
     return decorator
+
+
+def init_app(app: Flask) -> None:
+    @app.after_request
+    def _keep_audit_rows(response: Response) -> Response:
+        # A request that only audited (a read, or a refused or invalid change) still keeps its
+        # audit rows; a change commits them itself, together with the change.
+        session = db.session()
+        pending = list(session.new)
+        if pending and all(isinstance(o, AuditEntry) for o in pending) and not session.dirty:
+            session.commit()
+        return response
 
 
 CURRENT_ENTERPRISE_KEY = "enterprise_id"

@@ -4,8 +4,7 @@ members; users and their invitations. Administrators see every centre."""
 from __future__ import annotations
 
 import logging
-import smtplib
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from flask import (
@@ -19,16 +18,15 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from flask_babel import format_date, format_datetime
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..access import audit, get_or_404, kind_required
-from ..auth.services import IssuedInvitation
+from ..auth.invitations import invitation_validity, send_invitation
 from ..extensions import db
 from ..htmx import is_fragment_request, render_page_or_fragment
 from ..labels import MEMBER_ROLE_LABELS
-from ..mail import send_mail
 from ..models import (
     CooperationAgreement,
     Enterprise,
@@ -436,40 +434,6 @@ def users() -> ResponseReturnValue:
     )
 
 
-def _invitation_validity() -> timedelta:
-    return timedelta(days=int(current_app.config["INVITATION_DAYS"]))
-
-
-def _send_invitation(user: User, issued: IssuedInvitation) -> bool:
-    """Mail the invitation link; False (and logged) when the mail server does not take it."""
-    link = url_for("auth.accept_invitation", token=issued.token, _external=True)
-    subject = _("Your account on the IW employer site")
-    paragraphs = [
-        _("Hello %(name)s,", name=user.name),
-        _(
-            "%(inviter)s has created an account for you on the IW employer site, the "
-            "self-service site of the Inclusive Workplace support centre.",
-            inviter=current_user.name,
-        ),
-        _("Open this link to choose your password and sign in:") + "\n" + link,
-        _(
-            "The link can be used once and works until %(when)s. If it has expired, ask the "
-            "centre for a new invitation.",
-            when=format_datetime(issued.invitation.expires_at, "short"),
-        ),
-        _("Your sign-in name is your e-mail address: %(email)s", email=user.email),
-        _("If you did not expect this e-mail, you can ignore it."),
-    ]
-    try:
-        send_mail(user.email, subject, "\n\n".join(paragraphs) + "\n")
-    except (OSError, smtplib.SMTPException):
-        # Never the link: it is a password-setting credential.
-        log.warning("invitation mail to %s not sent", user.email, exc_info=True)
-        return False
-    log.info("invitation mail sent to %s", user.email)
-    return True
-
-
 def _flash_invitation(user: User, sent: bool) -> None:
     if sent:
         flash(_("The invitation is sent to %(email)s.", email=user.email), "success")
@@ -523,7 +487,7 @@ def user_invite() -> ResponseReturnValue:
                 enterprise_id=form.enterprise_id.data,
                 role=form.role.data,
                 invited_by=current_user._get_current_object(),
-                valid_for=_invitation_validity(),
+                valid_for=invitation_validity(),
             )
         except AdminError as error:
             apply_error(form, error)
@@ -532,7 +496,7 @@ def user_invite() -> ResponseReturnValue:
             audit(form.enterprise_id.data, "change", permitted=True)
             # The user is kept even if the mail fails: the invitation can be sent again.
             db.session.commit()
-            _flash_invitation(user, _send_invitation(user, issued))
+            _flash_invitation(user, send_invitation(user, issued))
             return redirect(url_for(".user_detail", user_id=user.id), code=303)
     return render_template("admin/user_invite.html", form=form), _status()
 
@@ -589,13 +553,13 @@ def user_reinvite(user_id: int) -> ResponseReturnValue:
     user = _user_or_404(user_id)
     try:
         issued = services.reinvite_user(
-            db.session(), user, current_user._get_current_object(), _invitation_validity()
+            db.session(), user, current_user._get_current_object(), invitation_validity()
         )
     except AdminError as error:
         return _user_page(user, 422, action_error=str(error))
     audit(None, "change", permitted=True)
     db.session.commit()
-    _flash_invitation(user, _send_invitation(user, issued))
+    _flash_invitation(user, send_invitation(user, issued))
     return redirect(url_for(".user_detail", user_id=user.id), code=303)
 
 

@@ -25,9 +25,7 @@ from iwemployer.models import (
     UserKind,
     UserSession,
 )
-from tests.conftest import WebClient, World
-
-from .conftest import SmtpServer
+from tests.conftest import SmtpServer, WebClient, World
 
 NEW_PASSWORD = "Blåbærsyltetøy-på-Kanelbolle-1987"
 LINK_RE = re.compile(r"http://localhost(/invitation/[A-Za-z0-9_-]+)")

@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import select
+
+from iwemployer.enterprise import services
+from iwemployer.models import MemberRole, Membership, User
+from tests.conftest import WebClient, World
+
+
+@pytest.fixture
+def manager(world: World, client: WebClient) -> Iterator[WebClient]:
+    client.login_as(world.user("leder@nordlys.example"))
+    yield client
+
+
+def _url(world: World) -> str:
+    return f"/enterprises/{world.nordlys.id}/members"
+
+
+def test_members_listed_for_everyone_at_the_enterprise(world: World, client: WebClient) -> None:
+    client.login_as(world.user("tillitsvalgt@nordlys.example"))
+    page = client.get(_url(world)).text
+    for name in ("Marte Lie", "Ola Nilsen", "Aisha Rahman", "Eva Strand"):
+        assert name in page
+    assert "Give access" not in page and "Gi tilgang" not in page
+
+
+def test_manager_invites_occupational_health_by_mail(
+    world: World, manager: WebClient, smtp_server
+) -> None:  # type: ignore[no-untyped-def]
+    response = manager.post(
+        f"{_url(world)}/occupational-health", {"name": "Bente Berg", "email": "Bente@BHT.example"}
+    )
+    assert response.status_code == 303
+    user = world.session.scalar(select(User).where(User.email == "bente@bht.example"))
+    assert user is not None and user.password_hash is None
+    assert user.memberships[0].role == MemberRole.OCCUPATIONAL_HEALTH
+    mail = smtp_server.messages[-1]
+    assert mail["To"] == "bente@bht.example"
+    assert "/invitation/" in mail.get_content()
+    again = manager.post(
+        f"{_url(world)}/occupational-health", {"name": "Bente Berg", "email": "bente@bht.example"}
+    )
+    assert again.status_code == 422
+
+
+def test_existing_ohs_account_gets_one_more_membership(
+    world: World, manager: WebClient, smtp_server
+) -> None:  # type: ignore[no-untyped-def]
+    other = world.user("bht@helsepartner.example")
+    # Remove the Nordlys access first, then give it again: no second account is made.
+    membership = next(m for m in other.memberships if m.enterprise_id == world.nordlys.id)
+    assert manager.post(f"{_url(world)}/{membership.id}/remove").status_code == 303
+    response = manager.post(
+        f"{_url(world)}/occupational-health",
+        {"name": "Eva Strand", "email": "bht@helsepartner.example"},
+    )
+    assert response.status_code == 303
+    world.session.expire_all()
+    count = world.session.scalars(
+        select(User).where(User.email == "bht@helsepartner.example")
+    ).all()
+    assert len(count) == 1
+    assert "Nordlys Omsorg AS" in smtp_server.messages[-1].get_content()
+    assert "/invitation/" not in smtp_server.messages[-1].get_content()
+
+
+def test_invalid_input_keeps_what_was_typed(world: World, manager: WebClient) -> None:
+    response = manager.post(
+        f"{_url(world)}/occupational-health", {"name": "Bente", "email": "nope"}
+    )
+    assert response.status_code == 422
+    assert 'value="Bente"' in response.text and 'value="nope"' in response.text
+
+
+def test_adviser_or_staff_address_cannot_be_added(world: World, manager: WebClient) -> None:
+    response = manager.post(
+        f"{_url(world)}/occupational-health", {"name": "X", "email": "radgiver.oslo@nav.example"}
+    )
+    assert response.status_code == 422
+
+
+def test_manager_cannot_remove_other_roles(world: World, manager: WebClient) -> None:
+    safety = world.session.scalar(
+        select(Membership).where(
+            Membership.enterprise_id == world.nordlys.id,
+            Membership.role == MemberRole.SAFETY_DELEGATE,
+        )
+    )
+    assert safety is not None
+    response = manager.post(f"{_url(world)}/{safety.id}/remove")
+    assert response.status_code == 422
+    assert manager.post(f"{_url(world)}/999999/remove").status_code == 404
+
+
+def test_service_refuses_removal_of_manager(world: World) -> None:
+    manager_membership = world.session.scalar(
+        select(Membership).where(Membership.role == MemberRole.MANAGER)
+    )
+    assert manager_membership is not None
+    with pytest.raises(services.MembershipError):
+        services.remove_occupational_health(world.session, manager_membership)
