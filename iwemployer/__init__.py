@@ -26,6 +26,8 @@ def create_app(test_config: dict[str, object] | None = None) -> Flask:
     from .extensions import csrf, db, limiter
     from .health import bp as health_bp
     from .notifications import bp as notifications_bp
+    from .plans import bp as plans_bp
+    from .requests import bp as requests_bp
 
     db.init_app(app)
     csrf.init_app(app)
@@ -44,7 +46,9 @@ def create_app(test_config: dict[str, object] | None = None) -> Flask:
     app.register_blueprint(i18n.bp)
     app.register_blueprint(enterprise_bp)
     app.register_blueprint(notifications_bp)
+    app.register_blueprint(plans_bp)
     app.register_blueprint(advisor_bp, url_prefix="/advisor")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(requests_bp)
     register_cli(app)
     return app

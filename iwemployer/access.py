@@ -12,10 +12,10 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, Literal, TypeVar
 
-from flask import Flask, Response, abort, request, session
+from flask import Flask, Response, abort, g, has_request_context, request, session
 from flask_login import current_user, login_required
-from sqlalchemy import Select, select
-from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy import Select, event, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from .extensions import db
 from .models import AuditEntry, Enterprise, MemberRole, Membership, User, UserKind
@@ -61,19 +61,26 @@ def get_or_404(model: type[M], record_id: int, action: Action = "read") -> M:
     return record
 
 
+AUDIT_PENDING = "audit_pending"
+
+
 def audit(enterprise_id: int | None, action: Action, permitted: bool) -> None:
-    """Add an audit row; a change's row commits with the change itself."""
+    """Add an audit row; a change's row commits with the change itself.
+
+    Rows not committed by the end of the request (an invalid or refused change) are kept
+    anyway, on their own, by ``_keep_audit_rows``.
+    """
     user = current_user
-    db.session.add(
-        AuditEntry(
-            user_id=user.id if user.is_authenticated else None,
-            enterprise_id=enterprise_id,
-            endpoint=request.endpoint or request.path,
-            method=request.method,
-            action=action,
-            permitted=permitted,
-        )
-    )
+    fields = {
+        "user_id": user.id if user.is_authenticated else None,
+        "enterprise_id": enterprise_id,
+        "endpoint": request.endpoint or request.path,
+        "method": request.method,
+        "action": action,
+        "permitted": permitted,
+    }
+    db.session.add(AuditEntry(**fields))
+    g.setdefault(AUDIT_PENDING, []).append(fields)
 
 
 def member_role(user: User, enterprise_id: int) -> MemberRole | None:
@@ -135,15 +142,25 @@ def member_role_required(*roles: MemberRole, adviser: bool = True) -> Callable[[
     return decorator
 
 
+def _audit_committed(_session: Session) -> None:
+    if has_request_context():
+        g.pop(AUDIT_PENDING, None)
+
+
 def init_app(app: Flask) -> None:
+    session_class = db.session.session_factory.class_
+    if not event.contains(session_class, "after_commit", _audit_committed):
+        event.listen(session_class, "after_commit", _audit_committed)
+
     @app.after_request
     def _keep_audit_rows(response: Response) -> Response:
-        # A request that only audited (a read, or a refused or invalid change) still keeps its
-        # audit rows; a change commits them itself, together with the change.
-        session = db.session()
-        pending = list(session.new)
-        if pending and all(isinstance(o, AuditEntry) for o in pending) and not session.dirty:
-            session.commit()
+        # Whatever the request did not commit did not happen, except that it was attempted:
+        # the audit rows are written on their own.
+        pending = g.pop(AUDIT_PENDING, None)
+        if pending:
+            db.session.rollback()
+            db.session.add_all(AuditEntry(**fields) for fields in pending)
+            db.session.commit()
         return response
 
 

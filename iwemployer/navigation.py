@@ -9,10 +9,12 @@ from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from .access import current_enterprise_id, member_enterprises
+from .access import current_enterprise_id, member_enterprises, member_role
 from .extensions import db
-from .models import Enterprise, UserKind
+from .models import Enterprise, MemberRole, UserKind
 from .notifications.services import unread_count
+from .plans.labels import MENU_OVERVIEW_LABEL, MENU_PLAN_LABEL
+from .requests.menu import INBOX_MENU_LABEL
 
 
 @dataclass(frozen=True)
@@ -24,6 +26,8 @@ class MenuEntry:
     per_enterprise: bool = False
     # Other endpoints that highlight this entry.
     prefix: str = ""
+    # Employer-side entries only for these roles in the current enterprise (empty: every role).
+    roles: tuple[MemberRole, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -36,7 +40,18 @@ class MenuItem:
 E, A, D = UserKind.EMPLOYER, UserKind.ADVISER, UserKind.ADMIN
 MENU: list[MenuEntry] = [
     MenuEntry((E,), "enterprise.home", _l("Home"), per_enterprise=True),
+    MenuEntry((E,), "plans.current", MENU_PLAN_LABEL, per_enterprise=True, prefix="plans."),
+    MenuEntry(
+        (E,),
+        "requests.enterprise_list",
+        _l("Requests"),
+        per_enterprise=True,
+        prefix="requests.",
+        roles=(MemberRole.MANAGER, MemberRole.SAFETY_DELEGATE, MemberRole.UNION_REP),
+    ),
     MenuEntry((A,), "advisor.enterprises", _l("My enterprises"), prefix="advisor.enterprises"),
+    MenuEntry((A,), "requests.inbox", INBOX_MENU_LABEL, prefix="requests.inbox"),
+    MenuEntry((A,), "plans.overview", MENU_OVERVIEW_LABEL, prefix="plans.overview"),
     MenuEntry((D,), "admin.enterprises", _l("Enterprises"), prefix="admin.enterprise"),
     MenuEntry((D,), "admin.users", _l("Users"), prefix="admin.user"),
 ]
@@ -52,6 +67,8 @@ def main_menu() -> list[MenuItem]:
             continue
         if entry.per_enterprise:
             if enterprise_id is None:
+                continue
+            if entry.roles and member_role(current_user, enterprise_id) not in entry.roles:
                 continue
             url = url_for(entry.endpoint, enterprise_id=enterprise_id)
         else:

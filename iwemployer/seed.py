@@ -227,5 +227,11 @@ def seed_demo(session: Session, today: date | None = None) -> bool:
             )
             if exists is None:
                 session.add(Membership(user_id=user.id, enterprise_id=enterprise.id, role=role))
+    # Plans first: the demo recruitment request links to a recruitment activity of the plan.
+    from .plans.demo import seed_plans
+    from .requests.demo import seed_requests
+
+    seed_plans(session, today)
+    seed_requests(session, today)
     session.commit()
     return before is None

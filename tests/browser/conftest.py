@@ -131,7 +131,13 @@ class PageProblems:
         )
 
     def _response(self, response: Response) -> None:
-        if response.request.resource_type != "document" and response.status >= 400:
+        # htmx requests (fetch/xhr) answer 409 for a stale save and 422 for an invalid form on
+        # purpose: both are swapped and shown to the user.
+        expected = response.request.resource_type in ("fetch", "xhr") and response.status in (
+            409,
+            422,
+        )
+        if response.request.resource_type != "document" and response.status >= 400 and not expected:
             self.problems.append(
                 f"{response.request.resource_type} {response.url} answered {response.status}"
             )

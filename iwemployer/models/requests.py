@@ -1,0 +1,244 @@
+"""Requests from an enterprise to its contact person: recruitment help, case help, questions.
+
+One inbox for the centre: ``EmployerRequest`` holds what every kind shares (status, who asked,
+who handles it, the one-time form token), ``RecruitmentRequest`` the recruitment details,
+``RequestMessage`` the conversation, ``RequestRating`` the employer's rating after closing and
+``RequestSeen`` when each user last looked (the unread badge). No health details are stored:
+free text is screened for national identity numbers and the forms say what must not be written.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Base, utcnow
+from .core import Enterprise, User, _enum
+from .plans import PlanActivity
+
+
+class RequestKind(enum.StrEnum):
+    RECRUITMENT = "recruitment"
+    CASE_HELP = "case_help"
+    QUESTION = "question"
+
+
+class RequestStatus(enum.StrEnum):
+    SUBMITTED = "submitted"
+    IN_PROGRESS = "in_progress"
+    ANSWERED = "answered"
+    CLOSED = "closed"
+    WITHDRAWN = "withdrawn"
+
+
+# Still open: the conversation may go on.
+OPEN_REQUEST_STATUSES = (RequestStatus.SUBMITTED, RequestStatus.IN_PROGRESS, RequestStatus.ANSWERED)
+
+
+class CaseHelpKind(enum.StrEnum):
+    SICK_LEAVE = "sick_leave"
+    ADAPTATION = "adaptation"
+    FOLLOW_UP_MEETING = "follow_up_meeting"
+    RETURN_TO_WORK = "return_to_work"
+    OTHER = "other"
+
+
+class Urgency(enum.StrEnum):
+    NORMAL = "normal"
+    SOON = "soon"
+    URGENT = "urgent"
+
+
+class QuestionKind(enum.StrEnum):
+    QUESTION = "question"
+    MEETING = "meeting"
+
+
+class RequestEvent(enum.StrEnum):
+    """A line in the thread that records a change rather than a message."""
+
+    TAKEN = "taken"
+    HANDED_OVER = "handed_over"
+    ANSWERED = "answered"
+    REOPENED = "reopened"
+    CLOSED = "closed"
+    WITHDRAWN = "withdrawn"
+
+
+class EmployerRequest(Base):
+    """One request from an enterprise to the centre, of any kind."""
+
+    __tablename__ = "employer_request"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Indexed by ix_employer_request_enterprise_status (enterprise_id first).
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id", ondelete="CASCADE"))
+    kind: Mapped[RequestKind] = mapped_column(_enum(RequestKind, "request_kind"))
+    status: Mapped[RequestStatus] = mapped_column(
+        _enum(RequestStatus, "request_status"), default=RequestStatus.SUBMITTED
+    )
+    # Questions: the subject typed; recruitment: the job title; case help: empty.
+    subject: Mapped[str] = mapped_column(String(200), default="")
+    # Case help and questions: the description; recruitment keeps its text in the detail row.
+    description: Mapped[str] = mapped_column(Text, default="")
+    case_help_kind: Mapped[CaseHelpKind | None] = mapped_column(
+        _enum(CaseHelpKind, "case_help_kind")
+    )
+    urgency: Mapped[Urgency | None] = mapped_column(_enum(Urgency, "request_urgency"))
+    question_kind: Mapped[QuestionKind | None] = mapped_column(_enum(QuestionKind, "question_kind"))
+    # The person who asked; they get the answers and rate the help.
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), index=True
+    )
+    # The adviser handling it; the enterprise's contact person from the start, when it has one.
+    assigned_to_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), index=True
+    )
+    # The hidden one-time token of the form that created it: a resend finds this row.
+    form_token: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_activity_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_activity_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    # Since when the enterprise has waited for the centre; None while the ball is with them.
+    waiting_since: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+
+    enterprise: Mapped[Enterprise] = relationship()
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    assigned_to: Mapped[User | None] = relationship(foreign_keys=[assigned_to_id])
+    recruitment: Mapped[RecruitmentRequest | None] = relationship(
+        back_populates="request", cascade="all, delete-orphan", uselist=False
+    )
+    messages: Mapped[list[RequestMessage]] = relationship(
+        back_populates="request",
+        cascade="all, delete-orphan",
+        order_by=lambda: (RequestMessage.created_at, RequestMessage.id),
+    )
+    rating: Mapped[RequestRating | None] = relationship(
+        back_populates="request", cascade="all, delete-orphan", uselist=False
+    )
+
+    __table_args__ = (
+        CheckConstraint(
+            "kind != 'case_help' OR (case_help_kind IS NOT NULL AND urgency IS NOT NULL)",
+            name="case_help_has_kind_and_urgency",
+        ),
+        CheckConstraint(
+            "kind != 'question' OR question_kind IS NOT NULL", name="question_has_kind"
+        ),
+        Index("ix_employer_request_enterprise_status", "enterprise_id", "status"),
+    )
+
+    @property
+    def number(self) -> str:
+        return str(self.id)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_REQUEST_STATUSES
+
+
+class RecruitmentRequest(Base):
+    """The details of a request for recruitment help (rekrutteringsbistand)."""
+
+    __tablename__ = "recruitment_request"
+
+    request_id: Mapped[int] = mapped_column(
+        ForeignKey("employer_request.id", ondelete="CASCADE"), primary_key=True
+    )
+    job_title: Mapped[str] = mapped_column(String(200))
+    positions: Mapped[int]
+    location: Mapped[str] = mapped_column(String(200))
+    start_date: Mapped[date | None]
+    position_percent: Mapped[int]
+    requirements: Mapped[str] = mapped_column(Text, default="")
+    open_to_adaptation: Mapped[bool] = mapped_column(default=False)
+    open_to_trial: Mapped[bool] = mapped_column(default=False)
+    open_to_wage_subsidy: Mapped[bool] = mapped_column(default=False)
+    contact_name: Mapped[str] = mapped_column(String(200))
+    contact_phone: Mapped[str] = mapped_column(String(30), default="")
+    contact_email: Mapped[str] = mapped_column(String(254), default="")
+    # The action-plan activity (recruitment, inclusion) this request serves, if any.
+    plan_activity_id: Mapped[int | None] = mapped_column(
+        ForeignKey("plan_activity.id", ondelete="SET NULL"), index=True
+    )
+
+    request: Mapped[EmployerRequest] = relationship(back_populates="recruitment")
+    plan_activity: Mapped[PlanActivity | None] = relationship()
+
+    __table_args__ = (
+        CheckConstraint("positions BETWEEN 1 AND 999", name="positions_in_range"),
+        CheckConstraint("position_percent BETWEEN 1 AND 100", name="position_percent_in_range"),
+    )
+
+
+class RequestMessage(Base):
+    """A message in a request's thread, or a recorded change (``event``) with an empty body."""
+
+    __tablename__ = "request_message"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(
+        ForeignKey("employer_request.id", ondelete="CASCADE"), index=True
+    )
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    # Which side wrote it, kept even if the author's account is deleted later.
+    from_centre: Mapped[bool]
+    body: Mapped[str] = mapped_column(Text, default="")
+    event: Mapped[RequestEvent | None] = mapped_column(_enum(RequestEvent, "request_event"))
+    # A hand-over's new handler.
+    assignee_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    request: Mapped[EmployerRequest] = relationship(back_populates="messages")
+    author: Mapped[User | None] = relationship(foreign_keys=[author_id])
+    assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
+
+
+class RequestRating(Base):
+    """The asker's rating of the help, once per closed request; feeds the centre's report."""
+
+    __tablename__ = "request_rating"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(
+        ForeignKey("employer_request.id", ondelete="CASCADE"), unique=True
+    )
+    score: Mapped[int]
+    comment: Mapped[str] = mapped_column(Text, default="")
+    rated_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    # The adviser who handled the request when it was closed: their own average.
+    handler_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    request: Mapped[EmployerRequest] = relationship(back_populates="rating")
+
+    __table_args__ = (CheckConstraint("score BETWEEN 1 AND 5", name="score_in_range"),)
+
+
+class RequestSeen(Base):
+    """When a user last opened a request: activity after that is unread for them."""
+
+    __tablename__ = "request_seen"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(
+        ForeignKey("employer_request.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (UniqueConstraint("user_id", "request_id"),)

@@ -1,0 +1,256 @@
+"""Forms of the action plan. CSRF comes from the app-wide CSRFProtect (``csrf_field()`` in the
+templates), so several forms with their own prefix can share a page and an htmx fragment."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from flask_babel import format_decimal, gettext
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    DecimalField,
+    Field,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
+from wtforms.validators import (
+    AnyOf,
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
+from wtforms.widgets import HiddenInput
+
+from ..models import ActivityStatus, Decision, Responsible
+from .labels import ACTIVITY_STATUS_LABELS, RESPONSIBLE_LABELS
+from .services import MAX_TEXT, MAX_TITLE
+
+INCOMPLETE = _l("The form was incomplete. Reload the page and try again.")
+
+
+class NoCsrfForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+
+class PercentField(DecimalField):
+    """A percentage typed the Norwegian way ("5,5") or the English way ("5.5"), "%" allowed."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        if not valuelist:
+            return
+        text = str(valuelist[0]).strip().replace("%", "").replace(" ", "").replace(",", ".")
+        if not text:
+            self.data = None
+            return
+        try:
+            self.data = Decimal(text)
+        except InvalidOperation:
+            self.data = None
+            raise ValueError(gettext("Enter a number, such as 5,5.")) from None
+        if not self.data.is_finite():
+            self.data = None
+            raise ValueError(gettext("Enter a number, such as 5,5."))
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return str(self.raw_data[0])
+        if self.data is None:
+            return ""
+        return str(format_decimal(self.data, "0.0"))
+
+
+class PlanDateField(DateField):
+    """An ``<input type="date">``; an empty value is left to ``InputRequired`` alone."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        if not valuelist or not str(valuelist[0]).strip():
+            self.data = None
+            return
+        try:
+            super().process_formdata([str(valuelist[0]).strip()])
+        except ValueError:
+            raise ValueError(gettext("Enter a date such as 31.12.2027.")) from None
+
+
+class HiddenIntegerField(IntegerField):
+    """A counter the page sends back (a revision, a version); never typed by the user."""
+
+    widget = HiddenInput()
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(str(INCOMPLETE)) from None
+
+
+def _revision() -> IntegerField:
+    return HiddenIntegerField(validators=[InputRequired(message=INCOMPLETE)])
+
+
+def _date(label: Any) -> DateField:
+    return PlanDateField(
+        label,
+        format=["%Y-%m-%d", "%d.%m.%Y"],
+        validators=[InputRequired(message=_l("Enter a date."))],
+    )
+
+
+def _title() -> StringField:
+    return StringField(
+        _l("Title"),
+        validators=[
+            DataRequired(message=_l("Enter a title.")),
+            Length(max=MAX_TITLE, message=_l("The title is too long.")),
+        ],
+    )
+
+
+class PeriodForm(NoCsrfForm):
+    period_start = _date(_l("The plan starts"))
+    period_end = _date(_l("The plan ends"))
+
+    def validate_period_end(self, field: Field) -> None:
+        if self.period_start.data and field.data and field.data <= self.period_start.data:
+            raise ValidationError(_l("The period must end after it starts."))
+
+
+class GoalsForm(PeriodForm):
+    sick_leave_baseline_pct = PercentField(
+        _l("Sick leave at the start (percent)"),
+        places=1,
+        validators=[
+            Optional(),
+            NumberRange(0, 100, message=_l("Enter a percentage between 0 and 100.")),
+        ],
+        description=_l("The enterprise's sick-leave rate when the plan starts, such as 7,2."),
+    )
+    sick_leave_target_pct = PercentField(
+        _l("Sick-leave target (percent)"),
+        places=1,
+        validators=[
+            Optional(),
+            NumberRange(0, 100, message=_l("Enter a percentage between 0 and 100.")),
+        ],
+        description=_l("The rate the parties aim for by the end of the period, such as 5,5."),
+    )
+    goals = TextAreaField(
+        _l("Other goals"),
+        validators=[Optional(), Length(max=MAX_TEXT, message=_l("The text is too long."))],
+        description=_l("What else the parties want to achieve, in their own words."),
+    )
+    revision = _revision()
+
+
+class ThemeForm(NoCsrfForm):
+    title = _title()
+    revision = _revision()
+
+
+class NewThemeForm(NoCsrfForm):
+    title = StringField(
+        _l("Name of a new theme"),
+        validators=[
+            DataRequired(message=_l("Enter a title.")),
+            Length(max=MAX_TITLE, message=_l("The title is too long.")),
+        ],
+    )
+
+
+def choice(value: object, label: Any) -> Any:
+    return SelectChoice(value=str(value), label=label)
+
+
+RESPONSIBLE_CHOICES = [choice(r.value, RESPONSIBLE_LABELS[r]) for r in Responsible]
+STATUS_CHOICES = [choice(s.value, ACTIVITY_STATUS_LABELS[s]) for s in ActivityStatus]
+NOT_A_CHOICE = _l("Choose one of the options.")
+
+
+def _select(label: Any, **options: Any) -> SelectField:
+    """A select whose wrong values are refused in the user's language, not WTForms' English."""
+    options.setdefault("invalid_choice_message", NOT_A_CHOICE)
+    if options.get("coerce") is int:
+        options.setdefault("invalid_value_message", NOT_A_CHOICE)
+    return SelectField(label, **options)
+
+
+class ActivityForm(NoCsrfForm):
+    title = _title()
+    description = TextAreaField(
+        _l("Description"),
+        validators=[Optional(), Length(max=MAX_TEXT, message=_l("The text is too long."))],
+    )
+    responsible = _select(
+        _l("Responsible"),
+        choices=RESPONSIBLE_CHOICES,
+        validators=[InputRequired(message=_l("Choose who is responsible."))],
+    )
+    start_date = _date(_l("Start"))
+    end_date = _date(_l("End"))
+
+    def validate_end_date(self, field: Field) -> None:
+        if self.start_date.data and field.data and field.data < self.start_date.data:
+            raise ValidationError(_l("The end date cannot be before the start date."))
+
+
+class ActivityEditForm(ActivityForm):
+    theme_id = _select(_l("Theme"), coerce=int, validators=[InputRequired(NOT_A_CHOICE)])
+    status = _select(_l("Status"), choices=STATUS_CHOICES, validators=[InputRequired(NOT_A_CHOICE)])
+    revision = _revision()
+
+
+class StatusForm(NoCsrfForm):
+    status = _select(_l("Status"), choices=STATUS_CHOICES, validators=[InputRequired(NOT_A_CHOICE)])
+    revision = _revision()
+
+
+class MoveForm(NoCsrfForm):
+    direction = HiddenField(validators=[AnyOf(["up", "down"], message=INCOMPLETE)])
+
+
+class SendForm(NoCsrfForm):
+    row_version = _revision()
+
+
+class DecisionForm(NoCsrfForm):
+    version = _revision()
+    decision = HiddenField(
+        validators=[AnyOf([d.value for d in Decision], message=INCOMPLETE)],
+        default=Decision.CONFIRMED.value,
+    )
+    reason = TextAreaField(
+        _l("Why do you decline?"),
+        validators=[Optional(), Length(max=MAX_TEXT, message=_l("The text is too long."))],
+        description=_l("The others see your reason and can change the plan."),
+    )
+
+    def validate_reason(self, field: Field) -> None:
+        if self.decision.data == Decision.DECLINED.value and not (field.data or "").strip():
+            raise ValidationError(_l("Say why you decline, so the others can change the plan."))
+
+
+class CommentForm(NoCsrfForm):
+    text = TextAreaField(
+        _l("Comment"),
+        validators=[
+            DataRequired(message=_l("Write a comment.")),
+            Length(max=MAX_TEXT, message=_l("The text is too long.")),
+        ],
+    )
+    activity_id = _select(
+        _l("About"),
+        coerce=int,
+        default=0,
+    )
+    back = HiddenField(default="plan")

@@ -1,0 +1,1171 @@
+"""The action plan's rules, as functions of (session, plain values); no HTTP here.
+
+Versions (the exact rule; the models' docstring has the summary):
+
+* Content is the period, the sick-leave goal, the free-text goals, the themes (titles, which
+  exist) and the activities (title, description, responsible, dates, theme, reserved links).
+  The activities' status and the order of themes and activities are not content.
+* While ``plan.status`` is ``draft`` the current version has not been sent, and content
+  changes go into it. Once sent (``sent`` or ``agreed``) it is frozen: the first content change
+  after that makes ``version + 1`` a new draft; earlier confirmations stay in the history but
+  no longer count. A save that changes nothing changes no version.
+* Sending stores a ``PlanVersion`` snapshot of the version sent; confirmations are bound to a
+  version number, and one for any other version than the current, sent one is refused.
+* The plan is agreed when the three parties have confirmed the current version.
+
+Every service here updates rows that carry a version counter, so two people changing the same
+thing at once cannot silently overwrite each other: a form from before another person's save
+raises ``StaleEdit``; a save that loses a race at commit raises ``ConcurrentChange``.
+Services flush but never commit: the view commits together with the audit row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from functools import wraps
+from typing import Any, ParamSpec, TypeVar
+
+from flask_babel import LazyString
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from ..models import (
+    PLAN_PARTIES,
+    ActionPlan,
+    ActivityStatus,
+    Decision,
+    Enterprise,
+    MemberRole,
+    Membership,
+    PlanActivity,
+    PlanConfirmation,
+    PlanEvent,
+    PlanEventKind,
+    PlanStatus,
+    PlanTheme,
+    PlanVersion,
+    Responsible,
+    User,
+    utcnow,
+)
+from ..notifications.services import notify, register_event
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+MAX_TITLE = 200
+MAX_TEXT = 5000
+PERCENT_STEP = Decimal("0.1")
+
+# --- notification events --------------------------------------------------------------------
+
+EVENTS: dict[str, LazyString] = {
+    "plan.created": _l("%(actor)s started an action plan for %(enterprise)s."),
+    "plan.goals_changed": _l("%(actor)s changed the goals of the action plan for %(enterprise)s."),
+    "plan.themes_changed": _l(
+        "%(actor)s changed the themes of the action plan for %(enterprise)s."
+    ),
+    "plan.activity_added": _l(
+        "%(actor)s added the activity “%(activity)s” to the action plan for %(enterprise)s."
+    ),
+    "plan.activity_changed": _l(
+        "%(actor)s changed the activity “%(activity)s” in the action plan for %(enterprise)s."
+    ),
+    "plan.activity_removed": _l(
+        "%(actor)s removed the activity “%(activity)s” from the action plan for %(enterprise)s."
+    ),
+    "plan.activity_status": _l(
+        "%(actor)s updated the status of “%(activity)s” in the action plan for %(enterprise)s."
+    ),
+    "plan.reordered": _l("%(actor)s changed the order in the action plan for %(enterprise)s."),
+    "plan.new_version": _l(
+        "The action plan for %(enterprise)s was changed after it was sent. "
+        "Version %(version)s must be confirmed again."
+    ),
+    "plan.sent": _l(
+        "Version %(version)s of the action plan for %(enterprise)s awaits confirmation."
+    ),
+    "plan.confirmed": _l(
+        "%(actor)s confirmed version %(version)s of the action plan for %(enterprise)s."
+    ),
+    "plan.declined": _l(
+        "%(actor)s declined version %(version)s of the action plan for %(enterprise)s."
+    ),
+    "plan.agreed": _l("The action plan for %(enterprise)s is agreed (version %(version)s)."),
+    "plan.commented": _l("%(actor)s commented on the action plan for %(enterprise)s."),
+}
+for _kind, _text in EVENTS.items():
+    register_event(_kind, _text)
+
+
+# --- errors ----------------------------------------------------------------------------------
+
+
+class PlanError(ValueError):
+    """A rule of the plan refused the change; ``message`` is shown to the user."""
+
+    status = 422
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class StaleEdit(PlanError):
+    """The form was filled in from an older revision of the record than the saved one."""
+
+    status = 409
+
+
+class ConcurrentChange(PlanError):
+    """Someone else's change committed between loading and saving this one."""
+
+    status = 409
+
+    def __init__(self) -> None:
+        super().__init__(
+            _("Someone else changed the plan at the same moment. Nothing was saved; try again.")
+        )
+
+
+class OutdatedVersion(PlanError):
+    status = 409
+
+
+class NotAllowed(PlanError):
+    status = 403
+
+
+def _guarded(function: Callable[P, R]) -> Callable[P, R]:
+    """A lost race on a version counter becomes ``ConcurrentChange``."""
+
+    @wraps(function)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return function(*args, **kwargs)
+        except StaleDataError as error:
+            raise ConcurrentChange() from error
+
+    return wrapper
+
+
+# --- the template a new plan starts from -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TemplateActivity:
+    title: LazyString
+    description: LazyString
+    responsible: Responsible
+
+
+TEMPLATE: tuple[tuple[LazyString, tuple[TemplateActivity, ...]], ...] = (
+    (
+        _l("Cooperation between the parties (partssamarbeid)"),
+        (
+            TemplateActivity(
+                _l("Regular meetings between the parties"),
+                _l(
+                    "The manager, the safety delegate and the union representative meet "
+                    "regularly to follow up this plan."
+                ),
+                Responsible.MANAGER,
+            ),
+        ),
+    ),
+    (
+        _l("Sick-leave follow-up"),
+        (
+            TemplateActivity(
+                _l("Review the follow-up routines"),
+                _l(
+                    "Go through the routines for following up employees on sick leave and "
+                    "make them known to everyone."
+                ),
+                Responsible.MANAGER,
+            ),
+            TemplateActivity(
+                _l("Follow-up talks"),
+                _l(
+                    "Hold follow-up talks with employees on sick leave in good time, and "
+                    "prepare the managers for them."
+                ),
+                Responsible.MANAGER,
+            ),
+            TemplateActivity(
+                _l("Adaptation duty"),
+                _l(
+                    "Make the duty to adapt work known, and describe which adaptations the "
+                    "enterprise can offer."
+                ),
+                Responsible.MANAGER,
+            ),
+            TemplateActivity(
+                _l("Employee involvement"),
+                _l("Involve the employees and their representatives in the sick-leave work."),
+                Responsible.UNION_REP,
+            ),
+        ),
+    ),
+    (
+        _l("Working environment"),
+        (
+            TemplateActivity(
+                _l("Survey of the working environment"),
+                _l("Map the working environment and agree on measures where the risk is highest."),
+                Responsible.SAFETY_DELEGATE,
+            ),
+        ),
+    ),
+    (
+        _l("Recruitment and inclusion"),
+        (
+            TemplateActivity(
+                _l("Inclusive recruitment"),
+                _l(
+                    "Consider how the enterprise can recruit people from outside working life, "
+                    "with help from the centre."
+                ),
+                Responsible.CENTRE,
+            ),
+        ),
+    ),
+)
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def plan_path(plan: ActionPlan) -> str:
+    """The plan page's path (notifications store it; equals ``url_for('plans.show', ...)``)."""
+    return f"/enterprises/{plan.enterprise_id}/plans/{plan.id}"
+
+
+def plans_of(session: Session, enterprise_id: int) -> list[ActionPlan]:
+    return list(
+        session.scalars(
+            select(ActionPlan)
+            .where(ActionPlan.enterprise_id == enterprise_id)
+            .order_by(ActionPlan.period_start.desc())
+        )
+    )
+
+
+def pick_current(plans: Iterable[ActionPlan], today: date) -> ActionPlan | None:
+    """The plan for today's period, else the next to start, else the newest."""
+    plans = sorted(plans, key=lambda p: p.period_start)
+    covering = [p for p in plans if p.covers(today)]
+    if covering:
+        return covering[-1]
+    upcoming = [p for p in plans if p.period_start > today]
+    if upcoming:
+        return upcoming[0]
+    return plans[-1] if plans else None
+
+
+def find_activity(session: Session, plan: ActionPlan, activity_id: int) -> PlanActivity | None:
+    """The activity if it belongs to ``plan`` (so an id from another enterprise finds nothing)."""
+    return session.scalar(
+        select(PlanActivity)
+        .join(PlanTheme)
+        .where(PlanActivity.id == activity_id, PlanTheme.plan_id == plan.id)
+    )
+
+
+def find_theme(session: Session, plan: ActionPlan, theme_id: int) -> PlanTheme | None:
+    return session.scalar(
+        select(PlanTheme).where(PlanTheme.id == theme_id, PlanTheme.plan_id == plan.id)
+    )
+
+
+def find_version(session: Session, plan: ActionPlan, number: int) -> PlanVersion | None:
+    return session.scalar(
+        select(PlanVersion).where(PlanVersion.plan_id == plan.id, PlanVersion.version == number)
+    )
+
+
+def events(
+    session: Session,
+    plan: ActionPlan,
+    activity_id: int | None = None,
+    limit: int | None = None,
+) -> list[PlanEvent]:
+    query = select(PlanEvent).where(PlanEvent.plan_id == plan.id)
+    if activity_id is not None:
+        query = query.where(PlanEvent.activity_id == activity_id)
+    query = query.order_by(PlanEvent.at.desc(), PlanEvent.id.desc())
+    if limit:
+        query = query.limit(limit)
+    return list(session.scalars(query))
+
+
+def party_holders(session: Session, enterprise_id: int) -> dict[MemberRole, list[User]]:
+    """Who holds each of the three parties' roles at the enterprise."""
+    holders: dict[MemberRole, list[User]] = {role: [] for role in PLAN_PARTIES}
+    rows = session.execute(
+        select(Membership.role, User)
+        .join(User, User.id == Membership.user_id)
+        .where(
+            Membership.enterprise_id == enterprise_id,
+            Membership.role.in_(PLAN_PARTIES),
+            User.active.is_(True),
+        )
+        .order_by(User.name)
+    )
+    for role, user in rows:
+        holders[role].append(user)
+    return holders
+
+
+def awaiting_roles(plan: ActionPlan) -> list[MemberRole]:
+    """The parties whose confirmation of the current, sent version is missing."""
+    if plan.status != PlanStatus.SENT:
+        return []
+    confirmed = plan.confirmed_roles(plan.version)
+    return [role for role in PLAN_PARTIES if role not in confirmed]
+
+
+def last_confirmed_by_role(plan: ActionPlan, role: MemberRole) -> PlanConfirmation | None:
+    """The role's newest confirmation of any version."""
+    confirmed = [
+        c for c in plan.confirmations if c.role == role and c.decision == Decision.CONFIRMED
+    ]
+    return max(confirmed, key=lambda c: c.version) if confirmed else None
+
+
+# --- snapshots and diffs ---------------------------------------------------------------------
+
+
+def _pct(value: Decimal | None) -> str | None:
+    return None if value is None else str(value.quantize(PERCENT_STEP))
+
+
+def activity_content(activity: PlanActivity) -> dict[str, Any]:
+    return {
+        "id": activity.id,
+        "title": activity.title,
+        "description": activity.description,
+        "responsible": activity.responsible.value,
+        "start_date": activity.start_date.isoformat(),
+        "end_date": activity.end_date.isoformat(),
+        "training_session_id": activity.training_session_id,
+        "subsidy_application_id": activity.subsidy_application_id,
+    }
+
+
+def snapshot(plan: ActionPlan) -> dict[str, Any]:
+    """The plan's content as JSON: what a version is. Never the activities' status."""
+    return {
+        "period_start": plan.period_start.isoformat(),
+        "period_end": plan.period_end.isoformat(),
+        "sick_leave_baseline_pct": _pct(plan.sick_leave_baseline_pct),
+        "sick_leave_target_pct": _pct(plan.sick_leave_target_pct),
+        "goals": plan.goals,
+        "themes": [
+            {
+                "id": theme.id,
+                "title": theme.title,
+                "activities": [activity_content(a) for a in theme.activities],
+            }
+            for theme in plan.themes
+        ],
+    }
+
+
+GOAL_FIELDS = (
+    "period_start",
+    "period_end",
+    "sick_leave_baseline_pct",
+    "sick_leave_target_pct",
+    "goals",
+)
+ACTIVITY_FIELDS = (
+    "title",
+    "description",
+    "responsible",
+    "start_date",
+    "end_date",
+    "training_session_id",
+    "subsidy_application_id",
+)
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    field: str
+    old: Any
+    new: Any
+
+
+@dataclass(frozen=True)
+class ThemeChange:
+    kind: str  # added | removed | renamed
+    title: str
+    old_title: str = ""
+
+
+@dataclass(frozen=True)
+class ActivityChange:
+    kind: str  # added | removed | changed
+    title: str
+    theme: str
+    changes: tuple[FieldChange, ...] = ()
+    content: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PlanDiff:
+    goals: tuple[FieldChange, ...]
+    themes: tuple[ThemeChange, ...]
+    activities: tuple[ActivityChange, ...]
+
+    @property
+    def empty(self) -> bool:
+        return not (self.goals or self.themes or self.activities)
+
+
+def diff(old: dict[str, Any], new: dict[str, Any]) -> PlanDiff:
+    """What changed from snapshot ``old`` to snapshot ``new`` (themes and activities by id)."""
+    goals = tuple(
+        FieldChange(name, old.get(name), new.get(name))
+        for name in GOAL_FIELDS
+        if old.get(name) != new.get(name)
+    )
+    old_themes = {t["id"]: t for t in old.get("themes", [])}
+    new_themes = {t["id"]: t for t in new.get("themes", [])}
+    themes: list[ThemeChange] = []
+    for theme_id, theme in new_themes.items():
+        before = old_themes.get(theme_id)
+        if before is None:
+            themes.append(ThemeChange("added", theme["title"]))
+        elif before["title"] != theme["title"]:
+            themes.append(ThemeChange("renamed", theme["title"], before["title"]))
+    themes.extend(
+        ThemeChange("removed", theme["title"])
+        for theme_id, theme in old_themes.items()
+        if theme_id not in new_themes
+    )
+
+    def activities_of(snap: dict[str, Any]) -> dict[int, tuple[int, str, dict[str, Any]]]:
+        return {
+            a["id"]: (t["id"], t["title"], a)
+            for t in snap.get("themes", [])
+            for a in t["activities"]
+        }
+
+    old_activities = activities_of(old)
+    new_activities = activities_of(new)
+    activities: list[ActivityChange] = []
+    for activity_id, (theme_id, theme_title, activity) in new_activities.items():
+        if activity_id not in old_activities:
+            activities.append(ActivityChange("added", activity["title"], theme_title, (), activity))
+            continue
+        old_theme_id, old_theme_title, before = old_activities[activity_id]
+        changes = [
+            FieldChange(name, before.get(name), activity.get(name))
+            for name in ACTIVITY_FIELDS
+            if before.get(name) != activity.get(name)
+        ]
+        if old_theme_id != theme_id:
+            changes.append(FieldChange("theme", old_theme_title, theme_title))
+        if changes:
+            activities.append(
+                ActivityChange("changed", activity["title"], theme_title, tuple(changes), activity)
+            )
+    activities.extend(
+        ActivityChange("removed", activity["title"], theme_title, (), activity)
+        for activity_id, (_theme_id, theme_title, activity) in old_activities.items()
+        if activity_id not in new_activities
+    )
+    return PlanDiff(goals, tuple(themes), tuple(activities))
+
+
+def diff_since(session: Session, plan: ActionPlan, number: int) -> PlanDiff | None:
+    """Changes from the stored version ``number`` to the plan as it is now."""
+    stored = find_version(session, plan, number)
+    return None if stored is None else diff(stored.snapshot, snapshot(plan))
+
+
+# --- recording: timeline, notifications ------------------------------------------------------
+
+
+def _concerned(session: Session, plan: ActionPlan, roles: Iterable[MemberRole] | None) -> set[int]:
+    """The enterprise's people (all, or those in ``roles``) and its contact person."""
+    query = (
+        select(Membership.user_id)
+        .join(User, User.id == Membership.user_id)
+        .where(Membership.enterprise_id == plan.enterprise_id, User.active.is_(True))
+    )
+    if roles is not None:
+        query = query.where(Membership.role.in_(list(roles)))
+    people = set(session.scalars(query))
+    contact = session.scalar(
+        select(Enterprise.contact_person_id).where(Enterprise.id == plan.enterprise_id)
+    )
+    if contact is not None:
+        people.add(contact)
+    return people
+
+
+def _notify(
+    session: Session,
+    plan: ActionPlan,
+    actor: User | None,
+    kind: str,
+    roles: Iterable[MemberRole] | None = None,
+    **params: str,
+) -> None:
+    enterprise_name = session.scalar(
+        select(Enterprise.name).where(Enterprise.id == plan.enterprise_id)
+    )
+    notify(
+        session,
+        _concerned(session, plan, roles),
+        kind,
+        enterprise_id=plan.enterprise_id,
+        url=plan_path(plan),
+        params={
+            "enterprise": enterprise_name or "",
+            "actor": actor.name if actor else "",
+            "version": str(plan.version),
+            **params,
+        },
+        exclude=actor.id if actor else None,
+    )
+
+
+def _event(
+    session: Session,
+    plan: ActionPlan,
+    actor: User | None,
+    kind: PlanEventKind,
+    *,
+    text: str = "",
+    activity: PlanActivity | None = None,
+    from_status: ActivityStatus | None = None,
+    to_status: ActivityStatus | None = None,
+) -> PlanEvent:
+    event = PlanEvent(
+        plan_id=plan.id,
+        user_id=actor.id if actor else None,
+        user_name=actor.name if actor else "",
+        kind=kind,
+        version=plan.version,
+        text=text,
+        activity_id=activity.id if activity else None,
+        activity_title=activity.title if activity else "",
+        from_status=from_status,
+        to_status=to_status,
+        at=utcnow(),
+    )
+    session.add(event)
+    return event
+
+
+def _touch(plan: ActionPlan, actor: User | None) -> None:
+    """Update the plan row, so its version counter guards this change against a parallel one."""
+    plan.updated_at = utcnow()
+    plan.updated_by_id = actor.id if actor else None
+
+
+def _content_change(session: Session, plan: ActionPlan, actor: User) -> None:
+    """Before any content change: a sent version is frozen, so the change opens a new draft."""
+    _touch(plan, actor)
+    if plan.status == PlanStatus.DRAFT:
+        return
+    plan.version += 1
+    plan.status = PlanStatus.DRAFT
+    plan.sent_at = None
+    plan.agreed_at = None
+    _event(session, plan, actor, PlanEventKind.NEW_VERSION)
+    _notify(session, plan, actor, "plan.new_version", PLAN_PARTIES)
+
+
+def _clean(text: str | None) -> str:
+    return (text or "").strip().replace("\r\n", "\n")
+
+
+def _percent(value: Decimal | None) -> Decimal | None:
+    if value is None:
+        return None
+    if not Decimal(0) <= value <= Decimal(100):
+        raise PlanError(_("A percentage must be between 0 and 100."))
+    return value.quantize(PERCENT_STEP)
+
+
+def _check_period(start: date, end: date) -> None:
+    if end <= start:
+        raise PlanError(_("The period must end after it starts."))
+
+
+def _check_dates(start: date, end: date) -> None:
+    if end < start:
+        raise PlanError(_("The end date cannot be before the start date."))
+
+
+def _check_title(title: str) -> str:
+    title = _clean(title)
+    if not title:
+        raise PlanError(_("Enter a title."))
+    if len(title) > MAX_TITLE:
+        raise PlanError(_("The title can be at most %(max)d characters.", max=MAX_TITLE))
+    return title
+
+
+def _renumber(items: list[Any]) -> None:
+    for position, item in enumerate(items):
+        if item.position != position:
+            item.position = position
+
+
+def _moved(items: list[Any], item: Any, direction: str) -> list[Any]:
+    index = items.index(item)
+    other = index - 1 if direction == "up" else index + 1
+    if direction not in ("up", "down") or not 0 <= other < len(items):
+        return items
+    items = list(items)
+    items[index], items[other] = items[other], items[index]
+    return items
+
+
+# --- creating a plan -------------------------------------------------------------------------
+
+
+@_guarded
+def create_plan(
+    session: Session, enterprise: Enterprise, actor: User, period_start: date, period_end: date
+) -> ActionPlan:
+    """A new draft plan for a period, started from the template of themes and activities."""
+    _check_period(period_start, period_end)
+    overlapping = session.scalar(
+        select(ActionPlan.id).where(
+            ActionPlan.enterprise_id == enterprise.id,
+            ActionPlan.period_start <= period_end,
+            ActionPlan.period_end >= period_start,
+        )
+    )
+    if overlapping is not None:
+        raise PlanError(_("The enterprise already has an action plan for part of this period."))
+    now = utcnow()
+    plan = ActionPlan(
+        enterprise_id=enterprise.id,
+        period_start=period_start,
+        period_end=period_end,
+        created_by_id=actor.id,
+        updated_by_id=actor.id,
+        created_at=now,
+        updated_at=now,
+    )
+    for position, (theme_title, activities) in enumerate(TEMPLATE):
+        theme = PlanTheme(title=str(theme_title), position=position)
+        for index, template in enumerate(activities):
+            theme.activities.append(
+                PlanActivity(
+                    title=str(template.title),
+                    description=str(template.description),
+                    responsible=template.responsible,
+                    start_date=period_start,
+                    end_date=period_end,
+                    position=index,
+                    updated_by_id=actor.id,
+                )
+            )
+        plan.themes.append(theme)
+    session.add(plan)
+    try:
+        session.flush()
+    except IntegrityError as error:
+        raise PlanError(
+            _("The enterprise already has an action plan for part of this period.")
+        ) from error
+    _event(session, plan, actor, PlanEventKind.CREATED)
+    _notify(session, plan, actor, "plan.created")
+    session.flush()
+    return plan
+
+
+# --- goals -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Goals:
+    period_start: date
+    period_end: date
+    sick_leave_baseline_pct: Decimal | None
+    sick_leave_target_pct: Decimal | None
+    goals: str
+
+
+@_guarded
+def update_goals(
+    session: Session, plan: ActionPlan, actor: User, revision: int, goals: Goals
+) -> bool:
+    """Save the period and goals; False when nothing changed. Raises ``StaleEdit``."""
+    if revision != plan.goals_revision:
+        raise StaleEdit(_("Someone else saved the goals while you were editing them."))
+    _check_period(goals.period_start, goals.period_end)
+    text = _clean(goals.goals)
+    if len(text) > MAX_TEXT:
+        raise PlanError(_("The text can be at most %(max)d characters.", max=MAX_TEXT))
+    values = {
+        "period_start": goals.period_start,
+        "period_end": goals.period_end,
+        "sick_leave_baseline_pct": _percent(goals.sick_leave_baseline_pct),
+        "sick_leave_target_pct": _percent(goals.sick_leave_target_pct),
+        "goals": text,
+    }
+    if all(getattr(plan, name) == value for name, value in values.items()):
+        return False
+    if (goals.period_start, goals.period_end) != (plan.period_start, plan.period_end):
+        overlapping = session.scalar(
+            select(ActionPlan.id).where(
+                ActionPlan.enterprise_id == plan.enterprise_id,
+                ActionPlan.id != plan.id,
+                ActionPlan.period_start <= goals.period_end,
+                ActionPlan.period_end >= goals.period_start,
+            )
+        )
+        if overlapping is not None:
+            raise PlanError(_("The enterprise already has an action plan for part of this period."))
+    _content_change(session, plan, actor)
+    for name, value in values.items():
+        setattr(plan, name, value)
+    plan.goals_revision += 1
+    _notify(session, plan, actor, "plan.goals_changed")
+    session.flush()
+    return True
+
+
+# --- themes ----------------------------------------------------------------------------------
+
+
+@_guarded
+def add_theme(session: Session, plan: ActionPlan, actor: User, title: str) -> PlanTheme:
+    title = _check_title(title)
+    _content_change(session, plan, actor)
+    theme = PlanTheme(title=title, position=len(plan.themes))
+    plan.themes.append(theme)
+    _notify(session, plan, actor, "plan.themes_changed")
+    session.flush()
+    return theme
+
+
+@_guarded
+def rename_theme(
+    session: Session, theme: PlanTheme, actor: User, revision: int, title: str
+) -> bool:
+    if revision != theme.revision:
+        raise StaleEdit(_("Someone else renamed this theme while you were editing it."))
+    title = _check_title(title)
+    if title == theme.title:
+        return False
+    plan = theme.plan
+    _content_change(session, plan, actor)
+    theme.title = title
+    theme.revision += 1
+    _notify(session, plan, actor, "plan.themes_changed")
+    session.flush()
+    return True
+
+
+@_guarded
+def move_theme(session: Session, theme: PlanTheme, actor: User, direction: str) -> bool:
+    """Order is not content: no new version."""
+    plan = theme.plan
+    themes = list(plan.themes)
+    moved = _moved(themes, theme, direction)
+    if moved == themes:
+        return False
+    _renumber(moved)
+    _notify(session, plan, actor, "plan.reordered")
+    session.flush()
+    session.expire(plan, ["themes"])
+    return True
+
+
+@_guarded
+def delete_theme(session: Session, theme: PlanTheme, actor: User) -> None:
+    if theme.activities:
+        raise PlanError(_("Move or delete the theme's activities before deleting the theme."))
+    plan = theme.plan
+    _content_change(session, plan, actor)
+    plan.themes.remove(theme)
+    session.delete(theme)
+    _renumber(list(plan.themes))
+    _notify(session, plan, actor, "plan.themes_changed")
+    session.flush()
+
+
+# --- activities ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ActivityFields:
+    title: str
+    description: str
+    responsible: Responsible
+    start_date: date
+    end_date: date
+
+
+def _checked(fields: ActivityFields) -> dict[str, Any]:
+    _check_dates(fields.start_date, fields.end_date)
+    description = _clean(fields.description)
+    if len(description) > MAX_TEXT:
+        raise PlanError(_("The text can be at most %(max)d characters.", max=MAX_TEXT))
+    return {
+        "title": _check_title(fields.title),
+        "description": description,
+        "responsible": Responsible(fields.responsible),
+        "start_date": fields.start_date,
+        "end_date": fields.end_date,
+    }
+
+
+@_guarded
+def add_activity(
+    session: Session,
+    theme: PlanTheme,
+    actor: User,
+    fields: ActivityFields,
+    status: ActivityStatus = ActivityStatus.PLANNED,
+) -> PlanActivity:
+    values = _checked(fields)
+    plan = theme.plan
+    _content_change(session, plan, actor)
+    activity = PlanActivity(
+        **values,
+        status=status,
+        position=len(theme.activities),
+        updated_by_id=actor.id,
+        updated_at=utcnow(),
+    )
+    theme.activities.append(activity)
+    session.flush()
+    _notify(session, plan, actor, "plan.activity_added", activity=activity.title)
+    session.flush()
+    return activity
+
+
+def _set_status(
+    session: Session, activity: PlanActivity, actor: User, status: ActivityStatus
+) -> None:
+    plan = activity.theme.plan
+    _event(
+        session,
+        plan,
+        actor,
+        PlanEventKind.STATUS,
+        activity=activity,
+        from_status=activity.status,
+        to_status=status,
+    )
+    activity.status = status
+    _notify(session, plan, actor, "plan.activity_status", activity=activity.title)
+
+
+@_guarded
+def update_activity(
+    session: Session,
+    activity: PlanActivity,
+    actor: User,
+    revision: int,
+    fields: ActivityFields,
+    status: ActivityStatus | None = None,
+    theme: PlanTheme | None = None,
+) -> bool:
+    """Save an activity; False when nothing changed. A status change alone keeps the version."""
+    if revision != activity.revision:
+        raise StaleEdit(_("Someone else saved this activity while you were editing it."))
+    values = _checked(fields)
+    plan = activity.theme.plan
+    if theme is not None and theme.plan_id != plan.id:
+        raise PlanError(_("Choose one of the plan's themes."))
+    new_theme = theme if theme is not None and theme.id != activity.theme_id else None
+    content_changed = new_theme is not None or any(
+        getattr(activity, name) != value for name, value in values.items()
+    )
+    status_changed = status is not None and status != activity.status
+    if not content_changed and not status_changed:
+        return False
+    if content_changed:
+        _content_change(session, plan, actor)
+        for name, value in values.items():
+            setattr(activity, name, value)
+        if new_theme is not None:
+            old_theme = activity.theme
+            old_theme.activities.remove(activity)
+            activity.position = len(new_theme.activities)
+            new_theme.activities.append(activity)
+            _renumber(list(old_theme.activities))
+        _notify(session, plan, actor, "plan.activity_changed", activity=activity.title)
+    if status is not None and status_changed:
+        _set_status(session, activity, actor, status)
+    activity.revision += 1
+    activity.updated_at = utcnow()
+    activity.updated_by_id = actor.id
+    session.flush()
+    return True
+
+
+@_guarded
+def change_status(
+    session: Session, activity: PlanActivity, actor: User, revision: int, status: ActivityStatus
+) -> bool:
+    """Progress during the period: recorded on the timeline, never a new version."""
+    if revision != activity.revision:
+        raise StaleEdit(_("Someone else changed this activity in the meantime."))
+    if status == activity.status:
+        return False
+    _set_status(session, activity, actor, status)
+    activity.revision += 1
+    activity.updated_at = utcnow()
+    activity.updated_by_id = actor.id
+    session.flush()
+    return True
+
+
+@_guarded
+def move_activity(session: Session, activity: PlanActivity, actor: User, direction: str) -> bool:
+    """Order is not content: no new version."""
+    theme = activity.theme
+    siblings = list(theme.activities)
+    moved = _moved(siblings, activity, direction)
+    if moved == siblings:
+        return False
+    _renumber(moved)
+    _notify(session, theme.plan, actor, "plan.reordered")
+    session.flush()
+    session.expire(theme, ["activities"])
+    return True
+
+
+@_guarded
+def delete_activity(session: Session, activity: PlanActivity, actor: User) -> None:
+    theme = activity.theme
+    plan = theme.plan
+    title = activity.title
+    _content_change(session, plan, actor)
+    theme.activities.remove(activity)
+    session.delete(activity)
+    _renumber(list(theme.activities))
+    _notify(session, plan, actor, "plan.activity_removed", activity=title)
+    session.flush()
+
+
+# --- sending and agreeing --------------------------------------------------------------------
+
+
+@_guarded
+def send_for_confirmation(
+    session: Session, plan: ActionPlan, actor: User, row_version: int
+) -> PlanVersion:
+    """Freeze the current version and ask the three parties to confirm it."""
+    if plan.status != PlanStatus.DRAFT:
+        raise OutdatedVersion(
+            _("Version %(version)d has already been sent for confirmation.", version=plan.version)
+        )
+    if row_version != plan.row_version:
+        raise StaleEdit(
+            _(
+                "The plan has changed since you opened it. Look through it and send it again "
+                "if it is ready."
+            )
+        )
+    if not any(a.status != ActivityStatus.CANCELLED for a in plan.activities):
+        raise PlanError(_("Add at least one activity before sending the plan."))
+    now = utcnow()
+    _touch(plan, actor)
+    plan.status = PlanStatus.SENT
+    plan.sent_at = now
+    stored = PlanVersion(
+        plan_id=plan.id,
+        version=plan.version,
+        snapshot=snapshot(plan),
+        created_at=now,
+        created_by_id=actor.id,
+    )
+    session.add(stored)
+    try:
+        session.flush()
+    except IntegrityError as error:
+        raise ConcurrentChange() from error
+    _event(session, plan, actor, PlanEventKind.SENT)
+    _notify(session, plan, actor, "plan.sent", PLAN_PARTIES)
+    session.flush()
+    return stored
+
+
+@_guarded
+def decide(
+    session: Session,
+    plan: ActionPlan,
+    actor: User,
+    role: MemberRole | None,
+    version: int,
+    decision: Decision,
+    reason: str = "",
+) -> PlanConfirmation:
+    """A party confirms (or declines, with a reason) the version it was shown.
+
+    Refused: a version other than the current one, a version not yet sent, and a second
+    decision by the same party on the same version (a decline may still become a confirmation).
+    """
+    if role not in PLAN_PARTIES:
+        raise NotAllowed(
+            _(
+                "Only the manager, the safety delegate and the union representative confirm "
+                "the plan."
+            )
+        )
+    assert role is not None
+    if version != plan.version:
+        raise OutdatedVersion(
+            _(
+                "You answered for version %(old)d, but the plan has been changed since: it is "
+                "now version %(new)d. Look at what changed and answer for the current version.",
+                old=version,
+                new=plan.version,
+            )
+        )
+    if plan.status == PlanStatus.DRAFT:
+        raise OutdatedVersion(
+            _(
+                "Version %(version)d has not been sent for confirmation yet.",
+                version=plan.version,
+            )
+        )
+    reason = _clean(reason)
+    if decision == Decision.DECLINED and not reason:
+        raise PlanError(_("Say why you decline, so the others can change the plan."))
+    if len(reason) > MAX_TEXT:
+        raise PlanError(_("The text can be at most %(max)d characters.", max=MAX_TEXT))
+    existing = plan.decisions(version).get(role)
+    if existing is not None and (
+        existing.decision == Decision.CONFIRMED or decision == Decision.DECLINED
+    ):
+        raise OutdatedVersion(
+            _(
+                "%(name)s has already answered for version %(version)d on behalf of this role.",
+                name=existing.user_name,
+                version=version,
+            )
+        )
+    now = utcnow()
+    _touch(plan, actor)
+    if existing is None:
+        confirmation = PlanConfirmation(plan_id=plan.id, version=version, role=role)
+        plan.confirmations.append(confirmation)
+    else:
+        confirmation = existing
+    confirmation.user_id = actor.id
+    confirmation.user_name = actor.name
+    confirmation.decision = decision
+    confirmation.reason = reason if decision == Decision.DECLINED else ""
+    confirmation.at = now
+    try:
+        session.flush()
+    except IntegrityError as error:
+        # The same party answered in a parallel request.
+        raise ConcurrentChange() from error
+    if decision == Decision.CONFIRMED:
+        _event(session, plan, actor, PlanEventKind.CONFIRMED)
+        _notify(session, plan, actor, "plan.confirmed", PLAN_PARTIES)
+    else:
+        _event(session, plan, actor, PlanEventKind.DECLINED, text=reason)
+        _notify(session, plan, actor, "plan.declined", PLAN_PARTIES)
+    if plan.confirmed_roles(version) >= set(PLAN_PARTIES):
+        plan.status = PlanStatus.AGREED
+        plan.agreed_at = now
+        _event(session, plan, None, PlanEventKind.AGREED)
+        _notify(session, plan, actor, "plan.agreed")
+    session.flush()
+    return confirmation
+
+
+# --- comments --------------------------------------------------------------------------------
+
+
+def comment(
+    session: Session,
+    plan: ActionPlan,
+    actor: User,
+    text: str,
+    activity: PlanActivity | None = None,
+) -> PlanEvent:
+    text = _clean(text)
+    if not text:
+        raise PlanError(_("Write a comment."))
+    if len(text) > MAX_TEXT:
+        raise PlanError(_("The text can be at most %(max)d characters.", max=MAX_TEXT))
+    if activity is not None and activity.theme.plan_id != plan.id:
+        raise PlanError(_("Choose one of the plan's activities."))
+    event = _event(session, plan, actor, PlanEventKind.COMMENT, text=text, activity=activity)
+    _notify(session, plan, actor, "plan.commented")
+    session.flush()
+    return event
+
+
+# --- the contact person's overview -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Awaiting:
+    plan: ActionPlan
+    confirmed: list[PlanConfirmation]
+    declined: list[PlanConfirmation]
+    awaiting: list[MemberRole]
+
+
+@dataclass(frozen=True)
+class Overdue:
+    plan: ActionPlan
+    activity: PlanActivity
+    days: int
+
+
+@dataclass(frozen=True)
+class Overview:
+    awaiting: list[Awaiting]
+    drafts: list[ActionPlan]
+    overdue: list[Overdue]
+    without_plan: list[Enterprise]
+
+
+def overview(
+    plans: Iterable[ActionPlan], enterprises: Iterable[Enterprise], today: date
+) -> Overview:
+    """Which plans await whose confirmation, which are drafts, which activities are overdue."""
+    plans = list(plans)
+    awaiting: list[Awaiting] = []
+    drafts: list[ActionPlan] = []
+    overdue: list[Overdue] = []
+    for plan in plans:
+        if plan.status == PlanStatus.SENT:
+            decisions = plan.decisions(plan.version)
+            awaiting.append(
+                Awaiting(
+                    plan,
+                    [c for c in decisions.values() if c.decision == Decision.CONFIRMED],
+                    [c for c in decisions.values() if c.decision == Decision.DECLINED],
+                    awaiting_roles(plan),
+                )
+            )
+        elif plan.status == PlanStatus.DRAFT and plan.period_end >= today:
+            drafts.append(plan)
+        overdue.extend(
+            Overdue(plan, a, (today - a.end_date).days) for a in plan.activities if a.overdue(today)
+        )
+    covered = {p.enterprise_id for p in plans if p.period_end >= today}
+    without = [e for e in enterprises if e.id not in covered]
+    awaiting.sort(key=lambda a: a.plan.sent_at or a.plan.updated_at)
+    drafts.sort(key=lambda p: p.enterprise.name)
+    overdue.sort(key=lambda o: (o.activity.end_date, o.plan.enterprise.name))
+    return Overview(awaiting, drafts, overdue, without)

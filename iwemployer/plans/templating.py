@@ -1,0 +1,73 @@
+"""Template helpers of the plans area (app-wide, since the enterprise home page shows a card)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from flask import Blueprint
+from flask_babel import format_date, format_decimal
+from flask_babel import gettext as _
+
+from ..models import ActivityStatus, Decision, PlanStatus, Responsible
+from .labels import (
+    ACTIVITY_STATUS_LABELS,
+    ACTIVITY_STATUS_VARIANTS,
+    DECISION_LABELS,
+    DECISION_VARIANTS,
+    FIELD_LABELS,
+    PLAN_STATUS_LABELS,
+    PLAN_STATUS_VARIANTS,
+    RESPONSIBLE_LABELS,
+)
+
+
+def percent(value: Decimal | str | None) -> str:
+    """ "5,5 %" in bokmål, "5.5 %" in English; a dash when not set."""
+    if value is None or value == "":
+        return "–"
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return str(value)
+    return f"{format_decimal(number, '0.0')} %"
+
+
+def field_value(name: str, value: Any) -> str:
+    """A snapshot value (JSON: ISO dates, enum values, strings) as the user reads it."""
+    if value is None or value == "":
+        return "–"
+    if name in ("period_start", "period_end", "start_date", "end_date"):
+        try:
+            return str(format_date(date.fromisoformat(str(value)), "long"))
+        except ValueError:
+            return str(value)
+    if name in ("sick_leave_baseline_pct", "sick_leave_target_pct"):
+        return percent(value)
+    if name == "responsible":
+        try:
+            return str(RESPONSIBLE_LABELS[Responsible(value)])
+        except ValueError:
+            return str(value)
+    if name in ("training_session_id", "subsidy_application_id"):
+        return _("No. %(number)s", number=value)
+    return str(value)
+
+
+def register_helpers(bp: Blueprint) -> None:
+    helpers = {
+        "plan_status_label": lambda s: str(PLAN_STATUS_LABELS[PlanStatus(s)]),
+        "plan_status_variant": lambda s: PLAN_STATUS_VARIANTS[PlanStatus(s)],
+        "activity_status_label": lambda s: str(ACTIVITY_STATUS_LABELS[ActivityStatus(s)]),
+        "activity_status_variant": lambda s: ACTIVITY_STATUS_VARIANTS[ActivityStatus(s)],
+        "responsible_label": lambda r: str(RESPONSIBLE_LABELS[Responsible(r)]),
+        "decision_label": lambda d: str(DECISION_LABELS[Decision(d)]),
+        "decision_variant": lambda d: DECISION_VARIANTS[Decision(d)],
+        "plan_field_label": lambda name: str(FIELD_LABELS.get(name, name)),
+        "plan_field_value": field_value,
+        "plan_percent": percent,
+        "ACTIVITY_STATUSES": list(ActivityStatus),
+    }
+    for name, helper in helpers.items():
+        bp.add_app_template_global(helper, name)  # type: ignore[arg-type]

@@ -1,0 +1,62 @@
+"""Translated labels for the requests' enumerations, for forms and templates."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from ..models import CaseHelpKind, QuestionKind, RequestKind, RequestStatus, Urgency
+
+REQUEST_KIND_LABELS = {
+    RequestKind.RECRUITMENT: _l("Recruitment help"),
+    RequestKind.CASE_HELP: _l("Help with an individual or complex case"),
+    RequestKind.QUESTION: _l("Question or meeting"),
+}
+
+REQUEST_STATUS_LABELS = {
+    RequestStatus.SUBMITTED: _l("Submitted"),
+    RequestStatus.IN_PROGRESS: _l("In progress"),
+    RequestStatus.ANSWERED: _l("Answered"),
+    RequestStatus.CLOSED: _l("Closed"),
+    RequestStatus.WITHDRAWN: _l("Withdrawn"),
+}
+
+REQUEST_STATUS_VARIANTS = {
+    RequestStatus.SUBMITTED: "info",
+    RequestStatus.IN_PROGRESS: "warning",
+    RequestStatus.ANSWERED: "success",
+    RequestStatus.CLOSED: "neutral",
+    RequestStatus.WITHDRAWN: "neutral",
+}
+
+CASE_HELP_KIND_LABELS = {
+    CaseHelpKind.SICK_LEAVE: _l("Long or repeated sick leave"),
+    CaseHelpKind.ADAPTATION: _l("Adaptation at work"),
+    CaseHelpKind.FOLLOW_UP_MEETING: _l("A follow-up meeting"),
+    CaseHelpKind.RETURN_TO_WORK: _l("Return to work after an absence"),
+    CaseHelpKind.OTHER: _l("Something else"),
+}
+
+URGENCY_LABELS = {
+    Urgency.NORMAL: _l("Within a few weeks"),
+    Urgency.SOON: _l("Within a week"),
+    Urgency.URGENT: _l("Urgent: as soon as possible"),
+}
+
+QUESTION_KIND_LABELS = {
+    QuestionKind.QUESTION: _l("Ask a question"),
+    QuestionKind.MEETING: _l("Ask for a meeting"),
+}
+
+# The same, as a name for what was sent.
+QUESTION_KIND_NAMES = {
+    QuestionKind.QUESTION: _l("Question"),
+    QuestionKind.MEETING: _l("Meeting request"),
+}
+
+SCORE_LABELS = {
+    1: _l("1 – Not helpful"),
+    2: _l("2 – Of little help"),
+    3: _l("3 – Somewhat helpful"),
+    4: _l("4 – Helpful"),
+    5: _l("5 – Very helpful"),
+}

@@ -1,0 +1,820 @@
+"""Requests to the contact person: submitting, the conversation, the status machine, the inbox.
+
+Functions of ``(session, plain values)``; they raise ``RequestError`` (a ``ValueError``) for what
+the user can correct, and never commit: the view adds its audit row and commits once.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import ColumnElement, case, func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+
+from ..models import (
+    OPEN_REQUEST_STATUSES,
+    ActionPlan,
+    CaseHelpKind,
+    EmployerRequest,
+    Enterprise,
+    PlanActivity,
+    PlanTheme,
+    QuestionKind,
+    RecruitmentRequest,
+    RequestEvent,
+    RequestKind,
+    RequestMessage,
+    RequestRating,
+    RequestSeen,
+    RequestStatus,
+    Urgency,
+    User,
+    UserKind,
+    utcnow,
+)
+from ..models.plans import OPEN_ACTIVITY_STATUSES
+from ..notifications.services import notify, register_event
+
+S = RequestStatus
+LOCAL_TIME = ZoneInfo("Europe/Oslo")
+DEFAULT_OVERDUE_WORKING_DAYS = 5
+MAX_TEXT = 4000
+
+# The status machine: every change not listed here is refused.
+ALLOWED_TRANSITIONS: dict[RequestStatus, frozenset[RequestStatus]] = {
+    S.SUBMITTED: frozenset({S.IN_PROGRESS, S.CLOSED, S.WITHDRAWN}),
+    S.IN_PROGRESS: frozenset({S.ANSWERED, S.CLOSED, S.WITHDRAWN}),
+    S.ANSWERED: frozenset({S.IN_PROGRESS, S.CLOSED, S.WITHDRAWN}),
+    S.CLOSED: frozenset(),
+    S.WITHDRAWN: frozenset(),
+}
+# Waiting for the centre: the days waiting count and the overdue highlight apply.
+WAITING_STATUSES = frozenset({S.SUBMITTED, S.IN_PROGRESS})
+
+# Links in notifications; tests check that they match the blueprint's routes.
+EMPLOYER_PATH = "/enterprises/{enterprise_id}/requests/{request_id}"
+ADVISER_PATH = "/inbox/{request_id}"
+
+# Eleven digits, also written 6+5 with a space, dot or hyphen: a Norwegian national identity
+# number (fødselsnummer / D-number). Refused outright, whether or not the check digits match.
+IDENTITY_NUMBER = re.compile(r"(?<!\d)\d{6}[ .\-]?\d{5}(?!\d)")
+
+register_event("requests.new", _l("New request no. %(number)s from %(enterprise)s"))
+register_event("requests.taken", _l("%(handler)s is now handling your request no. %(number)s"))
+register_event("requests.reply", _l("New reply to your request no. %(number)s"))
+register_event("requests.answered", _l("Your request no. %(number)s has been answered"))
+register_event(
+    "requests.closed",
+    _l("Your request no. %(number)s is closed. Please rate the help you got."),
+)
+register_event("requests.follow_up", _l("%(enterprise)s wrote more on request no. %(number)s"))
+register_event(
+    "requests.handed_over",
+    _l("Request no. %(number)s from %(enterprise)s was handed over to you"),
+)
+register_event("requests.withdrawn", _l("%(enterprise)s withdrew request no. %(number)s"))
+
+
+# --- domain errors ------------------------------------------------------------------------------
+
+
+class RequestError(ValueError):
+    """Something the user can correct; ``field`` names the form field it belongs to, if any."""
+
+    def __init__(self, message: LazyString | str, field: str | None = None) -> None:
+        super().__init__(str(message))
+        self.message = message
+        self.field = field
+
+
+class TransitionNotAllowed(RequestError):
+    def __init__(self, current: RequestStatus, wanted: RequestStatus) -> None:
+        super().__init__(_l("The request cannot change to that status now."))
+        self.current = current
+        self.wanted = wanted
+
+
+class ContainsIdentityNumber(RequestError):
+    def __init__(self, field: str | None = None) -> None:
+        super().__init__(IDENTITY_NUMBER_MESSAGE, field)
+
+
+class RequestNotOpen(RequestError):
+    def __init__(self) -> None:
+        super().__init__(_l("The request is closed, so nothing more can be added to it."))
+
+
+class NotAColleague(RequestError):
+    def __init__(self) -> None:
+        super().__init__(_l("Choose a contact person at the same centre."), field="adviser_id")
+
+
+class RatingNotAllowed(RequestError):
+    def __init__(self) -> None:
+        super().__init__(_l("Only the person who asked can rate a closed request."))
+
+
+class AlreadyRated(RequestError):
+    def __init__(self) -> None:
+        super().__init__(_l("You have already rated the help with this request. Thank you!"))
+
+
+class AlreadySubmitted(ValueError):
+    """The form with this one-time token was already sent: here is what it created."""
+
+    def __init__(self, request_id: int) -> None:
+        super().__init__(f"form already submitted as request {request_id}")
+        self.request_id = request_id
+
+
+class TokenTaken(RequestError):
+    """A token that belongs to somebody else's request: the form must be sent afresh."""
+
+    def __init__(self) -> None:
+        super().__init__(_l("The form had expired. Please send it again."))
+
+
+IDENTITY_NUMBER_MESSAGE = _l(
+    "Remove the national identity number. Do not write names, national identity numbers or "
+    "health details in requests."
+)
+
+
+# --- free text ----------------------------------------------------------------------------------
+
+
+def contains_identity_number(text: str | None) -> bool:
+    return bool(text) and IDENTITY_NUMBER.search(text or "") is not None
+
+
+def check_free_text(**fields: str | None) -> None:
+    """Refuse any field holding a national identity number, naming the first such field."""
+    for name, text in fields.items():
+        if contains_identity_number(text):
+            raise ContainsIdentityNumber(name)
+
+
+def new_form_token() -> str:
+    """The hidden one-time token of a new-request form, made when the form is shown."""
+    return secrets.token_urlsafe(32)
+
+
+# --- the status machine -------------------------------------------------------------------------
+
+
+def can_transition(current: RequestStatus, wanted: RequestStatus) -> bool:
+    return wanted in ALLOWED_TRANSITIONS[current]
+
+
+def transition(
+    request: EmployerRequest, wanted: RequestStatus, now: datetime | None = None
+) -> None:
+    """Move ``request`` to ``wanted`` or raise ``TransitionNotAllowed``."""
+    if not can_transition(request.status, wanted):
+        raise TransitionNotAllowed(request.status, wanted)
+    now = now or utcnow()
+    request.status = wanted
+    if wanted in WAITING_STATUSES:
+        if request.waiting_since is None:
+            request.waiting_since = now
+    else:
+        request.waiting_since = None
+    if wanted in (S.CLOSED, S.WITHDRAWN):
+        request.closed_at = now
+
+
+# --- submitting ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RecruitmentDetails:
+    job_title: str
+    positions: int
+    location: str
+    start_date: date | None
+    position_percent: int
+    requirements: str
+    open_to_adaptation: bool
+    open_to_trial: bool
+    open_to_wage_subsidy: bool
+    contact_name: str
+    contact_phone: str = ""
+    contact_email: str = ""
+    plan_activity_id: int | None = None
+
+
+def find_by_token(session: Session, token: str) -> EmployerRequest | None:
+    return session.scalar(select(EmployerRequest).where(EmployerRequest.form_token == token))
+
+
+def _check_token(session: Session, token: str, enterprise_id: int, author: User) -> None:
+    if not token or len(token) > 64:
+        raise TokenTaken()
+    existing = find_by_token(session, token)
+    if existing is None:
+        return
+    if existing.enterprise_id == enterprise_id and existing.created_by_id == author.id:
+        raise AlreadySubmitted(existing.id)
+    raise TokenTaken()
+
+
+def _create(
+    session: Session, enterprise: Enterprise, author: User, token: str, request: EmployerRequest
+) -> EmployerRequest:
+    _check_token(session, token, enterprise.id, author)
+    now = utcnow()
+    request.enterprise_id = enterprise.id
+    request.enterprise = enterprise
+    request.status = S.SUBMITTED
+    request.created_by_id = author.id
+    request.assigned_to_id = enterprise.contact_person_id
+    request.form_token = token
+    request.created_at = now
+    request.last_activity_at = now
+    request.last_activity_by_id = author.id
+    request.waiting_since = now
+    session.add(request)
+    try:
+        session.flush()
+    except IntegrityError:
+        # The same form sent twice at once: the other copy won the unique token.
+        session.rollback()
+        existing = find_by_token(session, token)
+        if existing is None:
+            raise
+        raise AlreadySubmitted(existing.id) from None
+    _mark_seen(session, request, author.id, now)
+    _notify_centre(session, request, "requests.new", actor_id=author.id)
+    return request
+
+
+def submit_recruitment(
+    session: Session, enterprise: Enterprise, author: User, token: str, details: RecruitmentDetails
+) -> EmployerRequest:
+    check_free_text(
+        job_title=details.job_title,
+        location=details.location,
+        requirements=details.requirements,
+        contact_name=details.contact_name,
+        contact_phone=details.contact_phone,
+        contact_email=details.contact_email,
+    )
+    if details.plan_activity_id is not None and details.plan_activity_id not in {
+        a.id for a in plan_activities(session, enterprise.id)
+    }:
+        raise RequestError(_l("Choose one of the action plan's activities."), "plan_activity_id")
+    fields = dict(details.__dict__)
+    request = EmployerRequest(
+        kind=RequestKind.RECRUITMENT,
+        subject=details.job_title[:200],
+        recruitment=RecruitmentRequest(**fields),
+    )
+    return _create(session, enterprise, author, token, request)
+
+
+def submit_case_help(
+    session: Session,
+    enterprise: Enterprise,
+    author: User,
+    token: str,
+    help_kind: CaseHelpKind,
+    urgency: Urgency,
+    description: str,
+) -> EmployerRequest:
+    check_free_text(description=description)
+    request = EmployerRequest(
+        kind=RequestKind.CASE_HELP,
+        case_help_kind=help_kind,
+        urgency=urgency,
+        description=description,
+    )
+    return _create(session, enterprise, author, token, request)
+
+
+def submit_question(
+    session: Session,
+    enterprise: Enterprise,
+    author: User,
+    token: str,
+    question_kind: QuestionKind,
+    subject: str,
+    description: str,
+) -> EmployerRequest:
+    check_free_text(subject=subject, description=description)
+    request = EmployerRequest(
+        kind=RequestKind.QUESTION,
+        question_kind=question_kind,
+        subject=subject,
+        description=description,
+    )
+    return _create(session, enterprise, author, token, request)
+
+
+# --- the conversation ---------------------------------------------------------------------------
+
+
+def _record(
+    session: Session,
+    request: EmployerRequest,
+    actor: User,
+    *,
+    body: str = "",
+    event: RequestEvent | None = None,
+    assignee_id: int | None = None,
+    now: datetime,
+) -> RequestMessage:
+    message = RequestMessage(
+        request_id=request.id,
+        author_id=actor.id,
+        from_centre=actor.kind != UserKind.EMPLOYER,
+        body=body,
+        event=event,
+        assignee_id=assignee_id,
+        created_at=now,
+    )
+    request.messages.append(message)
+    request.last_activity_at = now
+    request.last_activity_by_id = actor.id
+    _mark_seen(session, request, actor.id, now)
+    return message
+
+
+def _require_open(request: EmployerRequest) -> None:
+    if not request.is_open:
+        raise RequestNotOpen()
+
+
+def employer_reply(
+    session: Session, request: EmployerRequest, author: User, body: str
+) -> RequestMessage:
+    """The enterprise writes more; an answered request goes back to the centre."""
+    _require_open(request)
+    check_free_text(body=body)
+    now = utcnow()
+    message = _record(session, request, author, body=body, now=now)
+    if request.status == S.ANSWERED:
+        transition(request, S.IN_PROGRESS, now)
+        _record(session, request, author, event=RequestEvent.REOPENED, now=now)
+    _notify_centre(session, request, "requests.follow_up", actor_id=author.id)
+    return message
+
+
+def adviser_reply(
+    session: Session, request: EmployerRequest, adviser: User, body: str, answered: bool = False
+) -> RequestMessage:
+    """The centre writes; a reply takes an untaken request, and may mark it answered."""
+    _require_open(request)
+    check_free_text(body=body)
+    now = utcnow()
+    if request.assigned_to_id is None:
+        request.assigned_to_id = adviser.id
+        request.assigned_to = adviser
+    if request.status == S.SUBMITTED:
+        transition(request, S.IN_PROGRESS, now)
+    message = _record(session, request, adviser, body=body, now=now)
+    kind = "requests.reply"
+    if answered and request.status != S.ANSWERED:
+        transition(request, S.ANSWERED, now)
+        _record(session, request, adviser, event=RequestEvent.ANSWERED, now=now)
+        kind = "requests.answered"
+    _notify_asker(session, request, kind, actor_id=adviser.id)
+    return message
+
+
+def take(session: Session, request: EmployerRequest, adviser: User) -> bool:
+    """The adviser handles the request from now on; False when nothing changed."""
+    _require_open(request)
+    if request.assigned_to_id == adviser.id and request.status != S.SUBMITTED:
+        return False
+    now = utcnow()
+    request.assigned_to_id = adviser.id
+    request.assigned_to = adviser
+    if request.status == S.SUBMITTED:
+        transition(request, S.IN_PROGRESS, now)
+    _record(session, request, adviser, event=RequestEvent.TAKEN, now=now)
+    _notify_asker(
+        session, request, "requests.taken", actor_id=adviser.id, extra={"handler": adviser.name}
+    )
+    return True
+
+
+def colleagues(session: Session, request: EmployerRequest) -> list[User]:
+    """The active advisers of the request's centre, who may take it over."""
+    return list(
+        session.scalars(
+            select(User)
+            .where(
+                User.kind == UserKind.ADVISER,
+                User.active.is_(True),
+                User.centre_id == request.enterprise.centre_id,
+            )
+            .order_by(User.name)
+        )
+    )
+
+
+def hand_over(session: Session, request: EmployerRequest, actor: User, to_user_id: int) -> User:
+    """Give the request to another contact person at the same centre."""
+    _require_open(request)
+    target = next((u for u in colleagues(session, request) if u.id == to_user_id), None)
+    if target is None or target.id == request.assigned_to_id:
+        raise NotAColleague()
+    now = utcnow()
+    request.assigned_to_id = target.id
+    request.assigned_to = target
+    _record(session, request, actor, event=RequestEvent.HANDED_OVER, assignee_id=target.id, now=now)
+    notify(
+        session,
+        [target.id],
+        "requests.handed_over",
+        enterprise_id=request.enterprise_id,
+        url=ADVISER_PATH.format(request_id=request.id),
+        params=_params(request),
+        exclude=actor.id,
+    )
+    return target
+
+
+def close(session: Session, request: EmployerRequest, adviser: User) -> None:
+    """The centre closes the request; the asker is asked, once, to rate the help."""
+    now = utcnow()
+    transition(request, S.CLOSED, now)
+    if request.assigned_to_id is None:
+        request.assigned_to_id = adviser.id
+        request.assigned_to = adviser
+    _record(session, request, adviser, event=RequestEvent.CLOSED, now=now)
+    _notify_asker(session, request, "requests.closed", actor_id=adviser.id)
+
+
+def withdraw(session: Session, request: EmployerRequest, actor: User) -> None:
+    """The enterprise no longer needs help."""
+    now = utcnow()
+    transition(request, S.WITHDRAWN, now)
+    _record(session, request, actor, event=RequestEvent.WITHDRAWN, now=now)
+    _notify_centre(session, request, "requests.withdrawn", actor_id=actor.id)
+
+
+def may_rate(request: EmployerRequest, user: User) -> bool:
+    return (
+        request.status == S.CLOSED
+        and request.created_by_id is not None
+        and request.created_by_id == user.id
+        and request.rating is None
+    )
+
+
+def rate(
+    session: Session, request: EmployerRequest, user: User, score: int, comment: str = ""
+) -> RequestRating:
+    """The asker's 1–5 rating of the help with a closed request, once."""
+    if request.rating is not None:
+        raise AlreadyRated()
+    if request.status != S.CLOSED or request.created_by_id != user.id:
+        raise RatingNotAllowed()
+    if not 1 <= score <= 5:
+        raise RequestError(_l("Choose a rating from 1 to 5."), field="score")
+    check_free_text(comment=comment)
+    rating = RequestRating(
+        request_id=request.id,
+        score=score,
+        comment=comment,
+        rated_by_id=user.id,
+        handler_id=request.assigned_to_id,
+    )
+    session.add(rating)
+    try:
+        session.flush()
+    except IntegrityError:
+        session.rollback()
+        raise AlreadyRated() from None
+    request.rating = rating
+    return rating
+
+
+# --- notifications ------------------------------------------------------------------------------
+
+
+def _params(request: EmployerRequest) -> dict[str, str]:
+    # Never free text: notifications carry the number and the enterprise's name only.
+    return {"number": request.number, "enterprise": request.enterprise.name}
+
+
+def centre_recipients(session: Session, request: EmployerRequest) -> list[int]:
+    """The handler, else the enterprise's contact person, else every adviser of the centre."""
+    for candidate in (request.assigned_to_id, request.enterprise.contact_person_id):
+        if candidate is not None:
+            user = session.get(User, candidate)
+            if user is not None and user.active:
+                return [user.id]
+    return [u.id for u in colleagues(session, request)]
+
+
+def _notify_centre(session: Session, request: EmployerRequest, kind: str, actor_id: int) -> None:
+    notify(
+        session,
+        centre_recipients(session, request),
+        kind,
+        enterprise_id=request.enterprise_id,
+        url=ADVISER_PATH.format(request_id=request.id),
+        params=_params(request),
+        exclude=actor_id,
+    )
+
+
+def _notify_asker(
+    session: Session,
+    request: EmployerRequest,
+    kind: str,
+    actor_id: int,
+    extra: dict[str, str] | None = None,
+) -> None:
+    if request.created_by_id is None:
+        return
+    notify(
+        session,
+        [request.created_by_id],
+        kind,
+        enterprise_id=request.enterprise_id,
+        url=EMPLOYER_PATH.format(enterprise_id=request.enterprise_id, request_id=request.id),
+        params={**_params(request), **(extra or {})},
+        exclude=actor_id,
+    )
+
+
+# --- seen and unread ----------------------------------------------------------------------------
+
+
+def _mark_seen(session: Session, request: EmployerRequest, user_id: int, now: datetime) -> None:
+    seen = session.scalar(
+        select(RequestSeen).where(
+            RequestSeen.request_id == request.id, RequestSeen.user_id == user_id
+        )
+    )
+    if seen is None:
+        session.add(RequestSeen(request_id=request.id, user_id=user_id, seen_at=now))
+    elif seen.seen_at < now:
+        seen.seen_at = now
+
+
+def mark_seen(session: Session, request: EmployerRequest, user: User) -> None:
+    """``user`` has seen everything on the request up to now."""
+    _mark_seen(session, request, user.id, utcnow())
+
+
+def _unread_condition(user_id: int) -> ColumnElement[bool]:
+    seen_at = (
+        select(RequestSeen.seen_at)
+        .where(RequestSeen.request_id == EmployerRequest.id, RequestSeen.user_id == user_id)
+        .scalar_subquery()
+    )
+    return or_(
+        EmployerRequest.last_activity_by_id.is_(None),
+        EmployerRequest.last_activity_by_id != user_id,
+    ) & or_(seen_at.is_(None), seen_at < EmployerRequest.last_activity_at)
+
+
+def _mine(adviser: User) -> ColumnElement[bool]:
+    """Assigned to the adviser, or not yet assigned to anyone at their centre."""
+    return or_(
+        EmployerRequest.assigned_to_id == adviser.id,
+        EmployerRequest.assigned_to_id.is_(None),
+    )
+
+
+def unread_count(session: Session, adviser: User) -> int:
+    """Requests of the adviser's (or nobody's yet) with activity they have not seen."""
+    stmt = (
+        select(func.count())
+        .select_from(EmployerRequest)
+        .join(Enterprise, Enterprise.id == EmployerRequest.enterprise_id)
+        .where(
+            Enterprise.centre_id == adviser.centre_id,
+            EmployerRequest.status != S.CLOSED,
+            _mine(adviser),
+            _unread_condition(adviser.id),
+        )
+    )
+    return session.scalar(stmt) or 0
+
+
+def unread_ids(session: Session, user: User, request_ids: Iterable[int]) -> set[int]:
+    ids = list(request_ids)
+    if not ids:
+        return set()
+    return set(
+        session.scalars(
+            select(EmployerRequest.id).where(
+                EmployerRequest.id.in_(ids), _unread_condition(user.id)
+            )
+        )
+    )
+
+
+# --- days waiting -------------------------------------------------------------------------------
+
+
+def local_date(moment: datetime) -> date:
+    return moment.astimezone(LOCAL_TIME).date()
+
+
+def working_days_between(start: date, end: date) -> int:
+    """Weekdays (Mon–Fri) after ``start`` up to and including ``end``; 0 if end is not later."""
+    if end <= start:
+        return 0
+    days = (end - start).days
+    weeks, rest = divmod(days, 7)
+    count = weeks * 5
+    for offset in range(1, rest + 1):
+        if (start + timedelta(days=weeks * 7 + offset)).weekday() < 5:
+            count += 1
+    return count
+
+
+def days_waiting(request: EmployerRequest, today: date) -> int | None:
+    """Working days the enterprise has waited for the centre; None when it is not waiting."""
+    if request.status not in WAITING_STATUSES or request.waiting_since is None:
+        return None
+    return working_days_between(local_date(request.waiting_since), today)
+
+
+def is_overdue(request: EmployerRequest, today: date, limit: int) -> bool:
+    waited = days_waiting(request, today)
+    return waited is not None and waited > limit
+
+
+# --- lists --------------------------------------------------------------------------------------
+
+
+STATUS_FILTERS = ("open", "all", *(s.value for s in RequestStatus))
+
+
+@dataclass(frozen=True)
+class InboxFilter:
+    kind: RequestKind | None = None
+    status: str = "open"
+    enterprise_id: int | None = None
+
+
+@dataclass(frozen=True)
+class InboxRow:
+    request: EmployerRequest
+    days_waiting: int | None
+    overdue: bool
+    unread: bool
+    mine: bool
+
+
+@dataclass(frozen=True)
+class InboxPage:
+    rows: list[InboxRow]
+    total: int
+    page: int
+    pages: int
+
+
+def _status_condition(status: str) -> ColumnElement[bool] | None:
+    if status == "all":
+        return None
+    if status == "open":
+        return EmployerRequest.status.in_(OPEN_REQUEST_STATUSES)
+    return EmployerRequest.status == RequestStatus(status)
+
+
+def inbox(
+    session: Session,
+    adviser: User,
+    filters: InboxFilter,
+    today: date,
+    overdue_limit: int,
+    page: int = 1,
+    page_size: int = 20,
+) -> InboxPage:
+    """Every request of the adviser's centre: theirs first, then the longest waiting first."""
+    conditions = [Enterprise.centre_id == adviser.centre_id]
+    if filters.kind is not None:
+        conditions.append(EmployerRequest.kind == filters.kind)
+    status = _status_condition(filters.status)
+    if status is not None:
+        conditions.append(status)
+    if filters.enterprise_id is not None:
+        conditions.append(EmployerRequest.enterprise_id == filters.enterprise_id)
+    base = (
+        select(EmployerRequest)
+        .join(Enterprise, Enterprise.id == EmployerRequest.enterprise_id)
+        .where(*conditions)
+    )
+    total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
+    pages = max(1, -(-total // page_size))
+    page = min(max(1, page), pages)
+    mine_first = case((EmployerRequest.assigned_to_id == adviser.id, 0), else_=1)
+    # Waiting requests by how long they have waited, then the rest by age.
+    waiting_first = case((EmployerRequest.waiting_since.is_(None), 1), else_=0)
+    stmt = (
+        base.options(
+            selectinload(EmployerRequest.enterprise),
+            selectinload(EmployerRequest.created_by),
+            selectinload(EmployerRequest.assigned_to),
+            selectinload(EmployerRequest.recruitment),
+        )
+        .order_by(
+            mine_first,
+            waiting_first,
+            EmployerRequest.waiting_since,
+            EmployerRequest.created_at,
+            EmployerRequest.id,
+        )
+        .limit(page_size)
+        .offset((page - 1) * page_size)
+    )
+    requests = list(session.scalars(stmt))
+    unread = unread_ids(session, adviser, (r.id for r in requests))
+    rows = [
+        InboxRow(
+            request=r,
+            days_waiting=days_waiting(r, today),
+            overdue=is_overdue(r, today, overdue_limit),
+            unread=r.id in unread,
+            mine=r.assigned_to_id == adviser.id,
+        )
+        for r in requests
+    ]
+    return InboxPage(rows=rows, total=total, page=page, pages=pages)
+
+
+def enterprise_requests(
+    session: Session, enterprise_id: int, asked_by: int | None = None
+) -> list[EmployerRequest]:
+    """An enterprise's requests, newest first; only one person's when ``asked_by`` is given."""
+    stmt = (
+        select(EmployerRequest)
+        .where(EmployerRequest.enterprise_id == enterprise_id)
+        .options(
+            selectinload(EmployerRequest.assigned_to),
+            selectinload(EmployerRequest.created_by),
+            selectinload(EmployerRequest.recruitment),
+        )
+        .order_by(EmployerRequest.created_at.desc(), EmployerRequest.id.desc())
+    )
+    if asked_by is not None:
+        stmt = stmt.where(EmployerRequest.created_by_id == asked_by)
+    return list(session.scalars(stmt))
+
+
+# --- ratings ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RatingSummary:
+    average: float | None
+    count: int
+
+
+def adviser_rating(session: Session, adviser_id: int) -> RatingSummary:
+    """The average of the ratings of requests the adviser handled."""
+    average, count = session.execute(
+        select(func.avg(RequestRating.score), func.count(RequestRating.id)).where(
+            RequestRating.handler_id == adviser_id
+        )
+    ).one()
+    return RatingSummary(float(average) if average is not None else None, int(count))
+
+
+def centre_rating(
+    session: Session, centre_id: int, kinds: Sequence[RequestKind] = tuple(RequestKind)
+) -> RatingSummary:
+    """The centre's average rating (for the centre report)."""
+    average, count = session.execute(
+        select(func.avg(RequestRating.score), func.count(RequestRating.id))
+        .join(EmployerRequest, EmployerRequest.id == RequestRating.request_id)
+        .join(Enterprise, Enterprise.id == EmployerRequest.enterprise_id)
+        .where(Enterprise.centre_id == centre_id, EmployerRequest.kind.in_(kinds))
+    ).one()
+    return RatingSummary(float(average) if average is not None else None, int(count))
+
+
+# --- the action plan link -----------------------------------------------------------------------
+
+
+def plan_activities(session: Session, enterprise_id: int) -> list[PlanActivity]:
+    """The enterprise's open action-plan activities a recruitment request may be linked to."""
+    return list(
+        session.scalars(
+            select(PlanActivity)
+            .join(PlanTheme, PlanTheme.id == PlanActivity.theme_id)
+            .join(ActionPlan, ActionPlan.id == PlanTheme.plan_id)
+            .where(
+                ActionPlan.enterprise_id == enterprise_id,
+                PlanActivity.status.in_(OPEN_ACTIVITY_STATUSES),
+            )
+            .options(selectinload(PlanActivity.theme))
+            .order_by(ActionPlan.period_start.desc(), PlanTheme.position, PlanActivity.position)
+        )
+    )

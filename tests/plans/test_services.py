@@ -1,0 +1,677 @@
+"""The plan's rules, without HTTP: versions, resets, confirmations, optimistic locking."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from iwemployer.extensions import db
+from iwemployer.models import (
+    ActionPlan,
+    ActivityStatus,
+    Decision,
+    MemberRole,
+    Notification,
+    PlanActivity,
+    PlanConfirmation,
+    PlanEvent,
+    PlanEventKind,
+    PlanStatus,
+    PlanVersion,
+    Responsible,
+)
+from iwemployer.plans import services
+from iwemployer.plans.services import (
+    ActivityFields,
+    ConcurrentChange,
+    Goals,
+    NotAllowed,
+    OutdatedVersion,
+    PlanError,
+    StaleEdit,
+)
+
+from .conftest import Parties
+
+
+def _fields(activity: PlanActivity, **changes: object) -> ActivityFields:
+    values: dict[str, object] = {
+        "title": activity.title,
+        "description": activity.description,
+        "responsible": activity.responsible,
+        "start_date": activity.start_date,
+        "end_date": activity.end_date,
+    }
+    values.update(changes)
+    return ActivityFields(**values)  # type: ignore[arg-type]
+
+
+def _goals(plan: ActionPlan, **changes: object) -> Goals:
+    values: dict[str, object] = {
+        "period_start": plan.period_start,
+        "period_end": plan.period_end,
+        "sick_leave_baseline_pct": plan.sick_leave_baseline_pct,
+        "sick_leave_target_pct": plan.sick_leave_target_pct,
+        "goals": plan.goals,
+    }
+    values.update(changes)
+    return Goals(**values)  # type: ignore[arg-type]
+
+
+def _notified(session: Session, kind: str) -> set[int]:
+    return set(session.scalars(select(Notification.user_id).where(Notification.kind == kind)))
+
+
+def _events(session: Session, plan: ActionPlan, kind: PlanEventKind) -> list[PlanEvent]:
+    return list(
+        session.scalars(
+            select(PlanEvent).where(PlanEvent.plan_id == plan.id, PlanEvent.kind == kind)
+        )
+    )
+
+
+# --- a new plan -------------------------------------------------------------------------------
+
+
+def test_a_new_plan_starts_as_draft_version_1_from_the_template(parties: Parties) -> None:
+    plan = parties.new_plan()
+    assert (plan.version, plan.status) == (1, PlanStatus.DRAFT)
+    assert [t.title for t in plan.themes] == [
+        "Cooperation between the parties (partssamarbeid)",
+        "Sick-leave follow-up",
+        "Working environment",
+        "Recruitment and inclusion",
+    ]
+    follow_up = [a.title for a in plan.themes[1].activities]
+    assert follow_up == [
+        "Review the follow-up routines",
+        "Follow-up talks",
+        "Adaptation duty",
+        "Employee involvement",
+    ]
+    assert all(
+        a.start_date == plan.period_start and a.end_date == plan.period_end for a in plan.activities
+    )
+    assert _events(parties.session, plan, PlanEventKind.CREATED)
+    # Everyone concerned hears of it, except the one who did it.
+    assert _notified(parties.session, "plan.created") == {
+        parties.manager.id,
+        parties.safety.id,
+        parties.union.id,
+        parties.health.id,
+    }
+
+
+def test_overlapping_periods_are_refused(parties: Parties) -> None:
+    plan = parties.new_plan(date(2027, 1, 1))
+    with pytest.raises(PlanError, match="already has an action plan"):
+        services.create_plan(
+            parties.session,
+            parties.enterprise,
+            parties.adviser,
+            date(2027, 6, 1),
+            date(2028, 5, 31),
+        )
+    parties.session.rollback()
+    following = services.create_plan(
+        parties.session,
+        parties.enterprise,
+        parties.adviser,
+        plan.period_end + timedelta(days=1),
+        date(2029, 1, 1),
+    )
+    assert following.id != plan.id
+
+
+def test_the_period_must_end_after_it_starts(parties: Parties) -> None:
+    with pytest.raises(PlanError, match="end after it starts"):
+        services.create_plan(
+            parties.session, parties.enterprise, parties.adviser, date(2027, 1, 1), date(2027, 1, 1)
+        )
+
+
+# --- versions ---------------------------------------------------------------------------------
+
+
+def test_edits_in_a_draft_never_sent_keep_version_1(parties: Parties) -> None:
+    plan = parties.new_plan()
+    activity = plan.activities[0]
+    assert services.update_activity(
+        parties.session,
+        activity,
+        parties.manager,
+        activity.revision,
+        _fields(activity, title="Partsmøter"),
+    )
+    services.update_goals(
+        parties.session,
+        plan,
+        parties.adviser,
+        plan.goals_revision,
+        _goals(plan, sick_leave_target_pct=Decimal("5.5")),
+    )
+    services.add_theme(parties.session, plan, parties.manager, "Lederopplæring")
+    parties.session.commit()
+    assert (plan.version, plan.status) == (1, PlanStatus.DRAFT)
+    assert not _events(parties.session, plan, PlanEventKind.NEW_VERSION)
+
+
+def test_sending_freezes_the_version_as_a_snapshot_without_status(parties: Parties) -> None:
+    plan = parties.new_plan()
+    services.change_status(
+        parties.session,
+        plan.activities[0],
+        parties.manager,
+        plan.activities[0].revision,
+        ActivityStatus.IN_PROGRESS,
+    )
+    parties.send(plan)
+    assert plan.status == PlanStatus.SENT and plan.sent_at is not None
+    stored = services.find_version(parties.session, plan, 1)
+    assert stored is not None and stored.created_by_id == parties.manager.id
+    assert stored.snapshot == services.snapshot(plan)
+    assert "status" not in stored.snapshot["themes"][0]["activities"][0]
+    assert _notified(parties.session, "plan.sent") == {
+        parties.safety.id,
+        parties.union.id,
+        parties.adviser.id,
+    }
+
+
+def test_agreed_when_all_three_parties_confirm_the_same_version(parties: Parties) -> None:
+    plan = parties.new_plan()
+    parties.send(plan)
+    services.decide(
+        parties.session, plan, parties.manager, MemberRole.MANAGER, 1, Decision.CONFIRMED
+    )
+    services.decide(
+        parties.session, plan, parties.safety, MemberRole.SAFETY_DELEGATE, 1, Decision.CONFIRMED
+    )
+    assert plan.status == PlanStatus.SENT
+    assert services.awaiting_roles(plan) == [MemberRole.UNION_REP]
+    services.decide(
+        parties.session, plan, parties.union, MemberRole.UNION_REP, 1, Decision.CONFIRMED
+    )
+    parties.session.commit()
+    assert plan.status == PlanStatus.AGREED and plan.agreed_at is not None
+    assert plan.last_agreed_version() == 1
+    assert len(_events(parties.session, plan, PlanEventKind.AGREED)) == 1
+    assert parties.health.id in _notified(parties.session, "plan.agreed")
+
+
+def test_a_content_change_after_agreement_opens_a_new_version_and_resets(parties: Parties) -> None:
+    plan = parties.new_plan()
+    parties.send(plan)
+    parties.agree(plan)
+    activity = plan.activities[2]
+    services.update_activity(
+        parties.session,
+        activity,
+        parties.manager,
+        activity.revision,
+        _fields(activity, end_date=activity.end_date - timedelta(days=30)),
+    )
+    parties.session.commit()
+    assert (plan.version, plan.status) == (2, PlanStatus.DRAFT)
+    assert plan.decisions(2) == {}
+    # The old confirmations stay in the history, and version 1 is still the last agreed one.
+    assert set(plan.decisions(1)) == set(parties.roles)
+    assert plan.last_agreed_version() == 1
+    assert _events(parties.session, plan, PlanEventKind.NEW_VERSION)[0].version == 2
+    # The parties and the contact person hear of it; the manager made the change.
+    assert _notified(parties.session, "plan.new_version") == {
+        parties.safety.id,
+        parties.union.id,
+        parties.adviser.id,
+    }
+    # Further edits go into the same draft version 2.
+    services.update_goals(
+        parties.session,
+        plan,
+        parties.manager,
+        plan.goals_revision,
+        _goals(plan, goals="Mindre fravær"),
+    )
+    parties.session.commit()
+    assert plan.version == 2
+    parties.send(plan)
+    assert [v.version for v in plan.versions] == [1, 2]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "goals",
+        "add_activity",
+        "delete_activity",
+        "add_theme",
+        "rename_theme",
+        "move_to_other_theme",
+    ],
+)
+def test_every_kind_of_content_change_resets_a_sent_plan(parties: Parties, change: str) -> None:
+    plan = parties.new_plan()
+    parties.send(plan)
+    s, user = parties.session, parties.manager
+    theme, activity = plan.themes[1], plan.themes[1].activities[0]
+    if change == "goals":
+        services.update_goals(
+            s, plan, user, plan.goals_revision, _goals(plan, sick_leave_baseline_pct=Decimal("7"))
+        )
+    elif change == "add_activity":
+        services.add_activity(s, theme, user, _fields(activity, title="Ny"))
+    elif change == "delete_activity":
+        services.delete_activity(s, activity, user)
+    elif change == "add_theme":
+        services.add_theme(s, plan, user, "Nytt tema")
+    elif change == "rename_theme":
+        services.rename_theme(s, theme, user, theme.revision, "Oppfølging")
+    else:
+        services.update_activity(
+            s, activity, user, activity.revision, _fields(activity), theme=plan.themes[0]
+        )
+    s.commit()
+    assert (plan.version, plan.status) == (2, PlanStatus.DRAFT)
+
+
+def test_status_changes_and_reordering_never_reset_confirmations(parties: Parties) -> None:
+    plan = parties.new_plan()
+    parties.send(plan)
+    parties.agree(plan)
+    activity = plan.activities[0]
+    for status in (ActivityStatus.IN_PROGRESS, ActivityStatus.DONE):
+        assert services.change_status(
+            parties.session, activity, parties.manager, activity.revision, status
+        )
+    # The edit form may carry a status change alone: still no new version.
+    second = plan.themes[1].activities[1]
+    services.update_activity(
+        parties.session,
+        second,
+        parties.adviser,
+        second.revision,
+        _fields(second),
+        status=ActivityStatus.CANCELLED,
+    )
+    services.move_activity(parties.session, plan.themes[1].activities[0], parties.manager, "down")
+    services.move_theme(parties.session, plan.themes[0], parties.manager, "down")
+    parties.session.commit()
+    assert (plan.version, plan.status) == (1, PlanStatus.AGREED)
+    statuses = _events(parties.session, plan, PlanEventKind.STATUS)
+    assert [(e.from_status, e.to_status) for e in statuses] == [
+        (ActivityStatus.PLANNED, ActivityStatus.IN_PROGRESS),
+        (ActivityStatus.IN_PROGRESS, ActivityStatus.DONE),
+        (ActivityStatus.PLANNED, ActivityStatus.CANCELLED),
+    ]
+    assert parties.session.scalar(select(func.count()).select_from(PlanVersion)) == 1
+
+
+def test_a_save_without_changes_changes_nothing(parties: Parties) -> None:
+    plan = parties.new_plan()
+    parties.send(plan)
+    activity = plan.activities[0]
+    revision = activity.revision
+    assert not services.update_activity(
+        parties.session,
+        activity,
+        parties.manager,
+        revision,
+        _fields(activity, title=f"  {activity.title} "),
+    )
+    assert not services.update_goals(
+        parties.session, plan, parties.manager, plan.goals_revision, _goals(plan)
+    )
+    assert not services.rename_theme(
+        parties.session,
+        plan.themes[0],
+        parties.manager,
+        plan.themes[0].revision,
+        plan.themes[0].title,
+    )
+    parties.session.commit()
+    assert (plan.version, plan.status, activity.revision) == (1, PlanStatus.SENT, revision)
+
+
+# --- optimistic locking -----------------------------------------------------------------------
+
+
+def test_a_save_from_an_older_form_is_stale(parties: Parties) -> None:
+    plan = parties.new_plan()
+    activity = plan.activities[0]
+    opened = activity.revision
+    services.update_activity(
+        parties.session,
+        activity,
+        parties.adviser,
+        opened,
+        _fields(activity, title="Rådgivers tekst"),
+    )
+    parties.session.commit()
+    with pytest.raises(StaleEdit):
+        services.update_activity(
+            parties.session,
+            activity,
+            parties.manager,
+            opened,
+            _fields(activity, title="Leders tekst"),
+        )
+    with pytest.raises(StaleEdit):
+        services.change_status(
+            parties.session, activity, parties.manager, opened, ActivityStatus.DONE
+        )
+    parties.session.rollback()
+    assert activity.title == "Rådgivers tekst"
+    goals_opened = plan.goals_revision
+    services.update_goals(
+        parties.session, plan, parties.adviser, goals_opened, _goals(plan, goals="A")
+    )
+    with pytest.raises(StaleEdit):
+        services.update_goals(
+            parties.session, plan, parties.manager, goals_opened, _goals(plan, goals="B")
+        )
+    theme = plan.themes[0]
+    services.rename_theme(parties.session, theme, parties.adviser, theme.revision, "A")
+    with pytest.raises(StaleEdit):
+        services.rename_theme(parties.session, theme, parties.manager, theme.revision - 1, "B")
+
+
+def test_a_race_lost_at_commit_is_a_conflict_not_an_overwrite(parties: Parties) -> None:
+    plan = parties.new_plan()
+    activity = plan.activities[0]
+    activity_id, revision = activity.id, activity.revision
+    # Another request loads the same activity, saves and commits first.
+    with Session(db.engine, expire_on_commit=False) as other:
+        theirs = other.get(PlanActivity, activity_id)
+        assert theirs is not None
+        theirs.title = "Først"
+        theirs.revision += 1
+        other.commit()
+    # This request had loaded revision 1 before that commit; its UPDATE finds no such row.
+    with pytest.raises(ConcurrentChange):
+        services.update_activity(
+            parties.session, activity, parties.manager, revision, _fields(activity, title="Sist")
+        )
+    parties.session.rollback()
+    assert parties.session.get(PlanActivity, activity_id).title == "Først"  # type: ignore[union-attr]
+
+
+def test_sending_a_plan_that_changed_since_it_was_shown_is_refused(parties: Parties) -> None:
+    plan = parties.new_plan()
+    shown = plan.row_version
+    activity = plan.activities[0]
+    services.update_activity(
+        parties.session,
+        activity,
+        parties.adviser,
+        activity.revision,
+        _fields(activity, title="Endret"),
+    )
+    parties.session.commit()
+    assert plan.row_version != shown
+    with pytest.raises(StaleEdit):
+        services.send_for_confirmation(parties.session, plan, parties.manager, shown)
+
+
+# --- confirmations ----------------------------------------------------------------------------
+
+
+def test_confirming_an_outdated_version_is_refused(parties: Parties) -> None:
+    plan = parties.new_plan()
+    parties.send(plan)
+    activity = plan.activities[0]
+    services.update_activity(
+        parties.session,
+        activity,
+        parties.manager,
+        activity.revision,
+        _fields(activity, title="Ny tittel"),
+    )
+    parties.send(plan)
+    with pytest.raises(OutdatedVersion) as refused:
+        services.decide(
+            parties.session, plan, parties.union, MemberRole.UNION_REP, 1, Decision.CONFIRMED
+        )
+    assert "version 1" in refused.value.message and "version 2" in refused.value.message
+    assert refused.value.status == 409
+    assert plan.decisions(1) == {}
+
+
+def test_a_draft_cannot_be_confirmed(parties: Parties) -> None:
+    plan = parties.new_plan()
+    with pytest.raises(OutdatedVersion, match="not been sent"):
+        services.decide(
+            parties.session, plan, parties.manager, MemberRole.MANAGER, 1, Decision.CONFIRMED
+        )
+
+
+def test_each_party_answers_once_but_may_confirm_after_declining(parties: Parties) -> None:
+    plan = parties.new_plan()
+    parties.send(plan)
+    with pytest.raises(PlanError, match="Say why"):
+        services.decide(
+            parties.session, plan, parties.union, MemberRole.UNION_REP, 1, Decision.DECLINED, "  "
+        )
+    declined = services.decide(
+        parties.session,
+        plan,
+        parties.union,
+        MemberRole.UNION_REP,
+        1,
+        Decision.DECLINED,
+        "Mangler rekruttering",
+    )
+    parties.session.commit()
+    assert declined.reason == "Mangler rekruttering"
+    assert _events(parties.session, plan, PlanEventKind.DECLINED)[0].text == "Mangler rekruttering"
+    with pytest.raises(OutdatedVersion, match="already answered"):
+        services.decide(
+            parties.session,
+            plan,
+            parties.union,
+            MemberRole.UNION_REP,
+            1,
+            Decision.DECLINED,
+            "Igjen",
+        )
+    confirmed = services.decide(
+        parties.session, plan, parties.union, MemberRole.UNION_REP, 1, Decision.CONFIRMED
+    )
+    assert confirmed.id == declined.id and confirmed.reason == ""
+    with pytest.raises(OutdatedVersion, match="already answered"):
+        services.decide(
+            parties.session, plan, parties.union, MemberRole.UNION_REP, 1, Decision.CONFIRMED
+        )
+
+
+def test_only_the_three_parties_confirm(parties: Parties) -> None:
+    plan = parties.new_plan()
+    parties.send(plan)
+    for role in (MemberRole.OCCUPATIONAL_HEALTH, None):
+        with pytest.raises(NotAllowed):
+            services.decide(parties.session, plan, parties.health, role, 1, Decision.CONFIRMED)
+
+
+def test_the_database_keeps_one_answer_per_party_and_version(parties: Parties) -> None:
+    plan = parties.new_plan()
+    parties.send(plan)
+    for user in (parties.manager, parties.adviser):
+        parties.session.add(
+            PlanConfirmation(
+                plan_id=plan.id,
+                version=1,
+                role=MemberRole.MANAGER,
+                user_id=user.id,
+                user_name=user.name,
+                decision=Decision.CONFIRMED,
+            )
+        )
+    with pytest.raises(Exception, match=r"(?i)unique"):
+        parties.session.flush()
+    parties.session.rollback()
+
+
+# --- diffs, structure, overview ---------------------------------------------------------------
+
+
+def test_diff_lists_changed_goals_and_activities_but_not_status(parties: Parties) -> None:
+    plan = parties.new_plan()
+    parties.send(plan)
+    before = services.snapshot(plan)
+    first, second = plan.themes[1].activities[:2]
+    removed_title = plan.themes[3].activities[0].title
+    services.update_activity(
+        parties.session,
+        first,
+        parties.manager,
+        first.revision,
+        _fields(first, title="Nye rutiner", responsible=Responsible.OCCUPATIONAL_HEALTH),
+    )
+    services.change_status(
+        parties.session, second, parties.manager, second.revision, ActivityStatus.DONE
+    )
+    services.delete_activity(parties.session, plan.themes[3].activities[0], parties.manager)
+    services.add_activity(
+        parties.session, plan.themes[2], parties.manager, _fields(first, title="Vernerunde")
+    )
+    services.update_goals(
+        parties.session,
+        plan,
+        parties.manager,
+        plan.goals_revision,
+        _goals(plan, sick_leave_target_pct=Decimal("5.5")),
+    )
+    services.rename_theme(
+        parties.session, plan.themes[0], parties.manager, plan.themes[0].revision, "Partssamarbeid"
+    )
+    parties.session.commit()
+    changes = services.diff(before, services.snapshot(plan))
+    assert [(c.field, c.old, c.new) for c in changes.goals] == [
+        ("sick_leave_target_pct", None, "5.5")
+    ]
+    kinds = {(a.kind, a.title) for a in changes.activities}
+    assert kinds == {
+        ("changed", "Nye rutiner"),
+        ("removed", removed_title),
+        ("added", "Vernerunde"),
+    }
+    changed = next(a for a in changes.activities if a.kind == "changed")
+    assert {c.field for c in changes_of(changed)} == {"title", "responsible"}
+    assert [(t.kind, t.title) for t in changes.themes] == [("renamed", "Partssamarbeid")]
+    # The diff from the stored version 1 to now is the same.
+    since = services.diff_since(parties.session, plan, 1)
+    assert since == changes
+    assert services.diff(before, before).empty
+
+
+def changes_of(change: services.ActivityChange) -> tuple[services.FieldChange, ...]:
+    return change.changes
+
+
+def test_a_theme_with_activities_cannot_be_deleted(parties: Parties) -> None:
+    plan = parties.new_plan()
+    with pytest.raises(PlanError, match="before deleting the theme"):
+        services.delete_theme(parties.session, plan.themes[0], parties.manager)
+    empty = services.add_theme(parties.session, plan, parties.manager, "Tomt")
+    services.delete_theme(parties.session, empty, parties.manager)
+    parties.session.commit()
+    assert [t.position for t in plan.themes] == [0, 1, 2, 3]
+
+
+def test_moving_reorders_within_the_theme(parties: Parties) -> None:
+    plan = parties.new_plan()
+    theme = plan.themes[1]
+    titles = [a.title for a in theme.activities]
+    assert services.move_activity(parties.session, theme.activities[0], parties.manager, "down")
+    assert not services.move_activity(parties.session, theme.activities[0], parties.manager, "up")
+    parties.session.commit()
+    assert [a.title for a in theme.activities] == [titles[1], titles[0], *titles[2:]]
+
+
+def test_comments_are_recorded_and_notified(parties: Parties) -> None:
+    plan = parties.new_plan()
+    activity = plan.activities[0]
+    event = services.comment(parties.session, plan, parties.safety, "  Bra tiltak  ", activity)
+    parties.session.commit()
+    assert (event.kind, event.text, event.activity_id) == (
+        PlanEventKind.COMMENT,
+        "Bra tiltak",
+        activity.id,
+    )
+    assert parties.safety.id not in _notified(parties.session, "plan.commented")
+    assert parties.adviser.id in _notified(parties.session, "plan.commented")
+    with pytest.raises(PlanError):
+        services.comment(parties.session, plan, parties.safety, "   ")
+
+
+def test_overview_shows_whose_confirmation_is_missing_and_what_is_overdue(
+    parties: Parties,
+) -> None:
+    today = date.today()
+    plan = parties.new_plan(today.replace(day=1) - timedelta(days=200))
+    late = plan.activities[0]
+    services.update_activity(
+        parties.session,
+        late,
+        parties.manager,
+        late.revision,
+        _fields(late, start_date=plan.period_start, end_date=today - timedelta(days=3)),
+    )
+    parties.send(plan)
+    services.decide(
+        parties.session, plan, parties.manager, MemberRole.MANAGER, 1, Decision.CONFIRMED
+    )
+    services.decide(
+        parties.session, plan, parties.union, MemberRole.UNION_REP, 1, Decision.DECLINED, "Nei"
+    )
+    parties.session.commit()
+    result = services.overview([plan], [parties.enterprise], today)
+    assert len(result.awaiting) == 1
+    item = result.awaiting[0]
+    assert item.awaiting == [MemberRole.SAFETY_DELEGATE, MemberRole.UNION_REP]
+    assert [c.role for c in item.confirmed] == [MemberRole.MANAGER]
+    assert [c.reason for c in item.declined] == ["Nei"]
+    assert [(o.activity.id, o.days) for o in result.overdue] == [(late.id, 3)]
+    assert result.without_plan == []
+
+
+def test_pick_current_prefers_the_period_of_today(parties: Parties) -> None:
+    today = date.today()
+    old = parties.new_plan(today - timedelta(days=800))
+    now = parties.new_plan(today - timedelta(days=100))
+    later = parties.new_plan(now.period_end + timedelta(days=1))
+    assert services.pick_current([old, now, later], today) is now
+    assert services.pick_current([old, later], today) is later
+    assert services.pick_current([old], today) is old
+    assert services.pick_current([], today) is None
+
+
+def test_plan_path_matches_the_route(parties: Parties) -> None:
+    from flask import url_for
+
+    plan = parties.new_plan()
+    assert services.plan_path(plan) == url_for(
+        "plans.show", enterprise_id=plan.enterprise_id, plan_id=plan.id
+    )
+
+
+def test_the_database_refuses_a_decline_without_reason(parties: Parties) -> None:
+    plan = parties.new_plan()
+    parties.session.add(
+        PlanConfirmation(
+            plan_id=plan.id,
+            version=1,
+            role=MemberRole.UNION_REP,
+            user_id=parties.union.id,
+            user_name="x",
+            decision=Decision.DECLINED,
+            reason="",
+        )
+    )
+    with pytest.raises(Exception, match=r"(?i)check|decline_has_reason"):
+        parties.session.flush()
+    parties.session.rollback()
+    assert parties.session.scalar(select(func.count()).select_from(ActionPlan)) == 1
