@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
 export PORT
+# pytest-xdist workers; each builds its own database. TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= 2
 
 .PHONY: run test lint typecheck test-sqlite test-postgres translations extract-messages vendor bench clean system-test-deps
 
@@ -42,11 +44,11 @@ typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy
 
 test-sqlite: $(VENV)/.installed-test translations system-test-deps
-	IWEMPLOYER_TEST_DATABASE=sqlite $(BIN)/pytest
+	IWEMPLOYER_TEST_DATABASE=sqlite $(BIN)/pytest -n $(TEST_WORKERS)
 
 # The same suite on a throwaway PostgreSQL cluster that the test setup starts and removes.
 test-postgres: $(VENV)/.installed-test translations system-test-deps
-	IWEMPLOYER_TEST_DATABASE=postgresql $(BIN)/pytest
+	IWEMPLOYER_TEST_DATABASE=postgresql $(BIN)/pytest -n $(TEST_WORKERS)
 
 test: lint typecheck test-sqlite test-postgres
 
