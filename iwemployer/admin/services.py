@@ -7,16 +7,12 @@ adds its audit row and commits the change and the row together.
 
 from __future__ import annotations
 
-import math
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any, Generic, TypeVar
 
 from flask_babel import LazyString, format_date
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -33,8 +29,7 @@ from ..models import (
     UserKind,
     utcnow,
 )
-
-T = TypeVar("T")
+from ..pagination import Page, paginate
 
 NACE_PATTERN = re.compile(r"^\d{2}\.\d{1,3}$")
 MAX_EMPLOYEES = 1_000_000
@@ -60,37 +55,6 @@ class AdminError(ValueError):
 # --- searching and paging -------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Page(Generic[T]):
-    items: Sequence[T]
-    number: int
-    size: int
-    total: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.size))
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.number < self.pages
-
-
-def _paginate(session: Session, query: Select[Any], number: int, size: int) -> Page[Any]:
-    # Fresh rows and collections even when this session loaded them before (CLI, tests).
-    query = query.execution_options(populate_existing=True)
-    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
-    size = max(1, size)
-    # A page past the end (an old link, a typed URL) shows the last page instead of nothing.
-    number = min(max(1, number), max(1, math.ceil(total / size)))
-    items = session.scalars(query.limit(size).offset((number - 1) * size)).unique().all()
-    return Page(items, number, size, total)
-
-
 def _contains(text: str) -> str:
     """A LIKE pattern matching ``text`` anywhere, with LIKE's wildcards taken literally."""
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -112,7 +76,7 @@ def search_enterprises(session: Session, q: str, page: int, page_size: int) -> P
             conditions.append(Enterprise.org_number.contains(digits, autoescape=True))
         query = query.where(or_(*conditions))
     query = query.order_by(Enterprise.name, Enterprise.id)
-    return _paginate(session, query, page, page_size)
+    return paginate(session, query, page, page_size)
 
 
 def search_users(
@@ -132,7 +96,7 @@ def search_users(
     if kind is not None:
         query = query.where(User.kind == kind)
     query = query.order_by(User.name, User.id)
-    return _paginate(session, query, page, page_size)
+    return paginate(session, query, page, page_size)
 
 
 def centres(session: Session) -> list[Centre]:

@@ -2,30 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from ..access import scoped
 from ..models import Enterprise, User
 from ..orgnr import normalise
-
-
-@dataclass(frozen=True)
-class Page:
-    items: list[Enterprise]
-    page: int
-    pages: int
-    total: int
-
-    @property
-    def has_previous(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
+from ..pagination import Page
 
 
 def _search(stmt: Select[Enterprise], query: str) -> Select[Enterprise]:
@@ -43,7 +26,7 @@ def _search(stmt: Select[Enterprise], query: str) -> Select[Enterprise]:
 
 def adviser_enterprises(
     session: Session, adviser: User, query: str, page: int, page_size: int
-) -> Page:
+) -> Page[Enterprise]:
     stmt = _search(scoped(Enterprise, adviser), query)
     total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     pages = max(1, -(-total // page_size))

@@ -42,6 +42,7 @@ from ..models import (
 )
 from ..models.plans import OPEN_ACTIVITY_STATUSES
 from ..notifications.services import notify, register_event
+from ..pagination import paginate
 
 S = RequestStatus
 LOCAL_TIME = ZoneInfo("Europe/Oslo")
@@ -711,30 +712,23 @@ def inbox(
         .join(Enterprise, Enterprise.id == EmployerRequest.enterprise_id)
         .where(*conditions)
     )
-    total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
-    pages = max(1, -(-total // page_size))
-    page = min(max(1, page), pages)
     mine_first = case((EmployerRequest.assigned_to_id == adviser.id, 0), else_=1)
     # Waiting requests by how long they have waited, then the rest by age.
     waiting_first = case((EmployerRequest.waiting_since.is_(None), 1), else_=0)
-    stmt = (
-        base.options(
-            selectinload(EmployerRequest.enterprise),
-            selectinload(EmployerRequest.created_by),
-            selectinload(EmployerRequest.assigned_to),
-            selectinload(EmployerRequest.recruitment),
-        )
-        .order_by(
-            mine_first,
-            waiting_first,
-            EmployerRequest.waiting_since,
-            EmployerRequest.created_at,
-            EmployerRequest.id,
-        )
-        .limit(page_size)
-        .offset((page - 1) * page_size)
+    stmt = base.options(
+        selectinload(EmployerRequest.enterprise),
+        selectinload(EmployerRequest.created_by),
+        selectinload(EmployerRequest.assigned_to),
+        selectinload(EmployerRequest.recruitment),
+    ).order_by(
+        mine_first,
+        waiting_first,
+        EmployerRequest.waiting_since,
+        EmployerRequest.created_at,
+        EmployerRequest.id,
     )
-    requests = list(session.scalars(stmt))
+    found = paginate(session, stmt, page, page_size)
+    requests: Sequence[EmployerRequest] = found.items
     unread = unread_ids(session, adviser, (r.id for r in requests))
     rows = [
         InboxRow(
@@ -746,7 +740,7 @@ def inbox(
         )
         for r in requests
     ]
-    return InboxPage(rows=rows, total=total, page=page, pages=pages)
+    return InboxPage(rows=rows, total=found.total, page=found.number, pages=found.pages)
 
 
 def enterprise_requests(
