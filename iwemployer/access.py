@@ -168,7 +168,13 @@ CURRENT_ENTERPRISE_KEY = "enterprise_id"
 
 
 def member_enterprises(user: User) -> list[Enterprise]:
-    return list(db.session.scalars(scoped(Enterprise, user).order_by(Enterprise.name)))
+    # Asked by the menu, the switcher and the view within one request: look it up once.
+    cache: dict[int, list[Enterprise]] = g.setdefault("member_enterprises", {})
+    if user.id not in cache:
+        cache[user.id] = list(
+            db.session.scalars(scoped(Enterprise, user).order_by(Enterprise.name))
+        )
+    return cache[user.id]
 
 
 def current_enterprise_id(user: User) -> int | None:
