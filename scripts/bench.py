@@ -52,7 +52,9 @@ CASES = [
         120,
         80,
     ),
-    Case("action plan (manager)", "leder@nordlys.example", "/enterprises/1/plans/1", False, 250, 30),
+    Case(
+        "action plan (manager)", "leder@nordlys.example", "/enterprises/1/plans/1", False, 250, 30
+    ),
     Case("requests inbox (adviser)", "radgiver.oslo@nav.example", "/inbox", False, 150, 60),
     Case("health check", None, "/healthz", False, 40, 300),
 ]

@@ -220,16 +220,9 @@ def _done(plan: ActionPlan, message: str, anchor: str = "") -> Response:
 def _fragment(
     page: str, fragment: str, status: int = 200, changed: bool = False, **context: Any
 ) -> Response:
-    _keep_attempt(status)
     return render_page_or_fragment(
         page, fragment, status, trigger=CHANGED if changed else None, **context
     )
-
-
-def _keep_attempt(status: int) -> None:
-    """An invalid or refused change changed nothing, but its audit row is kept."""
-    if request.method == "POST" and status >= 400:
-        db.session.commit()
 
 
 def _reload(plan: ActionPlan) -> ActionPlan:
@@ -300,7 +293,6 @@ def _one_year_from(start: date) -> date:
 def _render_new(
     enterprise: Enterprise, form: PeriodForm, template: str, status: int = 200
 ) -> Response:
-    _keep_attempt(status)
     return render_page_or_fragment(
         template,
         template,

@@ -122,8 +122,10 @@ def test_agreeing_the_plan(
 
     # Click to edit, in place: the row becomes a form; saving swaps the row back.
     row = _activity(page, FIRST)
+    # Read the row's id before the click: the edit form that replaces it has no heading to find.
+    row_id = row.get_attribute("id") or "missing"
     row.get_by_role("link", name=f"{t('edit')} – {FIRST}").click()
-    form_row = page.locator("article#" + (row.get_attribute("id") or "missing"))
+    form_row = page.locator("article#" + row_id)
     title = form_row.get_by_label(t("title"), exact=True)
     expect(title).to_be_focused()
     assert_accessible(page)
