@@ -111,7 +111,9 @@ def test_employer_asks_adviser_answers_employer_rates(
     expect(page.get_by_label("Svaret ditt")).to_have_value("")
     _not_reloaded(page)
     assert_accessible(page)
-    conversation.get_by_role("button", name="Avslutt henvendelsen").click()
+    # Closing is final, so its button sits behind a disclosure.
+    conversation.locator("details.confirm-action summary").click()
+    conversation.get_by_role("button", name="Avslutt henvendelsen", exact=True).click()
     expect(conversation).to_contain_text("Avsluttet")
     expect(page.get_by_label("Svaret ditt")).to_have_count(0)
     _not_reloaded(page)
