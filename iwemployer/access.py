@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, NoReturn, TypeVar
 
 from flask import Flask, Response, abort, g, has_request_context, request, session
 from flask_login import current_user, login_required
 from sqlalchemy import Select, event, select
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.orm import InstrumentedAttribute, Session, SessionTransaction
 
 from .extensions import db
 from .models import AuditEntry, Enterprise, MemberRole, Membership, User, UserKind
@@ -51,14 +51,23 @@ def get_or_404(model: type[M], record_id: int, action: Action = "read") -> M:
     stmt = scoped(model).where(model.id == record_id)  # type: ignore[attr-defined]
     record: M | None = db.session.scalar(stmt)
     if record is None:
-        enterprise_id = record_id if model is Enterprise else None
-        audit(enterprise_id, action, permitted=False)
-        db.session.commit()
-        abort(404)
-    audit(getattr(record, "id" if model is Enterprise else "enterprise_id"), action, permitted=True)
+        deny(record_id if model is Enterprise else None, action, 404)
+    permit(getattr(record, "id" if model is Enterprise else "enterprise_id"), action)
+    return record
+
+
+def deny(enterprise_id: int | None, action: Action, status: int) -> NoReturn:
+    """Log a refused lookup or action, then answer ``status`` (404 hides the record)."""
+    audit(enterprise_id, action, permitted=False)
+    db.session.commit()
+    abort(status)
+
+
+def permit(enterprise_id: int, action: Action) -> None:
+    """Log a permitted lookup; a read commits now, a change's row commits with the change."""
+    audit(enterprise_id, action, permitted=True)
     if action == "read":
         db.session.commit()
-    return record
 
 
 AUDIT_PENDING = "audit_pending"
@@ -128,13 +137,9 @@ def member_role_required(*roles: MemberRole, adviser: bool = True) -> Callable[[
             enterprise_id = int(kwargs["enterprise_id"])
             visible = db.session.scalar(scoped(Enterprise).where(Enterprise.id == enterprise_id))
             if visible is None:
-                audit(enterprise_id, "read", permitted=False)
-                db.session.commit()
-                abort(404)
+                deny(enterprise_id, "read", 404)
             if not can_act(current_user, enterprise_id, roles, adviser):
-                audit(enterprise_id, "change", permitted=False)
-                db.session.commit()
-                abort(403)
+                deny(enterprise_id, "change", 403)
             return view(*args, **kwargs)
 
         return wrapped  # type: ignore[return-value]
@@ -147,19 +152,27 @@ def _audit_committed(_session: Session) -> None:
         g.pop(AUDIT_PENDING, None)
 
 
+def _audit_survives_rollback(session: Session, previous: SessionTransaction) -> None:
+    # A rollback undoes a refused or invalid change, not the record that it was attempted.
+    if previous.parent is None and session.is_active and has_request_context():
+        session.add_all(AuditEntry(**fields) for fields in g.get(AUDIT_PENDING, []))
+
+
 def init_app(app: Flask) -> None:
     session_class = db.session.session_factory.class_
-    if not event.contains(session_class, "after_commit", _audit_committed):
-        event.listen(session_class, "after_commit", _audit_committed)
+    for name, listener in (
+        ("after_commit", _audit_committed),
+        ("after_soft_rollback", _audit_survives_rollback),
+    ):
+        if not event.contains(session_class, name, listener):
+            event.listen(session_class, name, listener)
 
     @app.after_request
     def _keep_audit_rows(response: Response) -> Response:
         # Whatever the request did not commit did not happen, except that it was attempted:
-        # the audit rows are written on their own.
-        pending = g.pop(AUDIT_PENDING, None)
-        if pending:
+        # the rollback keeps the audit rows, which are then written on their own.
+        if g.get(AUDIT_PENDING):
             db.session.rollback()
-            db.session.add_all(AuditEntry(**fields) for fields in pending)
             db.session.commit()
         return response
 

@@ -22,12 +22,13 @@ from werkzeug.wrappers import Response
 
 from ..access import (
     Action,
-    audit,
     can_act,
+    deny,
     get_or_404,
     kind_required,
     member_role,
     member_role_required,
+    permit,
     scoped,
 )
 from ..extensions import db
@@ -114,12 +115,9 @@ def _theme_or_404(
 
 def _audit_lookup(enterprise_id: int, action: Action, found: bool) -> None:
     """As ``get_or_404``: log the lookup; a change's row commits with the change itself."""
-    audit(enterprise_id, action, permitted=found)
     if not found:
-        db.session.commit()
-        abort(404)
-    if action == "read":
-        db.session.commit()
+        deny(enterprise_id, action, 404)
+    permit(enterprise_id, action)
 
 
 # --- responding ------------------------------------------------------------------------------
@@ -227,18 +225,11 @@ def _fragment(
 
 def _reload(plan: ActionPlan) -> ActionPlan:
     """After a refused change: forget what was tried and read the plan as it is now."""
-    _rollback(plan.enterprise_id)
+    db.session.rollback()
     fresh = db.session.get(ActionPlan, plan.id)
     if fresh is None:
         abort(404)
     return fresh
-
-
-def _rollback(enterprise_id: int) -> None:
-    """Undo a refused change, but keep its audit row: the attempt was permitted and made."""
-    db.session.rollback()
-    audit(enterprise_id, "change", permitted=True)
-    db.session.commit()
 
 
 def _focus(target: str) -> str | None:
@@ -324,7 +315,7 @@ def create(enterprise_id: int) -> ResponseReturnValue:
             db.session(), enterprise, current_user, form.period_start.data, form.period_end.data
         )
     except PlanError as error:
-        _rollback(enterprise.id)
+        db.session.rollback()
         _form_error(form, error)
         return _render_new(enterprise, form, "plans/new_plan.html", error.status)
     db.session.commit()
@@ -547,7 +538,7 @@ def move_theme(enterprise_id: int, plan_id: int, theme_id: int) -> ResponseRetur
     try:
         services.move_theme(db.session(), found, current_user, form.direction.data or "")
     except PlanError as error:
-        _rollback(plan.enterprise_id)
+        db.session.rollback()
         flash(error.message, "error")
         return _back(plan, f"theme-{theme_id}")
     db.session.commit()
@@ -561,7 +552,7 @@ def delete_theme(enterprise_id: int, plan_id: int, theme_id: int) -> ResponseRet
     try:
         services.delete_theme(db.session(), found, current_user)
     except PlanError as error:
-        _rollback(plan.enterprise_id)
+        db.session.rollback()
         flash(error.message, "error")
         return _back(plan, f"theme-{theme_id}")
     db.session.commit()
@@ -812,7 +803,7 @@ def move_activity(enterprise_id: int, plan_id: int, activity_id: int) -> Respons
     try:
         services.move_activity(db.session(), found, current_user, form.direction.data or "")
     except PlanError as error:
-        _rollback(plan.enterprise_id)
+        db.session.rollback()
         flash(error.message, "error")
         return _back(plan, f"activity-{activity_id}")
     db.session.commit()
@@ -827,7 +818,7 @@ def delete_activity(enterprise_id: int, plan_id: int, activity_id: int) -> Respo
     try:
         services.delete_activity(db.session(), found, current_user)
     except PlanError as error:
-        _rollback(plan.enterprise_id)
+        db.session.rollback()
         flash(error.message, "error")
         return _back(plan, f"activity-{activity_id}")
     db.session.commit()

@@ -32,10 +32,12 @@ from sqlalchemy.exc import IntegrityError
 from ..access import (
     Action,
     audit,
+    deny,
     get_or_404,
     kind_required,
     member_role,
     member_role_required,
+    permit,
     scoped,
 )
 from ..extensions import db
@@ -112,9 +114,7 @@ def employers_only(advisers_to: Callable[..., str] | None = None) -> Callable[[F
             if current_user.kind == UserKind.ADVISER and advisers_to is not None:
                 return redirect(advisers_to(**kwargs), code=303)
             if current_user.kind != UserKind.EMPLOYER:
-                audit(int(kwargs["enterprise_id"]), "change", permitted=False)
-                db.session.commit()
-                abort(403)
+                deny(int(kwargs["enterprise_id"]), "change", 403)
             return view(*args, **kwargs)
 
         return wrapped  # type: ignore[return-value]
@@ -137,16 +137,10 @@ def _enterprise_request(enterprise_id: int, request_id: int, action: Action) -> 
         )
     )
     if record is None:
-        audit(enterprise_id, action, permitted=False)
-        db.session.commit()
-        abort(404)
+        deny(enterprise_id, action, 404)
     if not _may_follow(record):
-        audit(enterprise_id, action, permitted=False)
-        db.session.commit()
-        abort(403)
-    audit(enterprise_id, action, permitted=True)
-    if action == "read":
-        db.session.commit()
+        deny(enterprise_id, action, 403)
+    permit(enterprise_id, action)
     return record
 
 
@@ -155,9 +149,7 @@ def _inbox_request(request_id: int, action: Action) -> EmployerRequest:
     if current_user.kind == UserKind.ADVISER:
         return get_or_404(EmployerRequest, request_id, action)
     visible = db.session.scalar(scoped(EmployerRequest).where(EmployerRequest.id == request_id))
-    audit(visible.enterprise_id if visible else None, action, permitted=False)
-    db.session.commit()
-    abort(403 if visible is not None else 404)
+    deny(visible.enterprise_id if visible else None, action, 403 if visible is not None else 404)
 
 
 # --- helpers ------------------------------------------------------------------------------------

@@ -103,3 +103,21 @@ def test_service_refuses_removal_of_manager(world: World) -> None:
     assert manager_membership is not None
     with pytest.raises(services.MembershipError):
         services.remove_occupational_health(world.session, manager_membership)
+
+
+def test_refused_change_keeps_its_audit_row_after_rollback(
+    world: World, manager: WebClient
+) -> None:
+    from iwemployer.models import AuditEntry
+
+    # The service refuses an adviser's address; the view rolls back; the attempt stays logged.
+    response = manager.post(
+        f"{_url(world)}/occupational-health", {"name": "X", "email": "radgiver.oslo@nav.example"}
+    )
+    assert response.status_code == 422
+    rows = world.session.scalars(
+        select(AuditEntry).where(AuditEntry.endpoint == "enterprise.invite_occupational_health")
+    ).all()
+    assert [(r.enterprise_id, r.action, r.permitted) for r in rows] == [
+        (world.nordlys.id, "change", True)
+    ]
