@@ -1,28 +1,42 @@
 """Access control in one place.
 
-Every lookup of an enterprise's data goes through ``visible_enterprise_ids`` (what the
-signed-in user may see) and ``get_or_404`` (this record, if the user may see it, else 404).
-Roles are checked by ``kind_required`` and ``member_role_required``. Views never re-check
-access themselves.
+Each model declares its owner once (``__owner__`` in ``models``: an enterprise, a centre, a
+user, or a parent record that is owned in turn). ``scoped`` and ``get_or_404`` follow that
+declaration for every model, and every lookup and every refusal (403 and 404) is audited
+here. Roles are checked by ``kind_required`` and ``member_role_required``; a rule of an area
+that refuses an action calls ``require``. Views never re-check access themselves.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 from typing import Any, Literal, NoReturn, TypeVar
 
 from flask import Flask, Response, abort, g, has_request_context, request, session
 from flask_login import current_user, login_required
-from sqlalchemy import Select, event, select
+from sqlalchemy import ColumnElement, Select, event, false, select, true
 from sqlalchemy.orm import InstrumentedAttribute, Session, SessionTransaction
 
 from .extensions import db
-from .models import AuditEntry, Enterprise, MemberRole, Membership, User, UserKind
+from .models import (
+    AuditEntry,
+    Base,
+    Centre,
+    Enterprise,
+    MemberRole,
+    Membership,
+    User,
+    UserKind,
+)
+from .models.base import Owner
 
 M = TypeVar("M")
 F = TypeVar("F", bound=Callable[..., Any])
 Action = Literal["read", "change"]
+# Ids are 32-bit integers in the database; a larger one cannot name a record.
+MAX_ID = 2**31 - 1
 
 
 def visible_enterprise_ids(user: User) -> Select[int]:
@@ -34,26 +48,133 @@ def visible_enterprise_ids(user: User) -> Select[int]:
     return select(Membership.enterprise_id).where(Membership.user_id == user.id)
 
 
+def visible_centre_ids(user: User) -> Select[int]:
+    """Centres ``user`` works with: all (administrators), their own, or their enterprises'."""
+    if user.kind == UserKind.ADMIN:
+        return select(Centre.id)
+    if user.kind == UserKind.ADVISER:
+        return select(Centre.id).where(Centre.id == user.centre_id)
+    return select(Enterprise.centre_id).where(Enterprise.id.in_(visible_enterprise_ids(user)))
+
+
+# --- the declared owner, followed ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OwnerPath:
+    """From a model up to the column that names its owner."""
+
+    models: tuple[type[Any], ...]  # the model, its parent, the parent's parent ...
+    joins: tuple[tuple[type[Any], ColumnElement[bool]], ...]
+    owner: Owner  # the declaration that names the owner (never "parent")
+    column: InstrumentedAttribute[Any] | None  # None for administration records
+
+    @property
+    def enterprise_column(self) -> InstrumentedAttribute[Any] | None:
+        return self.column if self.owner.kind == "enterprise" else None
+
+
+def _model_named(name: str) -> type[Any]:
+    for mapper in Base.registry.mappers:
+        if mapper.class_.__name__ == name:
+            return mapper.class_
+    raise LookupError(f"no model named {name}")
+
+
+_PATHS: dict[type[Any], OwnerPath] = {}
+
+
+def owner_path(model: type[Any]) -> OwnerPath:
+    """The way from ``model`` to its owner (worked out once per model)."""
+    if model not in _PATHS:
+        _PATHS[model] = _follow(model)
+    return _PATHS[model]
+
+
+def _follow(model: type[Any]) -> OwnerPath:
+    models: list[type[Any]] = [model]
+    joins: list[tuple[type[Any], ColumnElement[bool]]] = []
+    declared = model.__dict__.get("__owner__")
+    if declared is None:
+        raise LookupError(f"{model.__name__} declares no __owner__")
+    while declared.kind == "parent":
+        parent = _model_named(declared.parent)
+        joins.append((parent, getattr(models[-1], declared.column) == parent.id))
+        models.append(parent)
+        declared = parent.__dict__["__owner__"]
+    column = getattr(models[-1], declared.column) if declared.column else None
+    return OwnerPath(tuple(models), tuple(joins), declared, column)
+
+
+def _visible(path: OwnerPath, user: User) -> ColumnElement[bool]:
+    kind, column = path.owner.kind, path.column
+    if kind == "administration" or column is None:
+        return true() if user.kind == UserKind.ADMIN else false()
+    if kind == "enterprise":
+        return column.in_(visible_enterprise_ids(user))
+    if kind == "centre":
+        return column.in_(visible_centre_ids(user))
+    # Users' own records (sessions, notifications); administrators manage users.
+    return true() if user.kind == UserKind.ADMIN else column == user.id
+
+
+def _joined(stmt: Select[Any], path: OwnerPath) -> Select[Any]:
+    for parent, onclause in path.joins:
+        stmt = stmt.join(parent, onclause)
+    return stmt
+
+
 def scoped(model: type[M], user: User | None = None) -> Select[M]:
-    """``select(model)`` limited to rows of enterprises the user may see."""
+    """``select(model)`` limited to the rows the user may see, by the model's declared owner."""
     user = user or current_user._get_current_object()
-    column = _enterprise_column(model)
-    return select(model).where(column.in_(visible_enterprise_ids(user)))
+    path = owner_path(model)
+    return _joined(select(model), path).where(_visible(path, user))
 
 
-def _enterprise_column(model: type[Any]) -> InstrumentedAttribute[int]:
-    column: InstrumentedAttribute[int] = model.id if model is Enterprise else model.enterprise_id
-    return column
+def get_or_404(model: type[M], record_id: int, action: Action = "read", **within: int) -> M:
+    """The record if the signed-in user may see it; otherwise 404, as if it did not exist.
 
-
-def get_or_404(model: type[M], record_id: int, action: Action = "read") -> M:
-    """The record if the signed-in user may see it; otherwise 404, as if it did not exist."""
-    stmt = scoped(model).where(model.id == record_id)  # type: ignore[attr-defined]
-    record: M | None = db.session.scalar(stmt)
-    if record is None:
-        deny(record_id if model is Enterprise else None, action, 404)
-    permit(getattr(record, "id" if model is Enterprise else "enterprise_id"), action)
+    ``within`` names the URL's other ids by their columns on the way to the owner (for
+    example ``plan_id=``, ``enterprise_id=``): a record reached through another parent is
+    not found either. The parents on the way are loaded by the same statement.
+    """
+    path = owner_path(model)
+    enterprise_column = path.enterprise_column
+    stated_enterprise = within.get("enterprise_id", record_id if model is Enterprise else None)
+    if not 0 < record_id <= MAX_ID or any(not 0 < v <= MAX_ID for v in within.values()):
+        deny(_bounded(stated_enterprise), action, 404)
+    columns: list[Any] = list(path.models)
+    if enterprise_column is not None:
+        columns.append(enterprise_column)
+    stmt = _joined(select(*columns), path).where(
+        model.id == record_id,  # type: ignore[attr-defined]
+        _visible(path, current_user._get_current_object()),
+        *(_column_on_path(path, name) == value for name, value in within.items()),
+    )
+    row = db.session.execute(stmt).first()
+    if row is None:
+        deny(_bounded(stated_enterprise), action, 404)
+    permit(row[-1] if enterprise_column is not None else None, action)
+    record: M = row[0]
     return record
+
+
+def _bounded(enterprise_id: int | None) -> int | None:
+    return enterprise_id if enterprise_id is not None and 0 < enterprise_id <= MAX_ID else None
+
+
+def _column_on_path(path: OwnerPath, name: str) -> InstrumentedAttribute[Any]:
+    for model in path.models:
+        column = getattr(model, name, None)
+        if isinstance(column, InstrumentedAttribute):
+            return column
+    raise LookupError(f"{name} is not on the way from {path.models[0].__name__} to its owner")
+
+
+def require(allowed: bool, enterprise_id: int | None, action: Action = "change") -> None:
+    """An area's rule refused the signed-in user (a visible record, the wrong person): 403."""
+    if not allowed:
+        deny(enterprise_id, action, 403)
 
 
 def deny(enterprise_id: int | None, action: Action, status: int) -> NoReturn:
@@ -63,7 +184,7 @@ def deny(enterprise_id: int | None, action: Action, status: int) -> NoReturn:
     abort(status)
 
 
-def permit(enterprise_id: int, action: Action) -> None:
+def permit(enterprise_id: int | None, action: Action) -> None:
     """Log a permitted lookup; a read commits now, a change's row commits with the change."""
     audit(enterprise_id, action, permitted=True)
     if action == "read":
@@ -93,13 +214,18 @@ def audit(enterprise_id: int | None, action: Action, permitted: bool) -> None:
 
 
 def member_role(user: User, enterprise_id: int) -> MemberRole | None:
+    """The user's role at the enterprise; asked by decorators, views and menus: once a request."""
     if not user.is_authenticated or user.kind != UserKind.EMPLOYER:
         return None
-    return db.session.scalar(
-        select(Membership.role).where(
-            Membership.user_id == user.id, Membership.enterprise_id == enterprise_id
+    cache: dict[tuple[int, int], MemberRole | None] = g.setdefault("member_roles", {})
+    key = (user.id, enterprise_id)
+    if key not in cache:
+        cache[key] = db.session.scalar(
+            select(Membership.role).where(
+                Membership.user_id == user.id, Membership.enterprise_id == enterprise_id
+            )
         )
-    )
+    return cache[key]
 
 
 def kind_required(*kinds: UserKind) -> Callable[[F], F]:
@@ -110,7 +236,7 @@ def kind_required(*kinds: UserKind) -> Callable[[F], F]:
         @login_required
         def wrapped(*args: Any, **kwargs: Any) -> Any:
             if current_user.kind not in kinds:
-                abort(403)
+                deny(None, "read", 403)
             return view(*args, **kwargs)
 
         return wrapped  # type: ignore[return-value]

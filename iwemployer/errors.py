@@ -1,4 +1,5 @@
-"""Friendly error pages in the user's language; never a traceback outside debug mode."""
+"""The domain's one error type, and friendly error pages in the user's language (never a
+traceback outside debug mode)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,26 @@ from .extensions import db
 from .htmx import is_fragment_request
 
 log = logging.getLogger("iwemployer.errors")
+
+
+class DomainError(ValueError):
+    """A rule refused a change: what to tell the user, at which field, with which HTTP status.
+
+    Services raise it (or a subclass that views tell apart, such as a stale edit); views hand
+    it to ``show_error`` in ``iwemployer/forms.py``, which puts it at the field, on the form or
+    in a flash message.
+    """
+
+    def __init__(self, message: str, field: str | None = None, status: int = 422) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.status = status
+
+    def __str__(self) -> str:
+        return str(self.message)
+
+
 TEMPLATES = {
     400: "errors/400.html",
     403: "errors/403.html",

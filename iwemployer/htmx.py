@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Response, make_response, render_template, request
+from flask import Flask, flash, make_response, redirect, render_template, request
+from werkzeug.wrappers import Response
 
 
 def is_fragment_request() -> bool:
@@ -26,6 +27,24 @@ def render_page_or_fragment(
     if trigger:
         response.headers["HX-Trigger"] = trigger
     return response
+
+
+def finish(
+    message: str,
+    url: str,
+    page: str | None = None,
+    fragment: str | None = None,
+    trigger: str | None = None,
+    **context: Any,
+) -> Response:
+    """A successful change: htmx gets ``fragment`` (and ``trigger``), a plain form a flash
+    message and a 303 to ``url`` (post/redirect/get)."""
+    if fragment is not None and is_fragment_request():
+        return render_page_or_fragment(
+            page or fragment, fragment, trigger=trigger, notice=message, **context
+        )
+    flash(message, "success")
+    return redirect(url, code=303)
 
 
 def init_app(app: Flask) -> None:

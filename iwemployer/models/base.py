@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import ClassVar, Literal
 
 from sqlalchemy import DateTime, MetaData, TypeDecorator
 from sqlalchemy.engine import Dialect
@@ -39,6 +41,33 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+OwnerKind = Literal["enterprise", "centre", "user", "administration"]
+
+
+@dataclass(frozen=True)
+class Owner:
+    """Who owns a record, declared once on its model; ``access.py`` follows it for every lookup.
+
+    A record names its owner in ``column`` (an enterprise, a centre or a user), or belongs to
+    a ``parent`` record (by the model's class name) through ``column`` and is owned as it is.
+    ``administration`` records (the audit log) are for administrators only.
+    """
+
+    kind: OwnerKind | Literal["parent"]
+    column: str = ""
+    parent: str = ""
+
+
+def owned_by(kind: OwnerKind, column: str = "") -> Owner:
+    return Owner(kind, column)
+
+
+def child_of(parent: str, column: str) -> Owner:
+    return Owner("parent", column, parent)
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map = {datetime: UTCDateTime}
+    # Every model declares it (``tests/test_ownership.py`` walks them all).
+    __owner__: ClassVar[Owner]

@@ -17,7 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Base, utcnow
+from .base import Base, owned_by, utcnow
 
 AGREEMENT_WARNING_DAYS = 90
 
@@ -58,6 +58,7 @@ class Centre(Base):
     """An IW support centre; one per county."""
 
     __tablename__ = "centre"
+    __owner__ = owned_by("centre", "id")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
@@ -71,6 +72,7 @@ class Centre(Base):
 
 class User(UserMixin, Base):
     __tablename__ = "user_account"
+    __owner__ = owned_by("user", "id")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
@@ -126,6 +128,7 @@ class User(UserMixin, Base):
 
 class Enterprise(Base):
     __tablename__ = "enterprise"
+    __owner__ = owned_by("enterprise", "id")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     org_number: Mapped[str] = mapped_column(String(9), unique=True)
@@ -166,6 +169,7 @@ class CooperationAgreement(Base):
     """One four-year period of an enterprise's cooperation agreement; a renewal is a new row."""
 
     __tablename__ = "cooperation_agreement"
+    __owner__ = owned_by("enterprise", "enterprise_id")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     enterprise_id: Mapped[int] = mapped_column(
@@ -200,6 +204,7 @@ class CooperationAgreement(Base):
 
 class Membership(Base):
     __tablename__ = "membership"
+    __owner__ = owned_by("enterprise", "enterprise_id")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
@@ -219,6 +224,7 @@ class UserSession(Base):
     """Server-side session: sign-out or deactivation deletes it, so a replayed cookie fails."""
 
     __tablename__ = "user_session"
+    __owner__ = owned_by("user", "user_id")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # SHA-256 of the random token in the cookie; the token itself is never stored.
@@ -236,6 +242,7 @@ class Invitation(Base):
     """A one-time link by which an invited user sets their password."""
 
     __tablename__ = "invitation"
+    __owner__ = owned_by("user", "user_id")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
@@ -256,6 +263,7 @@ class AuditEntry(Base):
     """One row per read or change of an enterprise's data, permitted or denied."""
 
     __tablename__ = "audit_entry"
+    __owner__ = owned_by("administration")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
@@ -274,6 +282,7 @@ class Notification(Base):
     """An in-app notification of an event; e-mail delivery builds on the same rows later."""
 
     __tablename__ = "notification"
+    __owner__ = owned_by("user", "user_id")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(

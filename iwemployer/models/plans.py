@@ -43,7 +43,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Base, utcnow
+from .base import Base, child_of, owned_by, utcnow
 from .core import Enterprise, MemberRole, User, _enum
 
 
@@ -98,6 +98,7 @@ class ActionPlan(Base):
     """One enterprise's joint action plan for one period."""
 
     __tablename__ = "action_plan"
+    __owner__ = owned_by("enterprise", "enterprise_id")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     enterprise_id: Mapped[int] = mapped_column(
@@ -193,6 +194,7 @@ class PlanTheme(Base):
     """A theme of the plan (partssamarbeid, sick-leave follow-up, ...) holding activities."""
 
     __tablename__ = "plan_theme"
+    __owner__ = child_of("ActionPlan", "plan_id")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(
@@ -222,6 +224,7 @@ class PlanActivity(Base):
     """One activity of a theme: who does what, when, and how far it has come."""
 
     __tablename__ = "plan_activity"
+    __owner__ = child_of("PlanTheme", "theme_id")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     theme_id: Mapped[int] = mapped_column(
@@ -267,6 +270,7 @@ class PlanVersion(Base):
     """The frozen content of a version, stored when it is sent: history and diffs."""
 
     __tablename__ = "plan_version"
+    __owner__ = child_of("ActionPlan", "plan_id")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(
@@ -290,6 +294,7 @@ class PlanConfirmation(Base):
     """A party's decision on one version: confirmed, or declined with a reason."""
 
     __tablename__ = "plan_confirmation"
+    __owner__ = child_of("ActionPlan", "plan_id")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(
@@ -319,6 +324,7 @@ class PlanEvent(Base):
     """The plan's timeline: comments, activity status changes and the agreement's steps."""
 
     __tablename__ = "plan_event"
+    __owner__ = child_of("ActionPlan", "plan_id")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("action_plan.id", ondelete="CASCADE"))

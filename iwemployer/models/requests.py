@@ -15,7 +15,7 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Base, utcnow
+from .base import Base, child_of, owned_by, utcnow
 from .core import Enterprise, User, _enum
 from .plans import PlanActivity
 
@@ -72,6 +72,7 @@ class EmployerRequest(Base):
     """One request from an enterprise to the centre, of any kind."""
 
     __tablename__ = "employer_request"
+    __owner__ = owned_by("enterprise", "enterprise_id")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Indexed by ix_employer_request_enterprise_status (enterprise_id first).
@@ -147,6 +148,7 @@ class RecruitmentRequest(Base):
     """The details of a request for recruitment help (rekrutteringsbistand)."""
 
     __tablename__ = "recruitment_request"
+    __owner__ = child_of("EmployerRequest", "request_id")
 
     request_id: Mapped[int] = mapped_column(
         ForeignKey("employer_request.id", ondelete="CASCADE"), primary_key=True
@@ -181,6 +183,7 @@ class RequestMessage(Base):
     """A message in a request's thread, or a recorded change (``event``) with an empty body."""
 
     __tablename__ = "request_message"
+    __owner__ = child_of("EmployerRequest", "request_id")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     request_id: Mapped[int] = mapped_column(
@@ -208,6 +211,7 @@ class RequestRating(Base):
     """The asker's rating of the help, once per closed request; feeds the centre's report."""
 
     __tablename__ = "request_rating"
+    __owner__ = child_of("EmployerRequest", "request_id")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     request_id: Mapped[int] = mapped_column(
@@ -233,6 +237,7 @@ class RequestSeen(Base):
     """When a user last opened a request: activity after that is unread for them."""
 
     __tablename__ = "request_seen"
+    __owner__ = child_of("EmployerRequest", "request_id")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     request_id: Mapped[int] = mapped_column(
