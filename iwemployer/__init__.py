@@ -19,7 +19,7 @@ def create_app(test_config: dict[str, object] | None = None) -> Flask:
 
     from . import access, auth, errors, htmx, i18n, labels, navigation, security
     from .admin import bp as admin_bp
-    from .advisor import bp as advisor_bp
+    from .adviser import bp as adviser_bp
     from .auth import bp as auth_bp
     from .cli import register_cli
     from .enterprise import bp as enterprise_bp
@@ -47,7 +47,7 @@ def create_app(test_config: dict[str, object] | None = None) -> Flask:
     app.register_blueprint(enterprise_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(plans_bp)
-    app.register_blueprint(advisor_bp, url_prefix="/advisor")
+    app.register_blueprint(adviser_bp, url_prefix="/adviser")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(requests_bp)
     register_cli(app)

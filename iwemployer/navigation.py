@@ -49,7 +49,7 @@ MENU: list[MenuEntry] = [
         prefix="requests.",
         roles=(MemberRole.MANAGER, MemberRole.SAFETY_DELEGATE, MemberRole.UNION_REP),
     ),
-    MenuEntry((A,), "advisor.enterprises", _l("My enterprises"), prefix="advisor.enterprises"),
+    MenuEntry((A,), "adviser.enterprises", _l("My enterprises"), prefix="adviser.enterprises"),
     MenuEntry((A,), "requests.inbox", INBOX_MENU_LABEL, prefix="requests.inbox"),
     MenuEntry((A,), "plans.overview", MENU_OVERVIEW_LABEL, prefix="plans.overview"),
     MenuEntry((D,), "admin.enterprises", _l("Enterprises"), prefix="admin.enterprise"),

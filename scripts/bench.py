@@ -42,12 +42,12 @@ CASES = [
     Case("sign-in page (public)", None, "/sign-in", False, 60, 150),
     Case("enterprise home (manager)", "leder@nordlys.example", "/enterprises/1", False, 120, 80),
     Case(
-        "adviser list (page)", "radgiver.oslo@nav.example", "/advisor/enterprises", False, 150, 60
+        "adviser list (page)", "radgiver.oslo@nav.example", "/adviser/enterprises", False, 150, 60
     ),
     Case(
         "adviser search (htmx fragment)",
         "radgiver.oslo@nav.example",
-        "/advisor/enterprises?q=nord",
+        "/adviser/enterprises?q=nord",
         True,
         120,
         80,

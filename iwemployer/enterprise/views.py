@@ -34,7 +34,7 @@ def index() -> ResponseReturnValue:
     if current_user.kind == UserKind.ADMIN:
         return redirect(url_for("admin.enterprises"), code=303)
     if current_user.kind == UserKind.ADVISER:
-        return redirect(url_for("advisor.enterprises"), code=303)
+        return redirect(url_for("adviser.enterprises"), code=303)
     enterprise_id = current_enterprise_id(current_user)
     if enterprise_id is None:
         return render_template("enterprise/no_enterprise.html")

@@ -177,12 +177,12 @@ def test_notifications(
 def test_adviser_enterprises(
     app: Flask, world: World, page: Page, sign_in: SignIn, assert_accessible: Check
 ) -> None:
-    require_endpoints(app, "advisor.enterprises")
+    require_endpoints(app, "adviser.enterprises")
     sign_in(page, ADVISER)
-    expect(page).to_have_url(re.compile(r"/advisor/enterprises$"))
+    expect(page).to_have_url(re.compile(r"/adviser/enterprises$"))
     assert_accessible(page)
     # A search without matches: the empty state.
-    page.goto("/advisor/enterprises?q=zzzz-nothing")
+    page.goto("/adviser/enterprises?q=zzzz-nothing")
     assert_accessible(page)
     # An enterprise's home page as its contact person sees it.
     page.goto(f"/enterprises/{world.nordlys.id}")

@@ -228,7 +228,7 @@ def test_occupational_health_with_switcher(
 
 
 def adviser_landing(page: Page) -> None:
-    expect(page).to_have_url(re.compile(r"/advisor/enterprises$"))
+    expect(page).to_have_url(re.compile(r"/adviser/enterprises$"))
     current = page.get_by_role("navigation").locator('a[aria-current="page"]')
     expect(current).to_have_text(re.compile(r"^(Mine virksomheter|My enterprises)$"))
     heading(page, re.compile(r"Mine virksomheter|My enterprises"))
@@ -242,7 +242,7 @@ def adviser_landing(page: Page) -> None:
 def test_adviser(
     app: Flask, world: object, page: Page, sign_in: SignIn, assert_accessible: Check
 ) -> None:
-    require_endpoints(app, "advisor.enterprises")
+    require_endpoints(app, "adviser.enterprises")
     journey(page, sign_in, assert_accessible, ADVISER, adviser_landing)
 
 

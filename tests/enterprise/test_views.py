@@ -50,7 +50,7 @@ def test_index_redirects_each_kind(world: World, client: WebClient) -> None:
     assert client.get("/").headers["Location"] == f"/enterprises/{world.nordlys.id}"
     adviser = WebClient(client.app)
     adviser.login_as(world.user("radgiver.oslo@nav.example"))
-    assert adviser.get("/").headers["Location"] == "/advisor/enterprises"
+    assert adviser.get("/").headers["Location"] == "/adviser/enterprises"
 
 
 def test_switcher_changes_current_enterprise(world: World, client: WebClient) -> None:

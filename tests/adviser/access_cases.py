@@ -2,9 +2,9 @@ from tests.access_matrix import ADVISER, RouteCase
 
 CASES = [
     RouteCase(
-        "advisor.enterprises",
+        "adviser.enterprises",
         "GET",
-        lambda w: ("/advisor/enterprises?q=nord", {}),
+        lambda w: ("/adviser/enterprises?q=nord", {}),
         ADVISER,
         ok_statuses=frozenset({200}),
     ),

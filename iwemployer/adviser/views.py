@@ -12,7 +12,7 @@ from ..htmx import render_page_or_fragment
 from ..models import UserKind
 from .services import adviser_enterprises
 
-bp = Blueprint("advisor", __name__)
+bp = Blueprint("adviser", __name__)
 
 
 def _page_number() -> int:
@@ -30,8 +30,8 @@ def enterprises() -> ResponseReturnValue:
         db.session(), current_user, query, _page_number(), current_app.config["PAGE_SIZE"]
     )
     return render_page_or_fragment(
-        "advisor/enterprises.html",
-        "advisor/_enterprise_results.html",
+        "adviser/enterprises.html",
+        "adviser/_enterprise_results.html",
         result=result,
         query=query,
         today=date.today(),

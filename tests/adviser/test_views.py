@@ -9,7 +9,7 @@ def _adviser(world: World, client: WebClient) -> None:
 
 def test_lists_own_enterprises_first_then_centre(world: World, client: WebClient) -> None:
     _adviser(world, client)
-    page = client.get("/advisor/enterprises").text
+    page = client.get("/adviser/enterprises").text
     assert "Fjellbygg" not in page and "Bergen Havneservice" not in page
     mine = page.index("Nordlys Omsorg AS")
     others = page.index("Oslo Renhold AS")  # assigned to the other Oslo adviser
@@ -19,25 +19,25 @@ def test_lists_own_enterprises_first_then_centre(world: World, client: WebClient
 
 def test_search_by_name_and_org_number(world: World, client: WebClient) -> None:
     _adviser(world, client)
-    page = client.get("/advisor/enterprises?q=nordlys").text
+    page = client.get("/adviser/enterprises?q=nordlys").text
     assert "Nordlys Omsorg AS" in page and "Oslo Renhold" not in page
-    page = client.get("/advisor/enterprises?q=987 654").text
+    page = client.get("/adviser/enterprises?q=987 654").text
     assert "Nordlys Omsorg AS" in page
-    page = client.get("/advisor/enterprises?q=fjellbygg").text
+    page = client.get("/adviser/enterprises?q=fjellbygg").text
     assert "Fjellbygg" not in page and "0 " in page
     # Wildcards are literal.
-    page = client.get("/advisor/enterprises?q=%25").text
+    page = client.get("/adviser/enterprises?q=%25").text
     assert "Nordlys" not in page
 
 
 def test_htmx_search_returns_only_the_results_fragment(world: World, client: WebClient) -> None:
     _adviser(world, client)
-    response = client.get("/advisor/enterprises?q=nord", htmx=True)
+    response = client.get("/adviser/enterprises?q=nord", htmx=True)
     assert response.status_code == 200
     assert "<html" not in response.text and 'id="enterprise-results"' in response.text
     assert "HX-Request" in response.headers["Vary"]
     boosted = client.get(
-        "/advisor/enterprises?q=nord", headers={"HX-Request": "true", "HX-Boosted": "true"}
+        "/adviser/enterprises?q=nord", headers={"HX-Request": "true", "HX-Boosted": "true"}
     )
     assert "<html" in boosted.text
 
@@ -48,9 +48,9 @@ def test_pagination_without_js(world: World, client: WebClient) -> None:
         build_enterprise(world.session, centre, name=f"Paginert {n:02d} AS")
     world.session.commit()
     _adviser(world, client)
-    first = client.get("/advisor/enterprises").text
+    first = client.get("/adviser/enterprises").text
     assert "Next page" in first or "Neste side" in first
-    second = client.get("/advisor/enterprises?page=2").text
+    second = client.get("/adviser/enterprises?page=2").text
     assert "Paginert" in second
-    assert client.get("/advisor/enterprises?page=999").status_code == 200
-    assert client.get("/advisor/enterprises?page=x").status_code == 200
+    assert client.get("/adviser/enterprises?page=999").status_code == 200
+    assert client.get("/adviser/enterprises?page=x").status_code == 200
