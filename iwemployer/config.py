@@ -9,7 +9,9 @@ from pathlib import Path
 
 from flask import Flask
 
-LANGUAGES = ("nb", "en")
+LANGUAGES = ("nb", "nn", "en")
+# Each language named in itself, as the language switch shows it.
+LANGUAGE_NAMES = {"nb": "Bokmål", "nn": "Nynorsk", "en": "English"}
 
 
 def configure(app: Flask, test_config: dict[str, object] | None) -> None:

@@ -1,7 +1,9 @@
-"""Language: bokmål by default, English on request; the choice sticks (cookie and profile)."""
+"""Language: bokmål by default, nynorsk or English on request; the choice sticks (cookie and
+profile)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -10,10 +12,14 @@ from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_login import current_user
 
-from .config import LANGUAGES
+from .config import LANGUAGE_NAMES, LANGUAGES
 from .extensions import babel, db
 
 LANGUAGE_COOKIE = "iwemployer_lang"
+DEFAULT_LANGUAGE = "nb"
+# Browser language tags by their primary subtag. "no" (Norwegian, unspecified) means bokmål, the
+# written standard most readers use; werkzeug's best_match would not relate "no" to "nb".
+ACCEPTED_LANGUAGES = {"nb": "nb", "no": "nb", "nn": "nn", "en": "en"}
 bp = Blueprint("i18n", __name__)
 
 
@@ -23,11 +29,20 @@ def select_locale() -> str:
     chosen = request.cookies.get(LANGUAGE_COOKIE)
     if chosen in LANGUAGES:
         return str(chosen)
-    return request.accept_languages.best_match(LANGUAGES, default="nb") or "nb"
+    return language_from_header(request.accept_languages)
+
+
+def language_from_header(accepted: Iterable[tuple[str, float]]) -> str:
+    """The first of the browser's languages (best quality first) that the site has."""
+    for tag, quality in accepted:
+        language = ACCEPTED_LANGUAGES.get(tag.replace("_", "-").split("-")[0].lower())
+        if language and quality > 0:
+            return language
+    return DEFAULT_LANGUAGE
 
 
 def current_language() -> str:
-    return str(get_locale() or "nb")
+    return str(get_locale() or DEFAULT_LANGUAGE)
 
 
 def init_app(app: Flask) -> None:
@@ -38,6 +53,7 @@ def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.globals["current_language"] = current_language
     app.jinja_env.globals["LANGUAGES"] = LANGUAGES
+    app.jinja_env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
 
 
 def safe_next(target: str | None, fallback: str) -> str:

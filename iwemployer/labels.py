@@ -7,7 +7,8 @@ from flask_babel import format_date, format_datetime
 from flask_babel import lazy_gettext as _l
 
 from . import orgnr
-from .models import AgreementStatus, MemberRole, UserKind
+from .config import LANGUAGE_NAMES
+from .models import AgreementStatus, MemberRole, UserKind, WrittenStandard
 
 MEMBER_ROLE_LABELS = {
     MemberRole.MANAGER: _l("Manager"),
@@ -21,6 +22,9 @@ USER_KIND_LABELS = {
     UserKind.ADVISER: _l("Contact person (adviser)"),
     UserKind.ADMIN: _l("Centre administrator"),
 }
+
+# Named in themselves, as in the language switch: the names are the same in all three languages.
+WRITTEN_STANDARD_LABELS = {s: LANGUAGE_NAMES[s.value] for s in WrittenStandard}
 
 AGREEMENT_STATUS_LABELS = {
     AgreementStatus.UPCOMING: _l("Not started"),
@@ -45,5 +49,6 @@ def init_app(app: Flask) -> None:
         member_role_label=lambda role: str(MEMBER_ROLE_LABELS[MemberRole(role)]),
         user_kind_label=lambda kind: str(USER_KIND_LABELS[UserKind(kind)]),
         agreement_status_label=lambda s: str(AGREEMENT_STATUS_LABELS[s]),
+        written_standard_label=lambda s: WRITTEN_STANDARD_LABELS[WrittenStandard(s)],
         agreement_status_variant=lambda s: AGREEMENT_STATUS_VARIANTS[s],
     )

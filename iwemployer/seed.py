@@ -13,7 +13,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .auth.services import hash_password
-from .models import Centre, CooperationAgreement, Enterprise, MemberRole, Membership, User, UserKind
+from .models import (
+    Centre,
+    CooperationAgreement,
+    Enterprise,
+    MemberRole,
+    Membership,
+    User,
+    UserKind,
+    WrittenStandard,
+)
 
 DEMO_PASSWORD = "Demo-passord-2026"  # noqa: S105 - published demo sign-in, never in production
 
@@ -34,6 +43,7 @@ class DemoEnterprise:
     ends_in_days: int
     members: tuple[tuple[str, str, MemberRole], ...] = ()
     contact: str | None = None
+    written_standard: WrittenStandard = WrittenStandard.BOKMAL
 
 
 CENTRES = (
@@ -90,6 +100,9 @@ ENTERPRISES = (
             ("tillitsvalgt@fjellbygg.example", "Siri Vik", U),
         ),
         "radgiver.vestland@nav.example",
+        # A nynorsk enterprise: people the centre or its manager invite start in nynorsk. Its demo
+        # sign-ins are seeded without a language, like everyone's, so they follow the browser.
+        written_standard=WrittenStandard.NYNORSK,
     ),
     # The occupational health adviser serves two enterprises: the switcher's demo.
     DemoEnterprise(
@@ -206,6 +219,7 @@ def seed_demo(session: Session, today: date | None = None) -> bool:
                 employees=demo.employees,
                 centre_id=centres[demo.county].id,
                 contact_person_id=advisers[demo.contact].id if demo.contact else None,
+                written_standard=demo.written_standard,
             )
             session.add(enterprise)
             session.flush()

@@ -2,7 +2,8 @@
 
 Each area (``iwemployer/<area>/translations``) keeps its own catalogue for the code in
 ``iwemployer/<area>/`` and ``iwemployer/templates/<area>/``; ``iwemployer/translations`` holds the
-rest. Flask-Babel merges them at run time. Source strings are English; bokmål is translated.
+rest. Flask-Babel merges them at run time. Source strings are English; bokmål and nynorsk are
+translated.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "iwemployer"
-LOCALES = ("nb",)
+LOCALES = ("nb", "nn")
 BIN = Path(sys.executable).parent
 
 

@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from iwemployer.auth.services import authenticate
-from iwemployer.models import Centre, Enterprise, User
+from iwemployer.models import Centre, Enterprise, User, WrittenStandard
 from iwemployer.orgnr import is_valid
 from iwemployer.seed import DEMO_PASSWORD, seed_demo
 
@@ -40,6 +40,15 @@ def test_seed_is_idempotent_and_keeps_the_demo_sign_ins(session: Session) -> Non
     ).all()
     assert all(count >= 4 for _, count in per_centre)
     assert all(is_valid(e.org_number) for e in session.scalars(select(Enterprise)))
+
+
+def test_fjellbygg_writes_nynorsk_but_its_demo_users_keep_no_language(session: Session) -> None:
+    seed_demo(session)
+    standards = dict(session.execute(select(Enterprise.name, Enterprise.written_standard)).all())
+    assert standards["Fjellbygg AS"] == WrittenStandard.NYNORSK
+    assert standards["Nordlys Omsorg AS"] == WrittenStandard.BOKMAL
+    manager = session.scalar(select(User).where(User.email == "leder@fjellbygg.example"))
+    assert manager is not None and manager.locale is None
 
 
 def test_seed_refuses_production(database_url: str) -> None:

@@ -33,8 +33,8 @@ from wtforms.validators import (
 )
 from wtforms.widgets import TextInput
 
-from ..labels import MEMBER_ROLE_LABELS, USER_KIND_LABELS
-from ..models import MemberRole, UserKind
+from ..labels import MEMBER_ROLE_LABELS, USER_KIND_LABELS, WRITTEN_STANDARD_LABELS
+from ..models import MemberRole, UserKind, WrittenStandard
 from . import services
 
 E = TypeVar("E", bound=StrEnum)
@@ -208,6 +208,18 @@ class EnterpriseForm(FlaskForm):
         validators=[DataRequired(message=_l("Choose a centre."))],
         message=_l("Choose a centre."),
         description=_l("The IW support centre of the county the enterprise is in."),
+    )
+    written_standard = EnumSelectField(
+        _l("Written standard"),
+        WrittenStandard,
+        WRITTEN_STANDARD_LABELS,
+        validators=[DataRequired(message=_l("Choose bokmål or nynorsk."))],
+        message=_l("Choose bokmål or nynorsk."),
+        default=WrittenStandard.BOKMAL,
+        description=_l(
+            "New users invited to the enterprise start in this language and get their "
+            "invitation in it."
+        ),
     )
 
 

@@ -27,6 +27,7 @@ from ..models import (
     Membership,
     User,
     UserKind,
+    WrittenStandard,
     utcnow,
 )
 from ..pagination import Page, paginate
@@ -253,6 +254,7 @@ def create_enterprise(
     nace_code: str,
     employees: int | None,
     centre_id: int | None,
+    written_standard: WrittenStandard = WrittenStandard.BOKMAL,
 ) -> Enterprise:
     number = clean_org_number(org_number)
     clean_name = _clean_name(name)
@@ -261,7 +263,12 @@ def create_enterprise(
     centre = _centre(session, centre_id)
     _check_org_number_free(session, number)
     enterprise = Enterprise(
-        org_number=number, name=clean_name, nace_code=code, employees=count, centre_id=centre.id
+        org_number=number,
+        name=clean_name,
+        nace_code=code,
+        employees=count,
+        centre_id=centre.id,
+        written_standard=written_standard,
     )
     session.add(enterprise)
     _flush(session, AdminError("org_number", _duplicate_org_number(number)))
@@ -277,8 +284,12 @@ def update_enterprise(
     nace_code: str,
     employees: int | None,
     centre_id: int | None,
+    written_standard: WrittenStandard | None = None,
 ) -> bool:
-    """Change the basic data; True when a move to another centre cleared the contact person."""
+    """Change the basic data; True when a move to another centre cleared the contact person.
+
+    ``written_standard`` None keeps the enterprise's.
+    """
     number = clean_org_number(org_number)
     clean_name = _clean_name(name)
     code = clean_nace_code(nace_code)
@@ -293,6 +304,8 @@ def update_enterprise(
     enterprise.employees = count
     enterprise.centre_id = centre.id
     enterprise.centre = centre
+    if written_standard is not None:
+        enterprise.written_standard = written_standard
     if cleared:
         enterprise.contact_person_id = None
         enterprise.contact_person = None
@@ -476,6 +489,8 @@ def invite_user(
         title=" ".join((title or "").split()),
         phone=" ".join((phone or "").split()),
         centre_id=centre.id if centre else None,
+        # A member starts in the enterprise's written standard; others in the site's default.
+        locale=enterprise.written_standard.value if enterprise is not None else None,
     )
     session.add(user)
     _flush(session, _duplicate_email())

@@ -155,6 +155,7 @@ def _enterprise_values(form: EnterpriseForm) -> dict[str, Any]:
         "nace_code": form.nace_code.data or "",
         "employees": form.employees.data,
         "centre_id": form.centre_id.data,
+        "written_standard": form.written_standard.data,
     }
 
 

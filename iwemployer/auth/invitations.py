@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import logging
 import smtplib
+from contextlib import AbstractContextManager, nullcontext
 from datetime import timedelta
 
 from flask import current_app, url_for
-from flask_babel import format_datetime
+from flask_babel import force_locale, format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..config import LANGUAGES
 from ..mail import send_mail
 from ..models import User
 from .services import IssuedInvitation
@@ -24,6 +26,11 @@ def invitation_validity() -> timedelta:
 
 def send_invitation(user: User, issued: IssuedInvitation) -> bool:
     """Mail the invitation link; False (and logged) when the mail server does not take it."""
+    with _in_language_of(user):
+        return _send_invitation(user, issued)
+
+
+def _send_invitation(user: User, issued: IssuedInvitation) -> bool:
     link = url_for("auth.accept_invitation", token=issued.token, _external=True)
     subject = _("Your account on the IW employer site")
     paragraphs = [
@@ -47,6 +54,11 @@ def send_invitation(user: User, issued: IssuedInvitation) -> bool:
 
 def send_access_granted(user: User, enterprise_name: str) -> bool:
     """Tell an existing user that they now have access to one more enterprise."""
+    with _in_language_of(user):
+        return _send_access_granted(user, enterprise_name)
+
+
+def _send_access_granted(user: User, enterprise_name: str) -> bool:
     link = url_for("enterprise.index", _external=True)
     paragraphs = [
         _("Hello %(name)s,", name=user.name),
@@ -58,6 +70,13 @@ def send_access_granted(user: User, enterprise_name: str) -> bool:
         _("Sign in with your usual password:") + "\n" + link,
     ]
     return _send(user.email, _("New access on the IW employer site"), paragraphs)
+
+
+def _in_language_of(user: User) -> AbstractContextManager[None]:
+    """The recipient's language, not the sender's: an invitee starts in their enterprise's."""
+    if user.locale in LANGUAGES:
+        return force_locale(user.locale)
+    return nullcontext()
 
 
 def _send(to: str, subject: str, paragraphs: list[str]) -> bool:

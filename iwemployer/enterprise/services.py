@@ -78,7 +78,13 @@ def invite_occupational_health(
         )
         session.flush()
         return InviteResult(user, None)
-    user = User(email=address, name=clean_name, kind=UserKind.EMPLOYER, password_hash=None)
+    user = User(
+        email=address,
+        name=clean_name,
+        kind=UserKind.EMPLOYER,
+        password_hash=None,
+        locale=enterprise.written_standard.value,
+    )
     session.add(user)
     session.flush()
     session.add(

@@ -15,6 +15,7 @@ from .core import (
     User,
     UserKind,
     UserSession,
+    WrittenStandard,
 )
 from .plans import (
     PLAN_PARTIES,
@@ -84,5 +85,6 @@ __all__ = [
     "User",
     "UserKind",
     "UserSession",
+    "WrittenStandard",
     "utcnow",
 ]

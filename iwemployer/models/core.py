@@ -47,6 +47,13 @@ class MemberRole(enum.StrEnum):
     OCCUPATIONAL_HEALTH = "occupational_health"
 
 
+class WrittenStandard(enum.StrEnum):
+    """The two written standards of Norwegian; values are the site's language codes."""
+
+    BOKMAL = "nb"
+    NYNORSK = "nn"
+
+
 class AgreementStatus(enum.StrEnum):
     UPCOMING = "upcoming"
     ACTIVE = "active"
@@ -137,6 +144,12 @@ class Enterprise(Base):
     employees: Mapped[int]
     centre_id: Mapped[int] = mapped_column(ForeignKey("centre.id"), index=True)
     contact_person_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+    # The enterprise's preferred written standard: the language its invited users start in.
+    written_standard: Mapped[WrittenStandard] = mapped_column(
+        _enum(WrittenStandard, "written_standard"),
+        default=WrittenStandard.BOKMAL,
+        server_default=WrittenStandard.BOKMAL.value,
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     centre: Mapped[Centre] = relationship()

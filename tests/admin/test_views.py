@@ -24,6 +24,7 @@ from iwemployer.models import (
     User,
     UserKind,
     UserSession,
+    WrittenStandard,
 )
 from tests.conftest import SmtpServer, WebClient, World
 
@@ -162,6 +163,25 @@ def test_edit_an_enterprise(admin: WebClient, world: World, session: Session) ->
     good = admin.post(url, _enterprise_form(world, org_number="987654325", name="Nordlys Helse AS"))
     assert "The changes to Nordlys Helse AS are saved." in _follow(admin, good)
     assert _fresh(session, Enterprise, world.nordlys.id).name == "Nordlys Helse AS"  # type: ignore[union-attr]
+
+
+def test_the_written_standard_is_set_on_register_and_edit(
+    admin: WebClient, world: World, session: Session
+) -> None:
+    form = _text(admin.get("/admin/enterprises/new"))
+    assert 'name="written_standard"' in form and "Nynorsk" in form
+    created = admin.post("/admin/enterprises/new", _enterprise_form(world, written_standard="nn"))
+    assert created.status_code == 303
+    enterprise = session.scalar(select(Enterprise).where(Enterprise.org_number == "998877660"))
+    assert enterprise is not None and enterprise.written_standard == WrittenStandard.NYNORSK
+    assert "Nynorsk" in _follow(admin, created)  # shown with the basic data
+    url = f"/admin/enterprises/{enterprise.id}/edit"
+    assert '<option selected value="nn">' in _text(admin.get(url))
+    changed = admin.post(url, _enterprise_form(world, written_standard="nb"))
+    assert changed.status_code == 303
+    assert _fresh(session, Enterprise, enterprise.id).written_standard == WrittenStandard.BOKMAL
+    wrong = admin.post(url, _enterprise_form(world, written_standard="sv"))
+    assert wrong.status_code == 422 and "Choose bokmål or nynorsk." in _text(wrong)
 
 
 def test_moving_to_another_centre_clears_the_contact_person(
@@ -372,7 +392,9 @@ def test_invitation_is_mailed_and_lets_the_user_choose_a_password_and_sign_in(
     [mail] = smtp_server.messages
     assert mail["To"] == "nora.nyansatt@nordlys.example"
     body = mail.get_body().get_content()  # type: ignore[union-attr]
-    assert "Hello Nora Nyansatt," in body and "Sentraladministrator" in body
+    # In the enterprise's written standard (Nordlys: bokmål), whatever the administrator reads.
+    assert user.locale == "nb"
+    assert "Hei Nora Nyansatt," in body and "Sentraladministrator" in body
     match = LINK_RE.search(body)
     assert match, body
 
@@ -390,6 +412,37 @@ def test_invitation_is_mailed_and_lets_the_user_choose_a_password_and_sign_in(
     assert signed_in.status_code == 303
     home = fresh.get("/", follow_redirects=True)
     assert world.nordlys.name in _text(home)
+
+
+def test_a_member_of_a_nynorsk_enterprise_is_invited_in_nynorsk(
+    admin: WebClient, world: World, session: Session, smtp_server: SmtpServer, make_client: Any
+) -> None:
+    data = _invite_form(enterprise_id=world.fjellbygg.id, role="manager")
+    assert admin.post("/admin/users/invite", data).status_code == 303
+    user = session.scalar(select(User).where(User.email == "nora.nyansatt@nordlys.example"))
+    assert user is not None and user.locale == "nn"
+    [mail] = smtp_server.messages
+    assert mail["Subject"] == "Kontoen din på IA-arbeidsgivarsida"
+    body = mail.get_body().get_content()  # type: ignore[union-attr]
+    assert "Hei Nora Nyansatt," in body and "Brukarnamnet ditt er e-postadressa di" in body
+    match = LINK_RE.search(body)
+    assert match, body
+    # Once the password is chosen, the new user is signed in and reads nynorsk.
+    invitee = make_client()
+    accepted = invitee.post(
+        match.group(1), {"new_password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD}
+    )
+    assert accepted.status_code == 303
+    home = invitee.get("/", follow_redirects=True).text
+    assert '<html lang="nn">' in home and "Velkomen! Passordet ditt er lagra." in home
+
+
+def test_a_user_without_an_enterprise_gets_no_language(
+    admin: WebClient, session: Session, smtp_server: SmtpServer
+) -> None:
+    assert admin.post("/admin/users/invite", _invite_form()).status_code == 303
+    user = session.scalar(select(User).where(User.email == "nora.nyansatt@nordlys.example"))
+    assert user is not None and user.locale is None
 
 
 def test_an_adviser_is_invited_with_centre_title_and_phone(

@@ -1,7 +1,9 @@
-"""One journey per role in a real browser: sign in, the landing page, axe, language, sign out.
+"""One journey per role in a real browser: sign in, the landing page, axe, language, sign out;
+and one per role in nynorsk.
 
 Texts are matched in both languages (bokmål or the English source string), since catalogues are
-filled in as areas are built; the language itself is asserted through ``<html lang>``.
+filled in as areas are built; the language itself is asserted through ``<html lang>``. The
+nynorsk journeys match nynorsk texts only: a string left in bokmål or English fails them.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ CONTACT = re.compile(r"^(Kontaktpersonen deres|Your contact person)$")
 ENTERPRISE_LABEL = re.compile(r"^(Virksomhet|Enterprise)$")
 SWITCH = re.compile(r"^(Bytt|Switch)$")
 HOME_LINK = re.compile(r"^(Hjem|Forside|Home)$")
-LANGUAGE_BUTTON = {"en": "English", "nb": "Norsk (bokmål)"}
+LANGUAGE_BUTTON = {"en": "English", "nb": "Bokmål", "nn": "Nynorsk"}
 
 MANAGER = "leder@nordlys.example"
 SAFETY_DELEGATE = "verneombud@nordlys.example"
@@ -51,8 +53,10 @@ def switch_language(page: Page, to: str) -> None:
     with page.expect_navigation():
         page.get_by_role("button", name=LANGUAGE_BUTTON[to], exact=True).click()
     html_lang(page, to)
-    other = "nb" if to == "en" else "en"
-    expect(page.get_by_role("button", name=LANGUAGE_BUTTON[other], exact=True)).to_be_visible()
+    # The chosen language is no longer a button; the other two are.
+    expect(page.get_by_role("button", name=LANGUAGE_BUTTON[to], exact=True)).to_have_count(0)
+    for other in LANGUAGE_BUTTON.keys() - {to}:
+        expect(page.get_by_role("button", name=LANGUAGE_BUTTON[other], exact=True)).to_be_visible()
 
 
 def heading(page: Page, name: str | re.Pattern[str]) -> None:
@@ -261,6 +265,66 @@ def test_admin(
 ) -> None:
     require_endpoints(app, "admin.enterprises", "admin.users")
     journey(page, sign_in, assert_accessible, ADMIN, admin_landing)
+
+
+# --- in nynorsk -----------------------------------------------------------------------------
+
+
+def employer_home_nn(role: str) -> Check:
+    def check(page: Page) -> None:
+        expect(page).to_have_url(re.compile(r"/enterprises/\d+$"))
+        main = page.locator("main")
+        expect(main).to_contain_text(role)
+        for title in ("Samarbeidsavtale", "Kontaktpersonen dykkar"):
+            expect(main.get_by_role("heading", name=title, exact=True)).to_be_visible()
+
+    return check
+
+
+def adviser_home_nn(page: Page) -> None:
+    expect(page).to_have_url(re.compile(r"/adviser/enterprises$"))
+    heading(page, "Verksemdene mine")
+    expect(page.locator("main")).to_contain_text(NORDLYS)
+
+
+def admin_home_nn(page: Page) -> None:
+    expect(page).to_have_url(re.compile(r"/admin/enterprises$"))
+    heading(page, "Verksemder")
+    expect(page.get_by_role("navigation").get_by_role("link", name="Brukarar")).to_be_visible()
+
+
+NYNORSK_JOURNEYS = {
+    "manager": (MANAGER, employer_home_nn("Leiar")),
+    "safety-delegate": (SAFETY_DELEGATE, employer_home_nn("Verneombod")),
+    "union-rep": (UNION_REP, employer_home_nn("Tillitsvald")),
+    "occupational-health": (OCCUPATIONAL_HEALTH, employer_home_nn("Bedriftshelseteneste")),
+    "adviser": (ADVISER, adviser_home_nn),
+    "admin": (ADMIN, admin_home_nn),
+}
+
+
+@pytest.mark.parametrize("role", list(NYNORSK_JOURNEYS))
+def test_role_in_nynorsk(
+    world: object, page: Page, sign_in: SignIn, assert_accessible: Check, role: str
+) -> None:
+    """Switch to nynorsk: the landing page reads in nynorsk, passes axe, and the choice sticks."""
+    email, landing = NYNORSK_JOURNEYS[role]
+    sign_in(page, email)
+    switch_language(page, "nn")
+    expect(page.locator('[aria-current="true"][lang="nn"]')).to_have_text("Nynorsk")
+    expect(page.get_by_role("link", name="Hopp til hovudinnhaldet")).to_be_attached()
+    expect(page.get_by_role("button", name="Logg ut", exact=True)).to_be_visible()
+    landing(page)
+    assert_accessible(page)
+    # Kept on the user: a fresh sign-in in a clean browser lands in nynorsk.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Logg ut", exact=True).click()
+    html_lang(page, "nn")
+    expect(page.locator("#messages")).to_contain_text("Du er logga ut.")
+    page.context.clear_cookies()
+    sign_in(page, email)
+    html_lang(page, "nn")
+    landing(page)
 
 
 # --- keyboard -------------------------------------------------------------------------------

@@ -47,6 +47,25 @@ def test_manager_invites_occupational_health_by_mail(
     assert again.status_code == 422
 
 
+def test_ohs_invited_to_a_nynorsk_enterprise_starts_in_nynorsk(
+    world: World, client: WebClient, smtp_server
+) -> None:  # type: ignore[no-untyped-def]
+    # Fjellbygg's written standard is nynorsk (the demo seed); its manager uses bokmål.
+    client.login_as(world.user("leder@fjellbygg.example"))
+    response = client.post(
+        f"/enterprises/{world.fjellbygg.id}/members/occupational-health",
+        {"name": "Bente Berg", "email": "bente@bht.example"},
+    )
+    assert response.status_code == 303
+    user = world.session.scalar(select(User).where(User.email == "bente@bht.example"))
+    assert user is not None and user.locale == "nn"
+    mail = smtp_server.messages[-1]
+    assert mail["Subject"] == "Kontoen din på IA-arbeidsgivarsida"
+    assert "har oppretta ein konto for deg" in mail.get_content()
+    # The manager's own pages stay in their language.
+    assert '<html lang="nb">' in client.get(f"/enterprises/{world.fjellbygg.id}/members").text
+
+
 def test_existing_ohs_account_gets_one_more_membership(
     world: World, manager: WebClient, smtp_server
 ) -> None:  # type: ignore[no-untyped-def]
