@@ -18,6 +18,7 @@ from iwemployer.models import (
     CaseHelpKind,
     EmployerRequest,
     Enterprise,
+    MemberRole,
     Notification,
     PlanActivity,
     PlanTheme,
@@ -589,3 +590,41 @@ def test_notification_paths_match_the_routes(app: Any, world: World) -> None:
         assert url_for(
             "requests.enterprise_detail", enterprise_id=3, request_id=7
         ) == services.EMPLOYER_PATH.format(enterprise_id=3, request_id=7)
+
+
+# --- who may do what ------------------------------------------------------------------------------
+
+
+def test_permissions_follow_the_state_and_the_person(world: World) -> None:
+    """The rules the pages show are the rules the actions enforce (see the refusals above)."""
+    s = world.session
+    manager = _manager(world)
+    delegate = world.user("verneombud@nordlys.example")
+    ingrid = world.user("radgiver.oslo@nav.example")
+    record = _question(world)
+    assert services.permissions(record, ingrid) == services.Permissions(
+        reply=True, take=True, hand_over=True, close=True, withdraw=False, rate=False,
+        see_rating=False,
+    )  # fmt: skip
+    assert services.permissions(record, manager) == services.Permissions(
+        reply=True, take=False, hand_over=False, close=False, withdraw=True, rate=False,
+        see_rating=False,
+    )  # fmt: skip
+    assert services.can_follow(record, manager, MemberRole.MANAGER)
+    assert services.can_follow(record, delegate, MemberRole.MANAGER)
+    assert not services.can_follow(record, delegate, MemberRole.SAFETY_DELEGATE)
+    assert services.take(s, record, ingrid)
+    assert not services.can_take(record, ingrid)
+    assert not services.take(s, record, ingrid)  # nothing changes
+    services.close(s, record, ingrid)
+    closed = services.permissions(record, manager)
+    assert closed.rate and not (closed.reply or closed.withdraw or closed.see_rating)
+    assert not services.permissions(record, delegate).rate
+    assert not services.permissions(record, ingrid).close
+    services.rate(s, record, manager, 4)
+    assert services.permissions(record, manager).see_rating
+    assert services.permissions(record, ingrid).see_rating
+    assert not services.permissions(record, delegate).see_rating
+    assert services.can_ask(MemberRole.SAFETY_DELEGATE)
+    assert not services.can_ask(MemberRole.SAFETY_DELEGATE, RequestKind.CASE_HELP)
+    assert not services.can_ask(None)
