@@ -19,7 +19,6 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
 from wtforms.validators import (
     DataRequired,
     Email,
@@ -30,14 +29,10 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from ..forms import choice
 from ..models import CaseHelpKind, QuestionKind, Urgency
 from . import labels
 from .services import IDENTITY_NUMBER_MESSAGE, MAX_TEXT, contains_identity_number
-
-
-def choice(value: object, label: object) -> Any:
-    """One option of a select or radio field (WTForms 3.3 deprecates plain tuples)."""
-    return SelectChoice(value="" if value is None else str(value), label=label)
 
 
 def no_identity_number(_form: FlaskForm, field: Field) -> None:

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from ..models import CaseHelpKind, QuestionKind, RequestKind, RequestStatus, Urgency
+from ..models import (
+    CaseHelpKind,
+    EmployerRequest,
+    QuestionKind,
+    RequestKind,
+    RequestStatus,
+    Urgency,
+)
 
 REQUEST_KIND_LABELS = {
     RequestKind.RECRUITMENT: _l("Recruitment help"),
@@ -60,3 +67,35 @@ SCORE_LABELS = {
     4: _l("4 – Helpful"),
     5: _l("5 – Very helpful"),
 }
+
+
+# --- for templates (registered by the blueprint) --------------------------------------------------
+
+
+def request_kind_label(kind: RequestKind | str) -> str:
+    return str(REQUEST_KIND_LABELS[RequestKind(kind)])
+
+
+def request_status_label(status: RequestStatus | str) -> str:
+    return str(REQUEST_STATUS_LABELS[RequestStatus(status)])
+
+
+def request_status_variant(status: RequestStatus | str) -> str:
+    return REQUEST_STATUS_VARIANTS[RequestStatus(status)]
+
+
+def urgency_label(urgency: Urgency | str) -> str:
+    return str(URGENCY_LABELS[Urgency(urgency)])
+
+
+def question_kind_label(kind: QuestionKind | str) -> str:
+    return str(QUESTION_KIND_NAMES[QuestionKind(kind)])
+
+
+def request_title(record: EmployerRequest) -> str:
+    """A short title in the reader's language; never the free-text description."""
+    if record.kind == RequestKind.CASE_HELP and record.case_help_kind is not None:
+        return str(CASE_HELP_KIND_LABELS[CaseHelpKind(record.case_help_kind)])
+    if record.kind == RequestKind.RECRUITMENT and record.recruitment is not None:
+        return record.recruitment.job_title
+    return record.subject

@@ -1,7 +1,8 @@
 """Requests to the contact person: submitting, the conversation, the status machine, the inbox.
 
-Functions of ``(session, plain values)``; they raise ``RequestError`` (a ``ValueError``) for what
-the user can correct, and never commit: the view adds its audit row and commits once.
+Functions of ``(session, plain values)``; they raise ``DomainError`` for what the user can correct
+or the request's state refuses, and never commit or roll back: the view commits once. Who may do
+what is decided by the ``can_*`` functions, which the actions enforce and views show.
 """
 
 from __future__ import annotations
@@ -19,12 +20,14 @@ from sqlalchemy import ColumnElement, case, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
+from ..errors import DomainError
 from ..models import (
     OPEN_REQUEST_STATUSES,
     ActionPlan,
     CaseHelpKind,
     EmployerRequest,
     Enterprise,
+    MemberRole,
     PlanActivity,
     PlanTheme,
     QuestionKind,
@@ -85,62 +88,42 @@ register_event("requests.withdrawn", _l("%(enterprise)s withdrew request no. %(n
 
 
 # --- domain errors ------------------------------------------------------------------------------
+# Every refusal is a ``DomainError``: 422 for what the user can correct (at ``field``), 409 for a
+# change the request's state does not allow. Subclasses only where a view tells the case apart.
 
 
-class RequestError(ValueError):
-    """Something the user can correct; ``field`` names the form field it belongs to, if any."""
-
-    def __init__(self, message: LazyString | str, field: str | None = None) -> None:
-        super().__init__(str(message))
-        self.message = message
-        self.field = field
-
-
-class TransitionNotAllowed(RequestError):
-    def __init__(self, current: RequestStatus, wanted: RequestStatus) -> None:
-        super().__init__(_l("The request cannot change to that status now."))
-        self.current = current
-        self.wanted = wanted
-
-
-class ContainsIdentityNumber(RequestError):
-    def __init__(self, field: str | None = None) -> None:
-        super().__init__(IDENTITY_NUMBER_MESSAGE, field)
-
-
-class RequestNotOpen(RequestError):
-    def __init__(self) -> None:
-        super().__init__(_l("The request is closed, so nothing more can be added to it."))
-
-
-class NotAColleague(RequestError):
-    def __init__(self) -> None:
-        super().__init__(_l("Choose a contact person at the same centre."), field="adviser_id")
-
-
-class RatingNotAllowed(RequestError):
-    def __init__(self) -> None:
-        super().__init__(_l("Only the person who asked can rate a closed request."))
-
-
-class AlreadyRated(RequestError):
-    def __init__(self) -> None:
-        super().__init__(_l("You have already rated the help with this request. Thank you!"))
-
-
-class AlreadySubmitted(ValueError):
-    """The form with this one-time token was already sent: here is what it created."""
+class AlreadySubmitted(DomainError):
+    """The form with this one-time token was already sent: the view shows what it created."""
 
     def __init__(self, request_id: int) -> None:
-        super().__init__(f"form already submitted as request {request_id}")
+        super().__init__(f"form already submitted as request {request_id}", status=409)
         self.request_id = request_id
 
 
-class TokenTaken(RequestError):
+class TokenTaken(DomainError):
     """A token that belongs to somebody else's request: the form must be sent afresh."""
 
     def __init__(self) -> None:
-        super().__init__(_l("The form had expired. Please send it again."))
+        super().__init__(str(_l("The form had expired. Please send it again.")))
+
+
+class AlreadyRated(DomainError):
+    """A second rating (double click, resend): the view goes back to the request."""
+
+    def __init__(self) -> None:
+        super().__init__(str(ALREADY_RATED), status=409)
+
+
+ALREADY_RATED = _l("You have already rated the help with this request. Thank you!")
+NOT_OPEN = _l("The request is closed, so nothing more can be added to it.")
+TRANSITION_REFUSED = _l("The request cannot change to that status now.")
+RATING_REFUSED = _l("Only the person who asked can rate a closed request.")
+NOT_A_COLLEAGUE = _l("Choose a contact person at the same centre.")
+
+
+def _conflict(message: LazyString) -> DomainError:
+    """A change the request's state (or the user's part in it) does not allow: 409."""
+    return DomainError(str(message), status=409)
 
 
 IDENTITY_NUMBER_MESSAGE = _l(
@@ -160,7 +143,7 @@ def check_free_text(**fields: str | None) -> None:
     """Refuse any field holding a national identity number, naming the first such field."""
     for name, text in fields.items():
         if contains_identity_number(text):
-            raise ContainsIdentityNumber(name)
+            raise DomainError(str(IDENTITY_NUMBER_MESSAGE), name)
 
 
 def new_form_token() -> str:
@@ -178,9 +161,9 @@ def can_transition(current: RequestStatus, wanted: RequestStatus) -> bool:
 def transition(
     request: EmployerRequest, wanted: RequestStatus, now: datetime | None = None
 ) -> None:
-    """Move ``request`` to ``wanted`` or raise ``TransitionNotAllowed``."""
+    """Move ``request`` to ``wanted`` or refuse (409)."""
     if not can_transition(request.status, wanted):
-        raise TransitionNotAllowed(request.status, wanted)
+        raise _conflict(TRANSITION_REFUSED)
     now = now or utcnow()
     request.status = wanted
     if wanted in WAITING_STATUSES:
@@ -216,13 +199,25 @@ def find_by_token(session: Session, token: str) -> EmployerRequest | None:
     return session.scalar(select(EmployerRequest).where(EmployerRequest.form_token == token))
 
 
+def _sent_by(existing: EmployerRequest, enterprise_id: int, author: User) -> bool:
+    return existing.enterprise_id == enterprise_id and is_asker(existing, author)
+
+
+def sent_before(
+    session: Session, token: str, enterprise_id: int, author: User
+) -> EmployerRequest | None:
+    """The request this person already made with the form's one-time token, if any."""
+    existing = find_by_token(session, token) if token else None
+    return existing if existing is not None and _sent_by(existing, enterprise_id, author) else None
+
+
 def _check_token(session: Session, token: str, enterprise_id: int, author: User) -> None:
     if not token or len(token) > 64:
         raise TokenTaken()
     existing = find_by_token(session, token)
     if existing is None:
         return
-    if existing.enterprise_id == enterprise_id and existing.created_by_id == author.id:
+    if _sent_by(existing, enterprise_id, author):
         raise AlreadySubmitted(existing.id)
     raise TokenTaken()
 
@@ -242,12 +237,11 @@ def _create(
     request.last_activity_at = now
     request.last_activity_by_id = author.id
     request.waiting_since = now
-    session.add(request)
     try:
-        session.flush()
+        with session.begin_nested():
+            session.add(request)
     except IntegrityError:
         # The same form sent twice at once: the other copy won the unique token.
-        session.rollback()
         existing = find_by_token(session, token)
         if existing is None:
             raise
@@ -271,7 +265,9 @@ def submit_recruitment(
     if details.plan_activity_id is not None and details.plan_activity_id not in {
         a.id for a in plan_activities(session, enterprise.id)
     }:
-        raise RequestError(_l("Choose one of the action plan's activities."), "plan_activity_id")
+        raise DomainError(
+            str(_l("Choose one of the action plan's activities.")), "plan_activity_id"
+        )
     fields = dict(details.__dict__)
     request = EmployerRequest(
         kind=RequestKind.RECRUITMENT,
@@ -348,16 +344,109 @@ def _record(
     return message
 
 
-def _require_open(request: EmployerRequest) -> None:
-    if not request.is_open:
-        raise RequestNotOpen()
+# --- who may do what: shown by the views, enforced by the actions --------------------------------
+
+
+# Who may ask what: recruitment and case help are for managers; questions and meetings for all
+# the enterprise's people who take part in the cooperation.
+ASKERS = (MemberRole.MANAGER, MemberRole.SAFETY_DELEGATE, MemberRole.UNION_REP)
+ASKERS_OF: dict[RequestKind, tuple[MemberRole, ...]] = {
+    RequestKind.RECRUITMENT: (MemberRole.MANAGER,),
+    RequestKind.CASE_HELP: (MemberRole.MANAGER,),
+    RequestKind.QUESTION: ASKERS,
+}
+
+
+def can_ask(role: MemberRole | None, kind: RequestKind = RequestKind.QUESTION) -> bool:
+    return role in ASKERS_OF[kind]
+
+
+def follows_all(role: MemberRole | None) -> bool:
+    """Managers follow all the enterprise's requests; the other roles the ones they asked."""
+    return role == MemberRole.MANAGER
+
+
+def is_asker(request: EmployerRequest, user: User) -> bool:
+    return request.created_by_id is not None and request.created_by_id == user.id
+
+
+def can_follow(request: EmployerRequest, user: User, role: MemberRole | None) -> bool:
+    return follows_all(role) or is_asker(request, user)
+
+
+def can_reply(request: EmployerRequest, user: User) -> bool:
+    """Both sides write while the request is open."""
+    return request.is_open
+
+
+def can_take(request: EmployerRequest, user: User) -> bool:
+    """An adviser takes an open request that is someone else's, or new and not yet taken."""
+    return (
+        request.is_open
+        and user.kind == UserKind.ADVISER
+        and (request.assigned_to_id != user.id or request.status == S.SUBMITTED)
+    )
+
+
+def can_hand_over(request: EmployerRequest, user: User) -> bool:
+    return request.is_open and user.kind == UserKind.ADVISER
+
+
+def can_close(request: EmployerRequest, user: User) -> bool:
+    return user.kind == UserKind.ADVISER and can_transition(request.status, S.CLOSED)
+
+
+def can_withdraw(request: EmployerRequest, user: User) -> bool:
+    return user.kind == UserKind.EMPLOYER and can_transition(request.status, S.WITHDRAWN)
+
+
+def can_rate(request: EmployerRequest, user: User) -> bool:
+    """The asker rates the help with a closed request, once."""
+    return request.status == S.CLOSED and is_asker(request, user) and request.rating is None
+
+
+def can_see_rating(request: EmployerRequest, user: User) -> bool:
+    """The centre and the asker see the rating given."""
+    return request.rating is not None and (
+        user.kind != UserKind.EMPLOYER or is_asker(request, user)
+    )
+
+
+@dataclass(frozen=True)
+class Permissions:
+    """What ``user`` may do with a request now: the buttons a page shows."""
+
+    reply: bool
+    take: bool
+    hand_over: bool
+    close: bool
+    withdraw: bool
+    rate: bool
+    see_rating: bool
+
+
+def permissions(request: EmployerRequest, user: User) -> Permissions:
+    return Permissions(
+        reply=can_reply(request, user),
+        take=can_take(request, user),
+        hand_over=can_hand_over(request, user),
+        close=can_close(request, user),
+        withdraw=can_withdraw(request, user),
+        rate=can_rate(request, user),
+        see_rating=can_see_rating(request, user),
+    )
+
+
+def _require_open(request: EmployerRequest, user: User) -> None:
+    if not can_reply(request, user):
+        raise _conflict(NOT_OPEN)
 
 
 def employer_reply(
     session: Session, request: EmployerRequest, author: User, body: str
 ) -> RequestMessage:
     """The enterprise writes more; an answered request goes back to the centre."""
-    _require_open(request)
+    _require_open(request, author)
     check_free_text(body=body)
     now = utcnow()
     message = _record(session, request, author, body=body, now=now)
@@ -372,7 +461,7 @@ def adviser_reply(
     session: Session, request: EmployerRequest, adviser: User, body: str, answered: bool = False
 ) -> RequestMessage:
     """The centre writes; a reply takes an untaken request, and may mark it answered."""
-    _require_open(request)
+    _require_open(request, adviser)
     check_free_text(body=body)
     now = utcnow()
     if request.assigned_to_id is None:
@@ -392,8 +481,8 @@ def adviser_reply(
 
 def take(session: Session, request: EmployerRequest, adviser: User) -> bool:
     """The adviser handles the request from now on; False when nothing changed."""
-    _require_open(request)
-    if request.assigned_to_id == adviser.id and request.status != S.SUBMITTED:
+    _require_open(request, adviser)
+    if not can_take(request, adviser):
         return False
     now = utcnow()
     request.assigned_to_id = adviser.id
@@ -424,10 +513,11 @@ def colleagues(session: Session, request: EmployerRequest) -> list[User]:
 
 def hand_over(session: Session, request: EmployerRequest, actor: User, to_user_id: int) -> User:
     """Give the request to another contact person at the same centre."""
-    _require_open(request)
+    if not can_hand_over(request, actor):
+        raise _conflict(NOT_OPEN)
     target = next((u for u in colleagues(session, request) if u.id == to_user_id), None)
     if target is None or target.id == request.assigned_to_id:
-        raise NotAColleague()
+        raise DomainError(str(NOT_A_COLLEAGUE), "adviser_id")
     now = utcnow()
     request.assigned_to_id = target.id
     request.assigned_to = target
@@ -446,6 +536,8 @@ def hand_over(session: Session, request: EmployerRequest, actor: User, to_user_i
 
 def close(session: Session, request: EmployerRequest, adviser: User) -> None:
     """The centre closes the request; the asker is asked, once, to rate the help."""
+    if not can_close(request, adviser):
+        raise _conflict(TRANSITION_REFUSED)
     now = utcnow()
     transition(request, S.CLOSED, now)
     if request.assigned_to_id is None:
@@ -457,19 +549,12 @@ def close(session: Session, request: EmployerRequest, adviser: User) -> None:
 
 def withdraw(session: Session, request: EmployerRequest, actor: User) -> None:
     """The enterprise no longer needs help."""
+    if not can_withdraw(request, actor):
+        raise _conflict(TRANSITION_REFUSED)
     now = utcnow()
     transition(request, S.WITHDRAWN, now)
     _record(session, request, actor, event=RequestEvent.WITHDRAWN, now=now)
     _notify_centre(session, request, "requests.withdrawn", actor_id=actor.id)
-
-
-def may_rate(request: EmployerRequest, user: User) -> bool:
-    return (
-        request.status == S.CLOSED
-        and request.created_by_id is not None
-        and request.created_by_id == user.id
-        and request.rating is None
-    )
 
 
 def rate(
@@ -478,10 +563,10 @@ def rate(
     """The asker's 1–5 rating of the help with a closed request, once."""
     if request.rating is not None:
         raise AlreadyRated()
-    if request.status != S.CLOSED or request.created_by_id != user.id:
-        raise RatingNotAllowed()
+    if not can_rate(request, user):
+        raise _conflict(RATING_REFUSED)
     if not 1 <= score <= 5:
-        raise RequestError(_l("Choose a rating from 1 to 5."), field="score")
+        raise DomainError(str(_l("Choose a rating from 1 to 5.")), field="score")
     check_free_text(comment=comment)
     rating = RequestRating(
         request_id=request.id,
@@ -490,11 +575,11 @@ def rate(
         rated_by_id=user.id,
         handler_id=request.assigned_to_id,
     )
-    session.add(rating)
     try:
-        session.flush()
+        with session.begin_nested():
+            session.add(rating)
     except IntegrityError:
-        session.rollback()
+        # Sent twice at once: the other copy's rating counts.
         raise AlreadyRated() from None
     request.rating = rating
     return rating
@@ -566,8 +651,12 @@ def _mark_seen(session: Session, request: EmployerRequest, user_id: int, now: da
 
 
 def mark_seen(session: Session, request: EmployerRequest, user: User) -> None:
-    """``user`` has seen everything on the request up to now."""
-    _mark_seen(session, request, user.id, utcnow())
+    """``user`` has seen everything on the request up to now (two tabs at once: either wins)."""
+    try:
+        with session.begin_nested():
+            _mark_seen(session, request, user.id, utcnow())
+    except IntegrityError:
+        pass
 
 
 def _unread_condition(user_id: int) -> ColumnElement[bool]:
@@ -744,9 +833,9 @@ def inbox(
 
 
 def enterprise_requests(
-    session: Session, enterprise_id: int, asked_by: int | None = None
+    session: Session, enterprise_id: int, user: User, role: MemberRole | None
 ) -> list[EmployerRequest]:
-    """An enterprise's requests, newest first; only one person's when ``asked_by`` is given."""
+    """The enterprise's requests ``user`` follows (see ``can_follow``), newest first."""
     stmt = (
         select(EmployerRequest)
         .where(EmployerRequest.enterprise_id == enterprise_id)
@@ -754,11 +843,12 @@ def enterprise_requests(
             selectinload(EmployerRequest.assigned_to),
             selectinload(EmployerRequest.created_by),
             selectinload(EmployerRequest.recruitment),
+            selectinload(EmployerRequest.rating),
         )
         .order_by(EmployerRequest.created_at.desc(), EmployerRequest.id.desc())
     )
-    if asked_by is not None:
-        stmt = stmt.where(EmployerRequest.created_by_id == asked_by)
+    if not follows_all(role):
+        stmt = stmt.where(EmployerRequest.created_by_id == user.id)
     return list(session.scalars(stmt))
 
 

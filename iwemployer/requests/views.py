@@ -12,47 +12,38 @@ from datetime import date
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import (
-    Blueprint,
-    abort,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import format_decimal
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy.exc import IntegrityError
 
 from ..access import (
     Action,
-    audit,
-    deny,
     get_or_404,
     kind_required,
     member_role,
     member_role_required,
-    permit,
+    require,
     scoped,
 )
+from ..errors import DomainError
 from ..extensions import db
-from ..htmx import is_fragment_request, render_page_or_fragment
+from ..forms import choice, show_error
+from ..htmx import finish, is_fragment_request, render_page_or_fragment
 from ..models import (
     CaseHelpKind,
     EmployerRequest,
     Enterprise,
-    MemberRole,
     QuestionKind,
+    RequestEvent,
     RequestKind,
     RequestStatus,
     Urgency,
     UserKind,
 )
+from ..templating import template_globals
 from . import labels, services
 from .forms import (
     CaseHelpForm,
@@ -62,40 +53,40 @@ from .forms import (
     RatingForm,
     RecruitmentForm,
     ReplyForm,
-    choice,
 )
 
 bp = Blueprint("requests", __name__)
 F = TypeVar("F", bound=Callable[..., Any])
 
-M, SD, UR = MemberRole.MANAGER, MemberRole.SAFETY_DELEGATE, MemberRole.UNION_REP
-# Who may raise questions and meeting requests; recruitment and case help are for managers.
-ASKERS = (M, SD, UR)
+ASKERS_OF = services.ASKERS_OF
 # An htmx event other regions (the unread badge) refresh on.
 CHANGED_EVENT = "requests-changed"
+DETAIL = "requests/detail.html"
+CONVERSATION = "requests/_conversation.html"
+
+template_globals(
+    bp,
+    RequestStatus=RequestStatus,
+    RequestKind=RequestKind,
+    RequestEvent=RequestEvent,
+    Urgency=Urgency,
+    QuestionKind=QuestionKind,
+    CaseHelpKind=CaseHelpKind,
+    request_kind_label=labels.request_kind_label,
+    request_status_label=labels.request_status_label,
+    request_status_variant=labels.request_status_variant,
+    request_title=labels.request_title,
+    urgency_label=labels.urgency_label,
+    question_kind_label=labels.question_kind_label,
+    can_ask_request=services.can_ask,
+)
 
 
 @bp.record_once
-def _setup(state: Any) -> None:
-    app = state.app
-    app.config.setdefault("REQUEST_OVERDUE_WORKING_DAYS", services.DEFAULT_OVERDUE_WORKING_DAYS)
-    app.jinja_env.globals.update(
-        request_kind_label=lambda k: str(labels.REQUEST_KIND_LABELS[RequestKind(k)]),
-        request_status_label=lambda s: str(labels.REQUEST_STATUS_LABELS[RequestStatus(s)]),
-        request_status_variant=lambda s: labels.REQUEST_STATUS_VARIANTS[RequestStatus(s)],
-        request_title=request_title,
-        urgency_label=lambda u: str(labels.URGENCY_LABELS[Urgency(u)]),
-        question_kind_label=lambda q: str(labels.QUESTION_KIND_NAMES[QuestionKind(q)]),
+def _config(state: Any) -> None:
+    state.app.config.setdefault(
+        "REQUEST_OVERDUE_WORKING_DAYS", services.DEFAULT_OVERDUE_WORKING_DAYS
     )
-
-
-def request_title(record: EmployerRequest) -> str:
-    """A short title in the reader's language; never the free-text description."""
-    if record.kind == RequestKind.CASE_HELP and record.case_help_kind is not None:
-        return str(labels.CASE_HELP_KIND_LABELS[CaseHelpKind(record.case_help_kind)])
-    if record.kind == RequestKind.RECRUITMENT and record.recruitment is not None:
-        return record.recruitment.job_title
-    return record.subject
 
 
 # --- access -------------------------------------------------------------------------------------
@@ -113,8 +104,7 @@ def employers_only(advisers_to: Callable[..., str] | None = None) -> Callable[[F
         def wrapped(*args: Any, **kwargs: Any) -> Any:
             if current_user.kind == UserKind.ADVISER and advisers_to is not None:
                 return redirect(advisers_to(**kwargs), code=303)
-            if current_user.kind != UserKind.EMPLOYER:
-                deny(int(kwargs["enterprise_id"]), "change", 403)
+            require(current_user.kind == UserKind.EMPLOYER, int(kwargs["enterprise_id"]))
             return view(*args, **kwargs)
 
         return wrapped  # type: ignore[return-value]
@@ -122,60 +112,23 @@ def employers_only(advisers_to: Callable[..., str] | None = None) -> Callable[[F
     return decorator
 
 
-def _may_follow(record: EmployerRequest) -> bool:
-    """Managers follow all the enterprise's requests; other roles the ones they asked."""
-    if member_role(current_user, record.enterprise_id) == M:
-        return True
-    return record.created_by_id is not None and record.created_by_id == current_user.id
+def _require_follows(record: EmployerRequest, action: Action = "change") -> None:
+    """Another person's request (for roles that follow only their own) answers 403."""
+    role = member_role(current_user, record.enterprise_id)
+    require(services.can_follow(record, current_user, role), record.enterprise_id, action)
 
 
-def _enterprise_request(enterprise_id: int, request_id: int, action: Action) -> EmployerRequest:
-    """The enterprise's request: another enterprise's id answers 404, another person's 403."""
-    record = db.session.scalar(
-        scoped(EmployerRequest).where(
-            EmployerRequest.id == request_id, EmployerRequest.enterprise_id == enterprise_id
-        )
-    )
-    if record is None:
-        deny(enterprise_id, action, 404)
-    if not _may_follow(record):
-        deny(enterprise_id, action, 403)
-    permit(enterprise_id, action)
-    return record
+# --- the detail page and its conversation region, for both sides ---------------------------------
 
 
-def _inbox_request(request_id: int, action: Action) -> EmployerRequest:
-    """A request of the adviser's centre (else 404); only advisers handle requests (else 403)."""
-    if current_user.kind == UserKind.ADVISER:
-        return get_or_404(EmployerRequest, request_id, action)
-    visible = db.session.scalar(scoped(EmployerRequest).where(EmployerRequest.id == request_id))
-    deny(visible.enterprise_id if visible else None, action, 403 if visible is not None else 404)
+def _centre_side() -> bool:
+    return bool(current_user.kind == UserKind.ADVISER)
 
 
-# --- helpers ------------------------------------------------------------------------------------
-
-
-def _status_for(error: services.RequestError) -> int:
-    if isinstance(error, services.RequestNotOpen | services.TransitionNotAllowed):
-        return 409
-    return 422
-
-
-def _form_error(form: FlaskForm, error: services.RequestError) -> None:
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, str(error.message)]
-    else:
-        form.form_errors.append(str(error.message))
-
-
-def _mark_seen(record: EmployerRequest) -> None:
-    """Opening a request marks its activity seen; two tabs at once must not fail the page."""
-    services.mark_seen(db.session(), record, current_user)
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
+def _url(record: EmployerRequest) -> str:
+    if _centre_side():
+        return url_for(".inbox_detail", request_id=record.id)
+    return url_for(".enterprise_detail", enterprise_id=record.enterprise_id, request_id=record.id)
 
 
 def _today() -> date:
@@ -186,42 +139,108 @@ def _overdue_limit() -> int:
     return int(current_app.config["REQUEST_OVERDUE_WORKING_DAYS"])
 
 
-def _done(
-    target: str,
-    message: str,
-    page: str,
-    fragment: str,
-    **context: Any,
+def _hand_over_form(record: EmployerRequest, **kwargs: Any) -> HandOverForm:
+    form = HandOverForm(**kwargs)
+    form.adviser_id.choices = [
+        choice(u.id, u.name)
+        for u in services.colleagues(db.session(), record)
+        if u.id != record.assigned_to_id
+    ]
+    return form
+
+
+def _context(record: EmployerRequest, **extra: Any) -> dict[str, Any]:
+    """What the conversation region shows (the page adds only the request's details)."""
+    can = services.permissions(record, current_user)
+    context: dict[str, Any] = {
+        "record": record,
+        "enterprise": record.enterprise,
+        "side": "centre" if _centre_side() else "enterprise",
+        "can": can,
+        "reply_form": ReplyForm(formdata=None),
+    }
+    if _centre_side():
+        today = _today()
+        context["days_waiting"] = services.days_waiting(record, today)
+        context["overdue"] = services.is_overdue(record, today, _overdue_limit())
+        if can.hand_over:
+            context["hand_over_form"] = _hand_over_form(record, formdata=None)
+    elif can.rate:
+        context["rating_form"] = RatingForm(formdata=None)
+    context.update(extra)
+    return context
+
+
+def _detail(record: EmployerRequest) -> ResponseReturnValue:
+    """The request's page; opening it marks its activity seen."""
+    services.mark_seen(db.session(), record, current_user)
+    db.session.commit()
+    return render_template(DETAIL, **_context(record))
+
+
+def _conversation(record: EmployerRequest, status: int, **extra: Any) -> ResponseReturnValue:
+    return render_page_or_fragment(DETAIL, CONVERSATION, status, **_context(record, **extra))
+
+
+def _change(
+    record: EmployerRequest,
+    act: Callable[[], str],
+    form: FlaskForm | None = None,
+    form_name: str = "",
+    anchor: str = "",
 ) -> ResponseReturnValue:
-    """A successful change: the refreshed region for htmx, else a flash and a 303."""
+    """Validate ``form`` (if any), run ``act`` (the service call; it returns the message for the
+    user) and answer with the conversation region: refreshed, or with the error at the form
+    (422) or above the region (409: the request's state no longer allows it)."""
+    if form is not None and not form.validate_on_submit():
+        return _conversation(record, 422, **{form_name: form})
+    try:
+        message = act()
+    except services.AlreadyRated:
+        db.session.rollback()
+        db.session.refresh(record)
+        return _already_rated(record)
+    except DomainError as error:
+        db.session.rollback()
+        db.session.refresh(record)
+        if form is not None and error.status == 422:
+            show_error(error, form)
+            return _conversation(record, error.status, **{form_name: form})
+        return _conversation(record, error.status, problem=str(error))
+    db.session.commit()
+    return finish(
+        message, _url(record) + anchor, DETAIL, CONVERSATION, CHANGED_EVENT, **_context(record)
+    )
+
+
+def _already_rated(record: EmployerRequest) -> ResponseReturnValue:
+    """A second rating (double click, resend) changes nothing: back to the request."""
+    message = _("You have already rated the help with this request. Thank you!")
     if is_fragment_request():
-        return render_page_or_fragment(
-            page, fragment, 200, trigger=CHANGED_EVENT, notice=message, **context
-        )
-    flash(message, "success")
-    return redirect(target, code=303)
+        return _conversation(record, 200, notice=message)
+    flash(message, "info")
+    return redirect(_url(record), code=303)
 
 
 # --- employer side ------------------------------------------------------------------------------
 
 
 @bp.get("/enterprises/<int:enterprise_id>/requests")
-@member_role_required(*ASKERS, adviser=True)
+@member_role_required(*services.ASKERS, adviser=True)
 @employers_only(advisers_to=lambda enterprise_id: url_for(".inbox", enterprise=enterprise_id))
 def enterprise_list(enterprise_id: int) -> ResponseReturnValue:
     enterprise = get_or_404(Enterprise, enterprise_id)
     role = member_role(current_user, enterprise_id)
-    # Managers follow every request of the enterprise; the others the ones they asked.
-    asked_by = None if role == M else current_user.id
-    records = services.enterprise_requests(db.session(), enterprise_id, asked_by=asked_by)
+    records = services.enterprise_requests(db.session(), enterprise_id, current_user, role)
     unread = services.unread_ids(db.session(), current_user, (r.id for r in records))
     return render_template(
         "requests/enterprise_list.html",
         enterprise=enterprise,
         records=records,
         unread=unread,
-        role=role,
-        is_manager=role == M,
+        to_rate={r.id for r in records if services.can_rate(r, current_user)},
+        follows_all=services.follows_all(role),
+        can_ask={kind: services.can_ask(role, kind) for kind in RequestKind},
     )
 
 
@@ -231,19 +250,16 @@ def _new_request_page(
     template: str,
     create: Callable[[Enterprise, str], EmployerRequest],
 ) -> ResponseReturnValue:
-    enterprise = get_or_404(Enterprise, enterprise_id)
     if request.method == "GET":
+        enterprise = get_or_404(Enterprise, enterprise_id)
         form.form_token.data = services.new_form_token()
         return render_template(template, enterprise=enterprise, form=form)
+    enterprise = get_or_404(Enterprise, enterprise_id, "change")
     token = form.form_token.data or ""
-    existing = services.find_by_token(db.session(), token) if token else None
-    if (
-        existing is not None
-        and existing.enterprise_id == enterprise_id
-        and existing.created_by_id == current_user.id
-    ):
+    existing = services.sent_before(db.session(), token, enterprise_id, current_user)
+    if existing is not None:
         # Sent twice (double click, resend after a network error): show the one already made.
-        return redirect(_employer_url(existing), code=303)
+        return redirect(_url(existing), code=303)
     if form.validate_on_submit():
         try:
             record = create(enterprise, token)
@@ -252,27 +268,20 @@ def _new_request_page(
                 ".enterprise_detail", enterprise_id=enterprise_id, request_id=sent.request_id
             )
             return redirect(target, code=303)
-        except services.TokenTaken as error:
-            form.form_token.data = services.new_form_token()
-            _form_error(form, error)
-        except services.RequestError as error:
-            _form_error(form, error)
+        except DomainError as error:
+            if isinstance(error, services.TokenTaken):
+                form.form_token.data = services.new_form_token()
+            show_error(error, form)
         else:
-            audit(enterprise_id, "change", permitted=True)
             db.session.commit()
-            flash(_("Your request is sent. The centre will answer here."), "success")
-            return redirect(_employer_url(record), code=303)
+            return finish(_("Your request is sent. The centre will answer here."), _url(record))
     if not form.form_token.data:
         form.form_token.data = services.new_form_token()
     return render_template(template, enterprise=enterprise, form=form), 422
 
 
-def _employer_url(record: EmployerRequest) -> str:
-    return url_for(".enterprise_detail", enterprise_id=record.enterprise_id, request_id=record.id)
-
-
 @bp.route("/enterprises/<int:enterprise_id>/requests/new/recruitment", methods=["GET", "POST"])
-@member_role_required(M, adviser=False)
+@member_role_required(*ASKERS_OF[RequestKind.RECRUITMENT], adviser=False)
 @employers_only()
 def enterprise_new_recruitment(enterprise_id: int) -> ResponseReturnValue:
     form = RecruitmentForm()
@@ -315,7 +324,7 @@ def _plan_activity_choices(enterprise_id: int) -> list[tuple[int, str]]:
 
 
 @bp.route("/enterprises/<int:enterprise_id>/requests/new/case-help", methods=["GET", "POST"])
-@member_role_required(M, adviser=False)
+@member_role_required(*ASKERS_OF[RequestKind.CASE_HELP], adviser=False)
 @employers_only()
 def enterprise_new_case_help(enterprise_id: int) -> ResponseReturnValue:
     form = CaseHelpForm()
@@ -335,7 +344,7 @@ def enterprise_new_case_help(enterprise_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/enterprises/<int:enterprise_id>/requests/new/question", methods=["GET", "POST"])
-@member_role_required(*ASKERS, adviser=False)
+@member_role_required(*ASKERS_OF[RequestKind.QUESTION], adviser=False)
 @employers_only()
 def enterprise_new_question(enterprise_id: int) -> ResponseReturnValue:
     form = QuestionForm()
@@ -356,152 +365,61 @@ def enterprise_new_question(enterprise_id: int) -> ResponseReturnValue:
     return _new_request_page(enterprise_id, form, "requests/new_question.html", create)
 
 
-def _employer_context(record: EmployerRequest, **extra: Any) -> dict[str, Any]:
-    context: dict[str, Any] = {
-        "record": record,
-        "enterprise": record.enterprise,
-        "side": "enterprise",
-        "reply_form": ReplyForm(formdata=None),
-        "rating_form": RatingForm(formdata=None),
-        "may_rate": services.may_rate(record, current_user),
-        "may_withdraw": record.is_open,
-        "base_url": _employer_url(record),
-    }
-    context.update(extra)
-    return context
-
-
 @bp.get("/enterprises/<int:enterprise_id>/requests/<int:request_id>")
-@member_role_required(*ASKERS, adviser=True)
+@member_role_required(*services.ASKERS, adviser=True)
 @employers_only(advisers_to=lambda request_id, **_: url_for(".inbox_detail", request_id=request_id))
 def enterprise_detail(enterprise_id: int, request_id: int) -> ResponseReturnValue:
-    record = _enterprise_request(enterprise_id, request_id, "read")
-    _mark_seen(record)
-    return render_template("requests/detail.html", **_employer_context(record))
+    record = get_or_404(EmployerRequest, request_id, "read", enterprise_id=enterprise_id)
+    _require_follows(record, "read")
+    return _detail(record)
 
 
 @bp.post("/enterprises/<int:enterprise_id>/requests/<int:request_id>/messages")
-@member_role_required(*ASKERS, adviser=False)
+@member_role_required(*services.ASKERS, adviser=False)
 @employers_only()
 def enterprise_reply(enterprise_id: int, request_id: int) -> ResponseReturnValue:
-    record = _enterprise_request(enterprise_id, request_id, "change")
+    record = get_or_404(EmployerRequest, request_id, "change", enterprise_id=enterprise_id)
+    _require_follows(record)
     form = ReplyForm()
-    status = 422
-    if form.validate_on_submit():
-        try:
-            services.employer_reply(db.session(), record, current_user, form.body.data or "")
-        except services.RequestNotOpen as error:
-            return _refused(record, error, _employer_context(record), "requests/detail.html")
-        except services.RequestError as error:
-            _form_error(form, error)
-            status = _status_for(error)
-        else:
-            db.session.commit()
-            return _done(
-                _employer_url(record) + "#conversation",
-                _("Your message is sent."),
-                "requests/detail.html",
-                "requests/_conversation.html",
-                **_employer_context(record),
-            )
-    return render_page_or_fragment(
-        "requests/detail.html",
-        "requests/_conversation.html",
-        status,
-        **_employer_context(record, reply_form=form),
-    )
+
+    def act() -> str:
+        services.employer_reply(db.session(), record, current_user, form.body.data or "")
+        return _("Your message is sent.")
+
+    return _change(record, act, form, "reply_form", "#conversation")
 
 
 @bp.post("/enterprises/<int:enterprise_id>/requests/<int:request_id>/withdraw")
-@member_role_required(*ASKERS, adviser=False)
+@member_role_required(*services.ASKERS, adviser=False)
 @employers_only()
 def enterprise_withdraw(enterprise_id: int, request_id: int) -> ResponseReturnValue:
-    record = _enterprise_request(enterprise_id, request_id, "change")
-    try:
+    record = get_or_404(EmployerRequest, request_id, "change", enterprise_id=enterprise_id)
+    _require_follows(record)
+
+    def act() -> str:
         services.withdraw(db.session(), record, current_user)
-    except services.RequestError as error:
-        return _refused(record, error, _employer_context(record), "requests/detail.html")
-    db.session.commit()
-    return _done(
-        _employer_url(record),
-        _("The request is withdrawn."),
-        "requests/detail.html",
-        "requests/_conversation.html",
-        **_employer_context(record),
-    )
+        return _("The request is withdrawn.")
+
+    return _change(record, act)
 
 
 @bp.post("/enterprises/<int:enterprise_id>/requests/<int:request_id>/rating")
-@member_role_required(*ASKERS, adviser=False)
+@member_role_required(*services.ASKERS, adviser=False)
 @employers_only()
 def enterprise_rate(enterprise_id: int, request_id: int) -> ResponseReturnValue:
-    record = _enterprise_request(enterprise_id, request_id, "change")
-    if record.created_by_id != current_user.id:
-        # Only the person who asked rates the help.
-        abort(403)
+    record = get_or_404(EmployerRequest, request_id, "change", enterprise_id=enterprise_id)
+    # Only the person who asked rates the help.
+    require(services.is_asker(record, current_user), enterprise_id)
     if record.rating is not None:
         return _already_rated(record)
     form = RatingForm()
-    status = 422
-    if form.validate_on_submit():
-        try:
-            services.rate(
-                db.session(),
-                record,
-                current_user,
-                int(form.score.data or 0),
-                (form.comment.data or "").strip(),
-            )
-        except services.AlreadyRated:
-            db.session.rollback()
-            db.session.refresh(record)
-            return _already_rated(record)
-        except services.RequestError as error:
-            _form_error(form, error)
-            status = 409 if isinstance(error, services.RatingNotAllowed) else 422
-        else:
-            db.session.commit()
-            return _done(
-                _employer_url(record),
-                _("Thank you for your rating."),
-                "requests/detail.html",
-                "requests/_conversation.html",
-                **_employer_context(record),
-            )
-    return render_page_or_fragment(
-        "requests/detail.html",
-        "requests/_conversation.html",
-        status,
-        **_employer_context(record, rating_form=form),
-    )
 
+    def act() -> str:
+        score, comment = int(form.score.data or 0), (form.comment.data or "").strip()
+        services.rate(db.session(), record, current_user, score, comment)
+        return _("Thank you for your rating.")
 
-def _already_rated(record: EmployerRequest) -> ResponseReturnValue:
-    """A second rating (double click, resend) changes nothing: back to the request."""
-    message = _("You have already rated the help with this request. Thank you!")
-    if is_fragment_request():
-        return render_page_or_fragment(
-            "requests/detail.html",
-            "requests/_conversation.html",
-            notice=message,
-            **_employer_context(record),
-        )
-    flash(message, "info")
-    return redirect(_employer_url(record), code=303)
-
-
-def _refused(
-    record: EmployerRequest, error: services.RequestError, context: dict[str, Any], page: str
-) -> ResponseReturnValue:
-    """A change the request's state does not allow (for example, closing it twice)."""
-    db.session.rollback()
-    db.session.refresh(record)
-    return render_page_or_fragment(
-        page,
-        "requests/_conversation.html",
-        _status_for(error),
-        **{**context, "problem": str(error.message)},
-    )
+    return _change(record, act, form, "rating_form")
 
 
 # --- the contact person's inbox -----------------------------------------------------------------
@@ -572,146 +490,63 @@ def inbox_badge() -> ResponseReturnValue:
     )
 
 
-def _inbox_context(record: EmployerRequest, **extra: Any) -> dict[str, Any]:
-    today = _today()
-    context: dict[str, Any] = {
-        "record": record,
-        "enterprise": record.enterprise,
-        "side": "centre",
-        "reply_form": ReplyForm(formdata=None),
-        "hand_over_form": _hand_over_form(record, formdata=None),
-        "days_waiting": services.days_waiting(record, today),
-        "overdue": services.is_overdue(record, today, _overdue_limit()),
-        "base_url": url_for(".inbox_detail", request_id=record.id),
-        "may_rate": False,
-        "may_withdraw": False,
-    }
-    context.update(extra)
-    return context
-
-
-def _hand_over_form(record: EmployerRequest, **kwargs: Any) -> HandOverForm:
-    form = HandOverForm(**kwargs)
-    form.adviser_id.choices = [
-        choice(u.id, u.name)
-        for u in services.colleagues(db.session(), record)
-        if u.id != record.assigned_to_id
-    ]
-    return form
-
-
 @bp.get("/inbox/<int:request_id>")
-@login_required
+@kind_required(UserKind.ADVISER)
 def inbox_detail(request_id: int) -> ResponseReturnValue:
-    record = _inbox_request(request_id, "read")
-    _mark_seen(record)
-    return render_template("requests/detail.html", **_inbox_context(record))
+    return _detail(get_or_404(EmployerRequest, request_id))
 
 
 @bp.post("/inbox/<int:request_id>/take")
-@login_required
+@kind_required(UserKind.ADVISER)
 def inbox_take(request_id: int) -> ResponseReturnValue:
-    record = _inbox_request(request_id, "change")
-    try:
-        changed = services.take(db.session(), record, current_user)
-    except services.RequestError as error:
-        return _refused(record, error, _inbox_context(record), "requests/detail.html")
-    db.session.commit()
-    message = _("You are handling the request.") if changed else _("You already handle it.")
-    return _done(
-        url_for(".inbox_detail", request_id=record.id),
-        message,
-        "requests/detail.html",
-        "requests/_conversation.html",
-        **_inbox_context(record),
-    )
+    record = get_or_404(EmployerRequest, request_id, "change")
+
+    def act() -> str:
+        if services.take(db.session(), record, current_user):
+            return _("You are handling the request.")
+        return _("You already handle it.")
+
+    return _change(record, act)
 
 
 @bp.post("/inbox/<int:request_id>/messages")
-@login_required
+@kind_required(UserKind.ADVISER)
 def inbox_reply(request_id: int) -> ResponseReturnValue:
-    record = _inbox_request(request_id, "change")
+    record = get_or_404(EmployerRequest, request_id, "change")
     form = ReplyForm()
-    status = 422
-    if form.validate_on_submit():
-        answered = request.form.get("action") == "answer"
-        try:
-            services.adviser_reply(
-                db.session(), record, current_user, form.body.data or "", answered=answered
-            )
-        except services.RequestNotOpen as error:
-            return _refused(record, error, _inbox_context(record), "requests/detail.html")
-        except services.RequestError as error:
-            _form_error(form, error)
-            status = _status_for(error)
-        else:
-            db.session.commit()
-            message = (
-                _("Your answer is sent and the request is marked as answered.")
-                if answered
-                else _("Your reply is sent.")
-            )
-            return _done(
-                url_for(".inbox_detail", request_id=record.id) + "#conversation",
-                message,
-                "requests/detail.html",
-                "requests/_conversation.html",
-                **_inbox_context(record),
-            )
-    return render_page_or_fragment(
-        "requests/detail.html",
-        "requests/_conversation.html",
-        status,
-        **_inbox_context(record, reply_form=form),
-    )
+    answered = request.form.get("action") == "answer"
+
+    def act() -> str:
+        body = form.body.data or ""
+        services.adviser_reply(db.session(), record, current_user, body, answered=answered)
+        if answered:
+            return _("Your answer is sent and the request is marked as answered.")
+        return _("Your reply is sent.")
+
+    return _change(record, act, form, "reply_form", "#conversation")
 
 
 @bp.post("/inbox/<int:request_id>/hand-over")
-@login_required
+@kind_required(UserKind.ADVISER)
 def inbox_hand_over(request_id: int) -> ResponseReturnValue:
-    record = _inbox_request(request_id, "change")
+    record = get_or_404(EmployerRequest, request_id, "change")
     form = _hand_over_form(record)
-    status = 422
-    if form.validate_on_submit():
-        try:
-            target = services.hand_over(
-                db.session(), record, current_user, int(form.adviser_id.data or 0)
-            )
-        except services.RequestNotOpen as error:
-            return _refused(record, error, _inbox_context(record), "requests/detail.html")
-        except services.RequestError as error:
-            _form_error(form, error)
-            status = _status_for(error)
-        else:
-            db.session.commit()
-            return _done(
-                url_for(".inbox_detail", request_id=record.id),
-                _("The request is handed over to %(name)s.", name=target.name),
-                "requests/detail.html",
-                "requests/_conversation.html",
-                **_inbox_context(record),
-            )
-    return render_page_or_fragment(
-        "requests/detail.html",
-        "requests/_conversation.html",
-        status,
-        **_inbox_context(record, hand_over_form=form),
-    )
+
+    def act() -> str:
+        adviser_id = int(form.adviser_id.data or 0)
+        target = services.hand_over(db.session(), record, current_user, adviser_id)
+        return _("The request is handed over to %(name)s.", name=target.name)
+
+    return _change(record, act, form, "hand_over_form")
 
 
 @bp.post("/inbox/<int:request_id>/close")
-@login_required
+@kind_required(UserKind.ADVISER)
 def inbox_close(request_id: int) -> ResponseReturnValue:
-    record = _inbox_request(request_id, "change")
-    try:
+    record = get_or_404(EmployerRequest, request_id, "change")
+
+    def act() -> str:
         services.close(db.session(), record, current_user)
-    except services.RequestError as error:
-        return _refused(record, error, _inbox_context(record), "requests/detail.html")
-    db.session.commit()
-    return _done(
-        url_for(".inbox_detail", request_id=record.id),
-        _("The request is closed. The enterprise is asked to rate the help."),
-        "requests/detail.html",
-        "requests/_conversation.html",
-        **_inbox_context(record),
-    )
+        return _("The request is closed. The enterprise is asked to rate the help.")
+
+    return _change(record, act)

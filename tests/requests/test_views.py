@@ -4,12 +4,15 @@ htmx fragments, the inbox (filters, overdue, unread badge) and the whole journey
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
+from iwemployer.extensions import db
 from iwemployer.models import (
     AuditEntry,
     EmployerRequest,
@@ -526,3 +529,37 @@ def test_english_pages(world: World, client: WebClient) -> None:
     assert "Requests to the contact person" in text and "Ask for recruitment help" in text
     text = client.get(f"/enterprises/{world.nordlys.id}/requests/{rid(world, CASE_HELP)}").text
     assert "Long or repeated sick leave" in text and "Submitted" in text
+
+
+# --- fragments pay for their region only ---------------------------------------------------------
+
+
+@contextmanager
+def _statements(app: Flask) -> Iterator[list[str]]:
+    seen: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        seen.append(statement)
+
+    engine = db.engine_for(app)
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+def test_fragments_build_only_their_region(world: World, client: WebClient) -> None:
+    client.login_as(world.user(ADVISER))
+    url = f"/inbox/{rid(world, CASE_HELP)}"
+    assert client.get(url).status_code == 200
+    client.csrf()  # fetched before counting
+    with _statements(client.app) as badge:
+        assert client.get("/inbox/badge", htmx=True).status_code == 200
+    assert len(badge) <= 4, badge
+    with _statements(client.app) as take:
+        response = client.post(url + "/take", {}, htmx=True)
+    assert response.status_code == 200
+    assert response.text.lstrip().startswith('<section id="conversation"')
+    # The change itself (about 12 statements), then the region: no page around it.
+    assert len(take) <= 15, "\n".join(s[:120] for s in take)
