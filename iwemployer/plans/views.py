@@ -272,6 +272,10 @@ def _focus(target: str) -> str | None:
 # --- changing: the shapes every handler of a theme or an activity shares ---------------------
 
 
+# Where the focus goes when a region is saved: the button that opens its form again.
+_FOCUS_AFTER_SAVE = {GOALS: "goals", THEME: "theme", ROW: "edit"}
+
+
 def _save(
     plan: ActionPlan,
     record: Any,
@@ -308,7 +312,7 @@ def _save(
         return _respond(plan, fragment, region(current, form, conflict=conflict), error.status)
     db.session.commit()
     message = saved if changed else _("Nothing was changed.")
-    focus = {GOALS: "goals", THEME: "theme", ROW: "edit"}[fragment]
+    focus = _FOCUS_AFTER_SAVE[fragment]
     return _finish(plan, message, anchor, fragment, lambda: region(record, focus=focus), changed)
 
 
@@ -423,10 +427,10 @@ def create(enterprise_id: int) -> ResponseReturnValue:
 
 @bp.get(PLAN)
 @member_role_required(*ANYONE, adviser=True)
-def show(enterprise_id: int, plan_id: int) -> ResponseReturnValue:
+def show(plan_id: int, **ids: int) -> ResponseReturnValue:
     """The plan page; htmx gets the agreement region (status, confirmations, changes), which it
     refreshes after edits through the ``summary`` URL."""
-    plan = get_or_404(ActionPlan, plan_id, enterprise_id=enterprise_id)
+    plan = get_or_404(ActionPlan, plan_id, "read", **ids)
     return _respond(plan, SUMMARY, _summary(plan) if is_fragment_request() else {})
 
 
@@ -438,8 +442,8 @@ bp.add_url_rule(PLAN + "/summary", "summary", show)
 
 @bp.get(PLAN + "/goals")
 @member_role_required(*ANYONE, adviser=True)
-def goals(enterprise_id: int, plan_id: int) -> ResponseReturnValue:
-    plan = get_or_404(ActionPlan, plan_id, enterprise_id=enterprise_id)
+def goals(plan_id: int, **ids: int) -> ResponseReturnValue:
+    plan = get_or_404(ActionPlan, plan_id, "read", **ids)
     return _respond(plan, GOALS, _goals(plan, focus=_focus("goals")))
 
 
@@ -451,15 +455,15 @@ def _goals_form(plan: ActionPlan) -> GoalsForm:
 
 @bp.get(PLAN + "/goals/edit")
 @member_role_required(*EDITORS, adviser=True)
-def edit_goals(enterprise_id: int, plan_id: int) -> ResponseReturnValue:
-    plan = get_or_404(ActionPlan, plan_id, enterprise_id=enterprise_id)
+def edit_goals(plan_id: int, **ids: int) -> ResponseReturnValue:
+    plan = get_or_404(ActionPlan, plan_id, "read", **ids)
     return _respond(plan, GOALS, _goals(plan, _goals_form(plan)))
 
 
 @bp.post(PLAN + "/goals")
 @member_role_required(*EDITORS, adviser=True)
-def save_goals(enterprise_id: int, plan_id: int) -> ResponseReturnValue:
-    plan = get_or_404(ActionPlan, plan_id, "change", enterprise_id=enterprise_id)
+def save_goals(plan_id: int, **ids: int) -> ResponseReturnValue:
+    plan = get_or_404(ActionPlan, plan_id, "change", **ids)
     form = GoalsForm(prefix="goals")
 
     def save() -> bool:
@@ -491,8 +495,8 @@ def save_goals(enterprise_id: int, plan_id: int) -> ResponseReturnValue:
 
 @bp.post(PLAN + "/themes")
 @member_role_required(*EDITORS, adviser=True)
-def add_theme(enterprise_id: int, plan_id: int) -> ResponseReturnValue:
-    plan = get_or_404(ActionPlan, plan_id, "change", enterprise_id=enterprise_id)
+def add_theme(plan_id: int, **ids: int) -> ResponseReturnValue:
+    plan = get_or_404(ActionPlan, plan_id, "change", **ids)
     form = NewThemeForm(prefix="new-theme")
     if not form.validate():
         return _respond(plan, PAGE, {"new_theme_form": form}, 422)
@@ -508,10 +512,10 @@ def add_theme(enterprise_id: int, plan_id: int) -> ResponseReturnValue:
 
 @bp.get(PLAN + "/themes/<int:theme_id>")
 @member_role_required(*ANYONE, adviser=True)
-def theme(enterprise_id: int, plan_id: int, theme_id: int) -> ResponseReturnValue:
+def theme(theme_id: int, **ids: int) -> ResponseReturnValue:
     """A theme's header (cancelling a rename) or, with ``?part=add``, its "Add activity" region
     (cancelling a new activity); the page otherwise."""
-    found_theme = get_or_404(PlanTheme, theme_id, plan_id=plan_id, enterprise_id=enterprise_id)
+    found_theme = get_or_404(PlanTheme, theme_id, "read", **ids)
     if request.args.get("part") == "add":
         return _respond(found_theme.plan, ADD, _adding(found_theme, focus=_focus("add")))
     return _respond(found_theme.plan, THEME, _theme(found_theme, focus=_focus("theme")))
@@ -525,17 +529,15 @@ def _theme_form(found_theme: PlanTheme) -> ThemeForm:
 
 @bp.get(PLAN + "/themes/<int:theme_id>/edit")
 @member_role_required(*EDITORS, adviser=True)
-def edit_theme(enterprise_id: int, plan_id: int, theme_id: int) -> ResponseReturnValue:
-    found_theme = get_or_404(PlanTheme, theme_id, plan_id=plan_id, enterprise_id=enterprise_id)
+def edit_theme(theme_id: int, **ids: int) -> ResponseReturnValue:
+    found_theme = get_or_404(PlanTheme, theme_id, "read", **ids)
     return _respond(found_theme.plan, THEME, _theme(found_theme, _theme_form(found_theme)))
 
 
 @bp.post(PLAN + "/themes/<int:theme_id>")
 @member_role_required(*EDITORS, adviser=True)
-def save_theme(enterprise_id: int, plan_id: int, theme_id: int) -> ResponseReturnValue:
-    found_theme = get_or_404(
-        PlanTheme, theme_id, "change", plan_id=plan_id, enterprise_id=enterprise_id
-    )
+def save_theme(theme_id: int, **ids: int) -> ResponseReturnValue:
+    found_theme = get_or_404(PlanTheme, theme_id, "change", **ids)
     form = ThemeForm(prefix=f"theme{found_theme.id}")
     return _save(
         found_theme.plan,
@@ -553,10 +555,8 @@ def save_theme(enterprise_id: int, plan_id: int, theme_id: int) -> ResponseRetur
 
 @bp.post(PLAN + "/themes/<int:theme_id>/move")
 @member_role_required(*EDITORS, adviser=True)
-def move_theme(enterprise_id: int, plan_id: int, theme_id: int) -> ResponseReturnValue:
-    found_theme = get_or_404(
-        PlanTheme, theme_id, "change", plan_id=plan_id, enterprise_id=enterprise_id
-    )
+def move_theme(theme_id: int, **ids: int) -> ResponseReturnValue:
+    found_theme = get_or_404(PlanTheme, theme_id, "change", **ids)
     return _move(
         found_theme.plan,
         lambda direction: services.move_theme(db.session(), found_theme, current_user, direction),
@@ -566,10 +566,8 @@ def move_theme(enterprise_id: int, plan_id: int, theme_id: int) -> ResponseRetur
 
 @bp.post(PLAN + "/themes/<int:theme_id>/delete")
 @member_role_required(*EDITORS, adviser=True)
-def delete_theme(enterprise_id: int, plan_id: int, theme_id: int) -> ResponseReturnValue:
-    found_theme = get_or_404(
-        PlanTheme, theme_id, "change", plan_id=plan_id, enterprise_id=enterprise_id
-    )
+def delete_theme(theme_id: int, **ids: int) -> ResponseReturnValue:
+    found_theme = get_or_404(PlanTheme, theme_id, "change", **ids)
     return _change(
         found_theme.plan,
         lambda: services.delete_theme(db.session(), found_theme, current_user),
@@ -594,8 +592,8 @@ def _new_activity_form(plan: ActionPlan, found_theme: PlanTheme) -> ActivityForm
 
 @bp.get(PLAN + "/themes/<int:theme_id>/activities/new")
 @member_role_required(*EDITORS, adviser=True)
-def new_activity(enterprise_id: int, plan_id: int, theme_id: int) -> ResponseReturnValue:
-    found_theme = get_or_404(PlanTheme, theme_id, plan_id=plan_id, enterprise_id=enterprise_id)
+def new_activity(theme_id: int, **ids: int) -> ResponseReturnValue:
+    found_theme = get_or_404(PlanTheme, theme_id, "read", **ids)
     plan = found_theme.plan
     return _respond(plan, ADD, _adding(found_theme, _new_activity_form(plan, found_theme)))
 
@@ -613,10 +611,8 @@ def _fields(form: ActivityForm) -> services.ActivityFields:
 
 @bp.post(PLAN + "/themes/<int:theme_id>/activities")
 @member_role_required(*EDITORS, adviser=True)
-def create_activity(enterprise_id: int, plan_id: int, theme_id: int) -> ResponseReturnValue:
-    found_theme = get_or_404(
-        PlanTheme, theme_id, "change", plan_id=plan_id, enterprise_id=enterprise_id
-    )
+def create_activity(theme_id: int, **ids: int) -> ResponseReturnValue:
+    found_theme = get_or_404(PlanTheme, theme_id, "change", **ids)
     plan = found_theme.plan
     form = ActivityForm(prefix=f"theme{found_theme.id}-new")
     if not form.validate():
@@ -626,7 +622,7 @@ def create_activity(enterprise_id: int, plan_id: int, theme_id: int) -> Response
     except DomainError as error:
         db.session.rollback()
         show_error(error, form)
-        current = found(db.session.get(PlanTheme, theme_id), enterprise_id, "change")
+        current = found(db.session.get(PlanTheme, theme_id), plan.enterprise_id, "change")
         return _respond(plan, ADD, _adding(current, form), error.status)
     db.session.commit()
     return _finish(
@@ -640,11 +636,9 @@ def create_activity(enterprise_id: int, plan_id: int, theme_id: int) -> Response
 
 @bp.get(PLAN + "/activities/<int:activity_id>")
 @member_role_required(*ANYONE, adviser=True)
-def activity(enterprise_id: int, plan_id: int, activity_id: int) -> ResponseReturnValue:
+def activity(activity_id: int, **ids: int) -> ResponseReturnValue:
     """One activity: its row for htmx (cancelling an edit), else a page with its timeline."""
-    found_activity = get_or_404(
-        PlanActivity, activity_id, plan_id=plan_id, enterprise_id=enterprise_id
-    )
+    found_activity = get_or_404(PlanActivity, activity_id, "read", **ids)
     return _respond(
         found_activity.theme.plan,
         ROW,
@@ -669,20 +663,16 @@ def _activity_form(found_activity: PlanActivity, formdata: bool = False) -> Acti
 
 @bp.get(PLAN + "/activities/<int:activity_id>/edit")
 @member_role_required(*EDITORS, adviser=True)
-def edit_activity(enterprise_id: int, plan_id: int, activity_id: int) -> ResponseReturnValue:
-    found_activity = get_or_404(
-        PlanActivity, activity_id, plan_id=plan_id, enterprise_id=enterprise_id
-    )
+def edit_activity(activity_id: int, **ids: int) -> ResponseReturnValue:
+    found_activity = get_or_404(PlanActivity, activity_id, "read", **ids)
     form = _activity_form(found_activity)
     return _respond(found_activity.theme.plan, ROW, _row(found_activity, form))
 
 
 @bp.post(PLAN + "/activities/<int:activity_id>")
 @member_role_required(*EDITORS, adviser=True)
-def save_activity(enterprise_id: int, plan_id: int, activity_id: int) -> ResponseReturnValue:
-    found_activity = get_or_404(
-        PlanActivity, activity_id, "change", plan_id=plan_id, enterprise_id=enterprise_id
-    )
+def save_activity(activity_id: int, **ids: int) -> ResponseReturnValue:
+    found_activity = get_or_404(PlanActivity, activity_id, "change", **ids)
     plan = found_activity.theme.plan
     form = _activity_form(found_activity, formdata=True)
 
@@ -713,10 +703,8 @@ def save_activity(enterprise_id: int, plan_id: int, activity_id: int) -> Respons
 
 @bp.post(PLAN + "/activities/<int:activity_id>/status")
 @member_role_required(*EDITORS, adviser=True)
-def activity_status(enterprise_id: int, plan_id: int, activity_id: int) -> ResponseReturnValue:
-    found_activity = get_or_404(
-        PlanActivity, activity_id, "change", plan_id=plan_id, enterprise_id=enterprise_id
-    )
+def activity_status(activity_id: int, **ids: int) -> ResponseReturnValue:
+    found_activity = get_or_404(PlanActivity, activity_id, "change", **ids)
     plan = found_activity.theme.plan
     form = StatusForm(prefix=f"status{found_activity.id}")
     if not form.validate():
@@ -731,7 +719,7 @@ def activity_status(enterprise_id: int, plan_id: int, activity_id: int) -> Respo
         )
     except DomainError as error:
         db.session.rollback()
-        current = found(db.session.get(PlanActivity, activity_id), enterprise_id, "change")
+        current = found(db.session.get(PlanActivity, activity_id), plan.enterprise_id, "change")
         message = error.message + " " + _("This is how the activity is now.")
         return _respond(plan, ROW, _row(current, message=message), error.status)
     db.session.commit()
@@ -747,10 +735,8 @@ def activity_status(enterprise_id: int, plan_id: int, activity_id: int) -> Respo
 
 @bp.post(PLAN + "/activities/<int:activity_id>/move")
 @member_role_required(*EDITORS, adviser=True)
-def move_activity(enterprise_id: int, plan_id: int, activity_id: int) -> ResponseReturnValue:
-    found_activity = get_or_404(
-        PlanActivity, activity_id, "change", plan_id=plan_id, enterprise_id=enterprise_id
-    )
+def move_activity(activity_id: int, **ids: int) -> ResponseReturnValue:
+    found_activity = get_or_404(PlanActivity, activity_id, "change", **ids)
     return _move(
         found_activity.theme.plan,
         lambda direction: services.move_activity(
@@ -762,10 +748,8 @@ def move_activity(enterprise_id: int, plan_id: int, activity_id: int) -> Respons
 
 @bp.post(PLAN + "/activities/<int:activity_id>/delete")
 @member_role_required(*EDITORS, adviser=True)
-def delete_activity(enterprise_id: int, plan_id: int, activity_id: int) -> ResponseReturnValue:
-    found_activity = get_or_404(
-        PlanActivity, activity_id, "change", plan_id=plan_id, enterprise_id=enterprise_id
-    )
+def delete_activity(activity_id: int, **ids: int) -> ResponseReturnValue:
+    found_activity = get_or_404(PlanActivity, activity_id, "change", **ids)
     theme_id = found_activity.theme_id
     return _change(
         found_activity.theme.plan,
@@ -781,8 +765,8 @@ def delete_activity(enterprise_id: int, plan_id: int, activity_id: int) -> Respo
 
 @bp.post(PLAN + "/send")
 @member_role_required(*EDITORS, adviser=True)
-def send(enterprise_id: int, plan_id: int) -> ResponseReturnValue:
-    plan = get_or_404(ActionPlan, plan_id, "change", enterprise_id=enterprise_id)
+def send(plan_id: int, **ids: int) -> ResponseReturnValue:
+    plan = get_or_404(ActionPlan, plan_id, "change", **ids)
     form = SendForm()
     if not form.validate():
         return _respond(plan, SUMMARY, _summary(plan, str(form.row_version.errors[0])), 422)
@@ -807,8 +791,8 @@ def send(enterprise_id: int, plan_id: int) -> ResponseReturnValue:
 @bp.post(PLAN + "/confirmations")
 @member_role_required(*PLAN_PARTIES, adviser=False)
 @kind_required(UserKind.EMPLOYER)
-def decide(enterprise_id: int, plan_id: int) -> ResponseReturnValue:
-    plan = get_or_404(ActionPlan, plan_id, "change", enterprise_id=enterprise_id)
+def decide(plan_id: int, **ids: int) -> ResponseReturnValue:
+    plan = get_or_404(ActionPlan, plan_id, "change", **ids)
     form = DecisionForm()
     if not form.validate():
         problem = _summary(plan, _("Please correct the following"), decision_form=form)
@@ -820,7 +804,7 @@ def decide(enterprise_id: int, plan_id: int) -> ResponseReturnValue:
             db.session(),
             plan,
             current_user,
-            member_role(current_user, enterprise_id),
+            member_role(current_user, plan.enterprise_id),
             form.version.data,
             decision,
             form.reason.data or "",
@@ -846,8 +830,8 @@ def decide(enterprise_id: int, plan_id: int) -> ResponseReturnValue:
 
 @bp.post(PLAN + "/comments")
 @member_role_required(*ANYONE, adviser=True)
-def comment(enterprise_id: int, plan_id: int) -> ResponseReturnValue:
-    plan = get_or_404(ActionPlan, plan_id, "change", enterprise_id=enterprise_id)
+def comment(plan_id: int, **ids: int) -> ResponseReturnValue:
+    plan = get_or_404(ActionPlan, plan_id, "change", **ids)
     form = CommentForm(prefix="comment")
     _comment_choices(form, plan)
     # The choices are the plan's activities: a valid form names one of them, or the plan.
@@ -865,7 +849,7 @@ def comment(enterprise_id: int, plan_id: int) -> ResponseReturnValue:
     if about is not None and form.back.data == "activity":
         url = url_for(
             "plans.activity",
-            enterprise_id=enterprise_id,
+            enterprise_id=plan.enterprise_id,
             plan_id=plan.id,
             activity_id=about.id,
             _anchor="timeline",
@@ -886,9 +870,9 @@ def _comment_problem(
 
 @bp.get(PLAN + "/timeline")
 @member_role_required(*ANYONE, adviser=True)
-def timeline(enterprise_id: int, plan_id: int) -> ResponseReturnValue:
+def timeline(plan_id: int, **ids: int) -> ResponseReturnValue:
     """The whole timeline; htmx asks for the newest events (``?limit=``) after a change."""
-    plan = get_or_404(ActionPlan, plan_id, enterprise_id=enterprise_id)
+    plan = get_or_404(ActionPlan, plan_id, "read", **ids)
     limit = request.args.get("limit", type=int)
     if limit is not None:
         limit = min(max(limit, 1), 100)
@@ -919,16 +903,16 @@ def _document(plan: ActionPlan, template: str, **context: Any) -> Response:
 
 @bp.get(PLAN + "/versions")
 @member_role_required(*ANYONE, adviser=True)
-def versions(enterprise_id: int, plan_id: int) -> ResponseReturnValue:
-    plan = get_or_404(ActionPlan, plan_id, enterprise_id=enterprise_id)
+def versions(plan_id: int, **ids: int) -> ResponseReturnValue:
+    plan = get_or_404(ActionPlan, plan_id, "read", **ids)
     return _document(plan, "plans/versions.html")
 
 
 @bp.get(PLAN + "/versions/<int:number>")
 @member_role_required(*ANYONE, adviser=True)
-def version(enterprise_id: int, plan_id: int, number: int) -> ResponseReturnValue:
-    plan = get_or_404(ActionPlan, plan_id, enterprise_id=enterprise_id)
-    stored = found(services.find_version(db.session(), plan, number), enterprise_id)
+def version(plan_id: int, number: int, **ids: int) -> ResponseReturnValue:
+    plan = get_or_404(ActionPlan, plan_id, "read", **ids)
+    stored = found(services.find_version(db.session(), plan, number), plan.enterprise_id)
     previous = services.find_version(db.session(), plan, number - 1)
     return _document(
         plan,
@@ -943,8 +927,8 @@ def version(enterprise_id: int, plan_id: int, number: int) -> ResponseReturnValu
 
 @bp.get(PLAN + "/print")
 @member_role_required(*ANYONE, adviser=True)
-def print_view(enterprise_id: int, plan_id: int) -> ResponseReturnValue:
-    plan = get_or_404(ActionPlan, plan_id, enterprise_id=enterprise_id)
+def print_view(plan_id: int, **ids: int) -> ResponseReturnValue:
+    plan = get_or_404(ActionPlan, plan_id, "read", **ids)
     services.load_themes(db.session(), plan)
     return _document(plan, "plans/print.html", decisions=plan.decisions(plan.version))
 
