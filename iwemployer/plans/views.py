@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, timedelta
+from functools import partial
 from typing import Any
 
 from flask import Blueprint, redirect, request, url_for
@@ -863,8 +864,8 @@ def _comment_problem(
 ) -> Response:
     if about is not None and form.back.data == "activity":
         page = "plans/activity.html"
-        whole = lambda: _activity_page(about)  # noqa: E731
-        return _respond(plan, page, {**_row(about), "comment_form": form}, status, page, whole)
+        region = {**_row(about), "comment_form": form}
+        return _respond(plan, page, region, status, page, partial(_activity_page, about))
     return _respond(plan, PAGE, {"comment_form": form}, status)
 
 
@@ -914,6 +915,7 @@ def version(plan_id: int, number: int, **ids: int) -> ResponseReturnValue:
     plan = get_or_404(ActionPlan, plan_id, "read", **ids)
     stored = found(services.find_version(db.session(), plan, number), plan.enterprise_id)
     previous = services.find_version(db.session(), plan, number - 1)
+    services.load_themes(db.session(), plan)
     return _document(
         plan,
         "plans/version.html",
