@@ -674,3 +674,46 @@ def test_the_database_refuses_a_decline_without_reason(parties: Parties) -> None
         parties.session.flush()
     parties.session.rollback()
     assert parties.session.scalar(select(func.count()).select_from(ActionPlan)) == 1
+
+
+# --- rules once: the same function shows the button and refuses the action -------------------
+
+
+def test_who_may_answer_is_what_decide_enforces(parties: Parties) -> None:
+    plan = parties.new_plan()
+    union, role = parties.union, MemberRole.UNION_REP
+    confirm, decline = Decision.CONFIRMED, Decision.DECLINED
+    # A draft: nobody answers yet.
+    assert not services.can_decide(union, role, plan, confirm)
+    parties.send(plan)
+    assert services.can_decide(union, role, plan, confirm)
+    assert services.can_decide(union, role, plan, decline)
+    assert not services.can_decide(parties.health, MemberRole.OCCUPATIONAL_HEALTH, plan, confirm)
+    assert not services.can_decide(parties.adviser, None, plan, confirm)
+    services.decide(parties.session, plan, union, role, plan.version, decline, "Mangler mål")
+    # After declining: may still confirm, may not decline again; the service agrees.
+    assert services.can_decide(union, role, plan, confirm)
+    assert not services.can_decide(union, role, plan, decline)
+    with pytest.raises(DomainError, match="already answered"):
+        services.decide(parties.session, plan, union, role, plan.version, decline, "Igjen")
+    services.decide(parties.session, plan, union, role, plan.version, confirm)
+    assert not services.can_decide(union, role, plan, confirm)
+
+
+def test_who_may_edit_and_send_is_what_the_services_enforce(parties: Parties) -> None:
+    plan = parties.new_plan()
+    assert services.can_edit(parties.manager, plan) and services.can_edit(parties.adviser, plan)
+    assert not services.can_edit(parties.safety, plan)
+    assert services.can_send(parties.manager, plan) and not services.can_send(parties.safety, plan)
+    with pytest.raises(DomainError) as refused:
+        services.add_theme(parties.session, plan, parties.safety, "Nytt tema")
+    assert refused.value.status == 403
+    with pytest.raises(DomainError) as refused:
+        services.send_for_confirmation(parties.session, plan, parties.safety, plan.row_version)
+    assert refused.value.status == 403
+    parties.send(plan)
+    assert not services.can_send(parties.manager, plan)
+    theme = plan.themes[0]
+    assert not services.can_delete_theme(parties.manager, theme)
+    with pytest.raises(DomainError, match="before deleting the theme"):
+        services.delete_theme(parties.session, theme, parties.manager)
