@@ -155,7 +155,18 @@ def get_or_404(model: type[M], record_id: int, action: Action = "read", **within
     if row is None:
         deny(_bounded(stated_enterprise), action, 404)
     permit(row[-1] if enterprise_column is not None else None, action)
+    # The session holds unchanged records weakly: keep the parents for the request, so that
+    # ``record.parent`` finds them instead of loading them again.
+    g.setdefault("loaded_parents", []).extend(row[1 : len(path.models)])
     record: M = row[0]
+    return record
+
+
+def found(record: M | None, enterprise_id: int | None, action: Action = "read") -> M:
+    """A record found by something other than its id (a plan's version by its number), within
+    a record that ``get_or_404`` let through: the record, or an audited 404."""
+    if record is None:
+        deny(_bounded(enterprise_id), action, 404)
     return record
 
 

@@ -19,7 +19,6 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
 from wtforms.validators import (
     AnyOf,
     DataRequired,
@@ -31,6 +30,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import HiddenInput
 
+from ..forms import choice
 from ..models import ActivityStatus, Decision, Responsible
 from .labels import ACTIVITY_STATUS_LABELS, RESPONSIBLE_LABELS
 from .services import MAX_TEXT, MAX_TITLE
@@ -166,10 +166,6 @@ class NewThemeForm(NoCsrfForm):
             Length(max=MAX_TITLE, message=_l("The title is too long.")),
         ],
     )
-
-
-def choice(value: object, label: Any) -> Any:
-    return SelectChoice(value=str(value), label=label)
 
 
 RESPONSIBLE_CHOICES = [choice(r.value, RESPONSIBLE_LABELS[r]) for r in Responsible]

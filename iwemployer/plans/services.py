@@ -31,11 +31,14 @@ from typing import Any, ParamSpec, TypeVar
 from flask_babel import LazyString
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
+from ..access import can_act
+from ..errors import DomainError
 from ..models import (
     PLAN_PARTIES,
     ActionPlan,
@@ -53,6 +56,7 @@ from ..models import (
     PlanVersion,
     Responsible,
     User,
+    UserKind,
     utcnow,
 )
 from ..notifications.services import notify, register_event
@@ -108,26 +112,16 @@ for _kind, _text in EVENTS.items():
 # --- errors ----------------------------------------------------------------------------------
 
 
-class PlanError(ValueError):
-    """A rule of the plan refused the change; ``message`` is shown to the user."""
-
-    status = 422
+class StaleEdit(DomainError):
+    """The form was filled in from an older revision of the record than the saved one: the
+    view shows both texts (409)."""
 
     def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+        super().__init__(message, status=409)
 
 
-class StaleEdit(PlanError):
-    """The form was filled in from an older revision of the record than the saved one."""
-
-    status = 409
-
-
-class ConcurrentChange(PlanError):
+class ConcurrentChange(StaleEdit):
     """Someone else's change committed between loading and saving this one."""
-
-    status = 409
 
     def __init__(self) -> None:
         super().__init__(
@@ -135,12 +129,9 @@ class ConcurrentChange(PlanError):
         )
 
 
-class OutdatedVersion(PlanError):
-    status = 409
-
-
-class NotAllowed(PlanError):
-    status = 403
+def _outdated(message: str) -> DomainError:
+    """The plan is no longer in the state the user saw (another version, already answered)."""
+    return DomainError(message, status=409)
 
 
 def _guarded(function: Callable[P, R]) -> Callable[P, R]:
@@ -270,19 +261,17 @@ def pick_current(plans: Iterable[ActionPlan], today: date) -> ActionPlan | None:
     return plans[-1] if plans else None
 
 
-def find_activity(session: Session, plan: ActionPlan, activity_id: int) -> PlanActivity | None:
-    """The activity if it belongs to ``plan`` (so an id from another enterprise finds nothing)."""
-    return session.scalar(
-        select(PlanActivity)
-        .join(PlanTheme)
-        .where(PlanActivity.id == activity_id, PlanTheme.plan_id == plan.id)
-    )
-
-
-def find_theme(session: Session, plan: ActionPlan, theme_id: int) -> PlanTheme | None:
-    return session.scalar(
-        select(PlanTheme).where(PlanTheme.id == theme_id, PlanTheme.plan_id == plan.id)
-    )
+def load_themes(session: Session, plan: ActionPlan) -> list[PlanTheme]:
+    """The plan's themes with their activities: two statements whatever their number."""
+    if "themes" in inspect(plan).unloaded:
+        themes = session.scalars(
+            select(PlanTheme)
+            .where(PlanTheme.plan_id == plan.id)
+            .order_by(PlanTheme.position, PlanTheme.id)
+            .options(selectinload(PlanTheme.activities))
+        )
+        set_committed_value(plan, "themes", list(themes))
+    return plan.themes
 
 
 def find_version(session: Session, plan: ActionPlan, number: int) -> PlanVersion | None:
@@ -338,6 +327,94 @@ def last_confirmed_by_role(plan: ActionPlan, role: MemberRole) -> PlanConfirmati
         c for c in plan.confirmations if c.role == role and c.decision == Decision.CONFIRMED
     ]
     return max(confirmed, key=lambda c: c.version) if confirmed else None
+
+
+# --- who may do what: the same function shows the button and refuses the action ------------
+
+EDITORS = (MemberRole.MANAGER,)
+
+
+def can_edit(user: User, plan: ActionPlan | Enterprise) -> bool:
+    """The manager and the contact person (any adviser of the centre) draw up the plan."""
+    enterprise_id = plan.id if isinstance(plan, Enterprise) else plan.enterprise_id
+    return can_act(user, enterprise_id, EDITORS, adviser=True)
+
+
+def _require_edit(user: User, plan: ActionPlan | Enterprise) -> None:
+    if not can_edit(user, plan):
+        raise DomainError(_("Only the manager and the contact person change the plan."), status=403)
+
+
+def send_refusal(user: User, plan: ActionPlan) -> DomainError | None:
+    """Why ``user`` may not send the plan now (None: they may)."""
+    if not can_edit(user, plan):
+        return DomainError(
+            _("Only the manager and the contact person change the plan."), status=403
+        )
+    if plan.status != PlanStatus.DRAFT:
+        return _outdated(
+            _("Version %(version)d has already been sent for confirmation.", version=plan.version)
+        )
+    return None
+
+
+def can_send(user: User, plan: ActionPlan) -> bool:
+    return send_refusal(user, plan) is None
+
+
+def answer_refusal(
+    role: MemberRole | None, plan: ActionPlan, decision: Decision, version: int | None = None
+) -> DomainError | None:
+    """Why the party ``role`` may not give ``decision`` on ``version`` (default: the current
+    one) now (None: they may). Who may answer a plan again: a party that has not answered the
+    current, sent version, or declined it (a decline may still become a confirmation)."""
+    if role not in PLAN_PARTIES:
+        return DomainError(
+            _(
+                "Only the manager, the safety delegate and the union representative confirm "
+                "the plan."
+            ),
+            status=403,
+        )
+    if version is not None and version != plan.version:
+        return _outdated(
+            _(
+                "You answered for version %(old)d, but the plan has been changed since: it is "
+                "now version %(new)d. Look at what changed and answer for the current version.",
+                old=version,
+                new=plan.version,
+            )
+        )
+    if plan.status == PlanStatus.DRAFT:
+        return _outdated(
+            _(
+                "Version %(version)d has not been sent for confirmation yet.",
+                version=plan.version,
+            )
+        )
+    assert role is not None
+    existing = plan.decisions(plan.version).get(role)
+    if existing is not None and (
+        existing.decision == Decision.CONFIRMED or decision == Decision.DECLINED
+    ):
+        return _outdated(
+            _(
+                "%(name)s has already answered for version %(version)d on behalf of this role.",
+                name=existing.user_name,
+                version=plan.version,
+            )
+        )
+    return None
+
+
+def can_decide(user: User, role: MemberRole | None, plan: ActionPlan, decision: Decision) -> bool:
+    """May ``user``, as ``role``, answer ``decision`` on the current version now?"""
+    return user.kind == UserKind.EMPLOYER and answer_refusal(role, plan, decision) is None
+
+
+def can_delete_theme(user: User, theme: PlanTheme) -> bool:
+    """A theme is deleted once its activities are moved or deleted."""
+    return can_edit(user, theme.plan) and not theme.activities
 
 
 # --- snapshots and diffs ---------------------------------------------------------------------
@@ -506,9 +583,7 @@ def _concerned(session: Session, plan: ActionPlan, roles: Iterable[MemberRole] |
     if roles is not None:
         query = query.where(Membership.role.in_(list(roles)))
     people = set(session.scalars(query))
-    contact = session.scalar(
-        select(Enterprise.contact_person_id).where(Enterprise.id == plan.enterprise_id)
-    )
+    contact = plan.enterprise.contact_person_id
     if contact is not None:
         people.add(contact)
     return people
@@ -522,9 +597,6 @@ def _notify(
     roles: Iterable[MemberRole] | None = None,
     **params: str,
 ) -> None:
-    enterprise_name = session.scalar(
-        select(Enterprise.name).where(Enterprise.id == plan.enterprise_id)
-    )
     notify(
         session,
         _concerned(session, plan, roles),
@@ -532,7 +604,7 @@ def _notify(
         enterprise_id=plan.enterprise_id,
         url=plan_path(plan),
         params={
-            "enterprise": enterprise_name or "",
+            "enterprise": plan.enterprise.name,
             "actor": actor.name if actor else "",
             "version": str(plan.version),
             **params,
@@ -596,26 +668,26 @@ def _percent(value: Decimal | None) -> Decimal | None:
     if value is None:
         return None
     if not Decimal(0) <= value <= Decimal(100):
-        raise PlanError(_("A percentage must be between 0 and 100."))
+        raise DomainError(_("A percentage must be between 0 and 100."))
     return value.quantize(PERCENT_STEP)
 
 
 def _check_period(start: date, end: date) -> None:
     if end <= start:
-        raise PlanError(_("The period must end after it starts."))
+        raise DomainError(_("The period must end after it starts."))
 
 
 def _check_dates(start: date, end: date) -> None:
     if end < start:
-        raise PlanError(_("The end date cannot be before the start date."))
+        raise DomainError(_("The end date cannot be before the start date."))
 
 
 def _check_title(title: str) -> str:
     title = _clean(title)
     if not title:
-        raise PlanError(_("Enter a title."))
+        raise DomainError(_("Enter a title."))
     if len(title) > MAX_TITLE:
-        raise PlanError(_("The title can be at most %(max)d characters.", max=MAX_TITLE))
+        raise DomainError(_("The title can be at most %(max)d characters.", max=MAX_TITLE))
     return title
 
 
@@ -643,6 +715,7 @@ def create_plan(
     session: Session, enterprise: Enterprise, actor: User, period_start: date, period_end: date
 ) -> ActionPlan:
     """A new draft plan for a period, started from the template of themes and activities."""
+    _require_edit(actor, enterprise)
     _check_period(period_start, period_end)
     overlapping = session.scalar(
         select(ActionPlan.id).where(
@@ -652,7 +725,7 @@ def create_plan(
         )
     )
     if overlapping is not None:
-        raise PlanError(_("The enterprise already has an action plan for part of this period."))
+        raise DomainError(_("The enterprise already has an action plan for part of this period."))
     now = utcnow()
     plan = ActionPlan(
         enterprise_id=enterprise.id,
@@ -682,7 +755,7 @@ def create_plan(
     try:
         session.flush()
     except IntegrityError as error:
-        raise PlanError(
+        raise DomainError(
             _("The enterprise already has an action plan for part of this period.")
         ) from error
     _event(session, plan, actor, PlanEventKind.CREATED)
@@ -708,12 +781,13 @@ def update_goals(
     session: Session, plan: ActionPlan, actor: User, revision: int, goals: Goals
 ) -> bool:
     """Save the period and goals; False when nothing changed. Raises ``StaleEdit``."""
+    _require_edit(actor, plan)
     if revision != plan.goals_revision:
         raise StaleEdit(_("Someone else saved the goals while you were editing them."))
     _check_period(goals.period_start, goals.period_end)
     text = _clean(goals.goals)
     if len(text) > MAX_TEXT:
-        raise PlanError(_("The text can be at most %(max)d characters.", max=MAX_TEXT))
+        raise DomainError(_("The text can be at most %(max)d characters.", max=MAX_TEXT))
     values = {
         "period_start": goals.period_start,
         "period_end": goals.period_end,
@@ -733,7 +807,9 @@ def update_goals(
             )
         )
         if overlapping is not None:
-            raise PlanError(_("The enterprise already has an action plan for part of this period."))
+            raise DomainError(
+                _("The enterprise already has an action plan for part of this period.")
+            )
     _content_change(session, plan, actor)
     for name, value in values.items():
         setattr(plan, name, value)
@@ -748,6 +824,7 @@ def update_goals(
 
 @_guarded
 def add_theme(session: Session, plan: ActionPlan, actor: User, title: str) -> PlanTheme:
+    _require_edit(actor, plan)
     title = _check_title(title)
     _content_change(session, plan, actor)
     theme = PlanTheme(title=title, position=len(plan.themes))
@@ -761,6 +838,7 @@ def add_theme(session: Session, plan: ActionPlan, actor: User, title: str) -> Pl
 def rename_theme(
     session: Session, theme: PlanTheme, actor: User, revision: int, title: str
 ) -> bool:
+    _require_edit(actor, theme.plan)
     if revision != theme.revision:
         raise StaleEdit(_("Someone else renamed this theme while you were editing it."))
     title = _check_title(title)
@@ -779,6 +857,7 @@ def rename_theme(
 def move_theme(session: Session, theme: PlanTheme, actor: User, direction: str) -> bool:
     """Order is not content: no new version."""
     plan = theme.plan
+    _require_edit(actor, plan)
     themes = list(plan.themes)
     moved = _moved(themes, theme, direction)
     if moved == themes:
@@ -792,8 +871,9 @@ def move_theme(session: Session, theme: PlanTheme, actor: User, direction: str) 
 
 @_guarded
 def delete_theme(session: Session, theme: PlanTheme, actor: User) -> None:
-    if theme.activities:
-        raise PlanError(_("Move or delete the theme's activities before deleting the theme."))
+    _require_edit(actor, theme.plan)
+    if not can_delete_theme(actor, theme):
+        raise DomainError(_("Move or delete the theme's activities before deleting the theme."))
     plan = theme.plan
     _content_change(session, plan, actor)
     plan.themes.remove(theme)
@@ -819,7 +899,7 @@ def _checked(fields: ActivityFields) -> dict[str, Any]:
     _check_dates(fields.start_date, fields.end_date)
     description = _clean(fields.description)
     if len(description) > MAX_TEXT:
-        raise PlanError(_("The text can be at most %(max)d characters.", max=MAX_TEXT))
+        raise DomainError(_("The text can be at most %(max)d characters.", max=MAX_TEXT))
     return {
         "title": _check_title(fields.title),
         "description": description,
@@ -837,6 +917,7 @@ def add_activity(
     fields: ActivityFields,
     status: ActivityStatus = ActivityStatus.PLANNED,
 ) -> PlanActivity:
+    _require_edit(actor, theme.plan)
     values = _checked(fields)
     plan = theme.plan
     _content_change(session, plan, actor)
@@ -882,12 +963,13 @@ def update_activity(
     theme: PlanTheme | None = None,
 ) -> bool:
     """Save an activity; False when nothing changed. A status change alone keeps the version."""
+    _require_edit(actor, activity.theme.plan)
     if revision != activity.revision:
         raise StaleEdit(_("Someone else saved this activity while you were editing it."))
     values = _checked(fields)
     plan = activity.theme.plan
     if theme is not None and theme.plan_id != plan.id:
-        raise PlanError(_("Choose one of the plan's themes."))
+        raise DomainError(_("Choose one of the plan's themes."))
     new_theme = theme if theme is not None and theme.id != activity.theme_id else None
     content_changed = new_theme is not None or any(
         getattr(activity, name) != value for name, value in values.items()
@@ -920,14 +1002,16 @@ def change_status(
     session: Session, activity: PlanActivity, actor: User, revision: int, status: ActivityStatus
 ) -> bool:
     """Progress during the period: recorded on the timeline, never a new version."""
+    _require_edit(actor, activity.theme.plan)
     if revision != activity.revision:
         raise StaleEdit(_("Someone else changed this activity in the meantime."))
     if status == activity.status:
         return False
-    _set_status(session, activity, actor, status)
+    # Everything changes before the timeline's and notifications' queries flush it: one UPDATE.
     activity.revision += 1
     activity.updated_at = utcnow()
     activity.updated_by_id = actor.id
+    _set_status(session, activity, actor, status)
     session.flush()
     return True
 
@@ -936,6 +1020,7 @@ def change_status(
 def move_activity(session: Session, activity: PlanActivity, actor: User, direction: str) -> bool:
     """Order is not content: no new version."""
     theme = activity.theme
+    _require_edit(actor, theme.plan)
     siblings = list(theme.activities)
     moved = _moved(siblings, activity, direction)
     if moved == siblings:
@@ -951,6 +1036,7 @@ def move_activity(session: Session, activity: PlanActivity, actor: User, directi
 def delete_activity(session: Session, activity: PlanActivity, actor: User) -> None:
     theme = activity.theme
     plan = theme.plan
+    _require_edit(actor, plan)
     title = activity.title
     _content_change(session, plan, actor)
     theme.activities.remove(activity)
@@ -968,10 +1054,9 @@ def send_for_confirmation(
     session: Session, plan: ActionPlan, actor: User, row_version: int
 ) -> PlanVersion:
     """Freeze the current version and ask the three parties to confirm it."""
-    if plan.status != PlanStatus.DRAFT:
-        raise OutdatedVersion(
-            _("Version %(version)d has already been sent for confirmation.", version=plan.version)
-        )
+    refusal = send_refusal(actor, plan)
+    if refusal is not None:
+        raise refusal
     if row_version != plan.row_version:
         raise StaleEdit(
             _(
@@ -980,7 +1065,7 @@ def send_for_confirmation(
             )
         )
     if not any(a.status != ActivityStatus.CANCELLED for a in plan.activities):
-        raise PlanError(_("Add at least one activity before sending the plan."))
+        raise DomainError(_("Add at least one activity before sending the plan."))
     now = utcnow()
     _touch(plan, actor)
     plan.status = PlanStatus.SENT
@@ -1018,46 +1103,16 @@ def decide(
     Refused: a version other than the current one, a version not yet sent, and a second
     decision by the same party on the same version (a decline may still become a confirmation).
     """
-    if role not in PLAN_PARTIES:
-        raise NotAllowed(
-            _(
-                "Only the manager, the safety delegate and the union representative confirm "
-                "the plan."
-            )
-        )
+    refusal = answer_refusal(role, plan, decision, version)
+    if refusal is not None:
+        raise refusal
     assert role is not None
-    if version != plan.version:
-        raise OutdatedVersion(
-            _(
-                "You answered for version %(old)d, but the plan has been changed since: it is "
-                "now version %(new)d. Look at what changed and answer for the current version.",
-                old=version,
-                new=plan.version,
-            )
-        )
-    if plan.status == PlanStatus.DRAFT:
-        raise OutdatedVersion(
-            _(
-                "Version %(version)d has not been sent for confirmation yet.",
-                version=plan.version,
-            )
-        )
     reason = _clean(reason)
     if decision == Decision.DECLINED and not reason:
-        raise PlanError(_("Say why you decline, so the others can change the plan."))
+        raise DomainError(_("Say why you decline, so the others can change the plan."))
     if len(reason) > MAX_TEXT:
-        raise PlanError(_("The text can be at most %(max)d characters.", max=MAX_TEXT))
+        raise DomainError(_("The text can be at most %(max)d characters.", max=MAX_TEXT))
     existing = plan.decisions(version).get(role)
-    if existing is not None and (
-        existing.decision == Decision.CONFIRMED or decision == Decision.DECLINED
-    ):
-        raise OutdatedVersion(
-            _(
-                "%(name)s has already answered for version %(version)d on behalf of this role.",
-                name=existing.user_name,
-                version=version,
-            )
-        )
     now = utcnow()
     _touch(plan, actor)
     if existing is None:
@@ -1102,11 +1157,11 @@ def comment(
 ) -> PlanEvent:
     text = _clean(text)
     if not text:
-        raise PlanError(_("Write a comment."))
+        raise DomainError(_("Write a comment."))
     if len(text) > MAX_TEXT:
-        raise PlanError(_("The text can be at most %(max)d characters.", max=MAX_TEXT))
+        raise DomainError(_("The text can be at most %(max)d characters.", max=MAX_TEXT))
     if activity is not None and activity.theme.plan_id != plan.id:
-        raise PlanError(_("Choose one of the plan's activities."))
+        raise DomainError(_("Choose one of the plan's activities."))
     event = _event(session, plan, actor, PlanEventKind.COMMENT, text=text, activity=activity)
     _notify(session, plan, actor, "plan.commented")
     session.flush()

@@ -6,11 +6,15 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from flask import Blueprint
+from flask import Blueprint, url_for
 from flask_babel import format_date, format_decimal
 from flask_babel import gettext as _
+from flask_login import current_user
 
-from ..models import ActivityStatus, Decision, PlanStatus, Responsible
+from ..access import member_role, scoped
+from ..extensions import db
+from ..models import ActionPlan, ActivityStatus, Decision, PlanEventKind, PlanStatus, Responsible
+from ..templating import template_globals
 from .labels import (
     ACTIVITY_STATUS_LABELS,
     ACTIVITY_STATUS_VARIANTS,
@@ -21,6 +25,7 @@ from .labels import (
     PLAN_STATUS_VARIANTS,
     RESPONSIBLE_LABELS,
 )
+from .services import awaiting_roles, pick_current
 
 
 def percent(value: Decimal | str | None) -> str:
@@ -55,19 +60,40 @@ def field_value(name: str, value: Any) -> str:
     return str(value)
 
 
+def plan_url(endpoint: str, plan: ActionPlan, **values: Any) -> str:
+    return url_for(f"plans.{endpoint}", enterprise_id=plan.enterprise_id, plan_id=plan.id, **values)
+
+
+def action_plan_card(enterprise_id: int) -> dict[str, Any]:
+    """The current plan for the home page's card, and whether it awaits the user's answer."""
+    plans = list(
+        db.session.scalars(scoped(ActionPlan).where(ActionPlan.enterprise_id == enterprise_id))
+    )
+    plan = pick_current(plans, date.today())
+    role = member_role(current_user, enterprise_id)
+    awaits_you = bool(plan and role in awaiting_roles(plan))
+    return {"plan": plan, "awaits_you": awaits_you}
+
+
 def register_helpers(bp: Blueprint) -> None:
-    helpers = {
-        "plan_status_label": lambda s: str(PLAN_STATUS_LABELS[PlanStatus(s)]),
-        "plan_status_variant": lambda s: PLAN_STATUS_VARIANTS[PlanStatus(s)],
-        "activity_status_label": lambda s: str(ACTIVITY_STATUS_LABELS[ActivityStatus(s)]),
-        "activity_status_variant": lambda s: ACTIVITY_STATUS_VARIANTS[ActivityStatus(s)],
-        "responsible_label": lambda r: str(RESPONSIBLE_LABELS[Responsible(r)]),
-        "decision_label": lambda d: str(DECISION_LABELS[Decision(d)]),
-        "decision_variant": lambda d: DECISION_VARIANTS[Decision(d)],
-        "plan_field_label": lambda name: str(FIELD_LABELS.get(name, name)),
-        "plan_field_value": field_value,
-        "plan_percent": percent,
-        "ACTIVITY_STATUSES": list(ActivityStatus),
-    }
-    for name, helper in helpers.items():
-        bp.add_app_template_global(helper, name)  # type: ignore[arg-type]
+    template_globals(
+        bp,
+        plan_url=plan_url,
+        action_plan_card=action_plan_card,
+        plan_status_label=lambda s: str(PLAN_STATUS_LABELS[PlanStatus(s)]),
+        plan_status_variant=lambda s: PLAN_STATUS_VARIANTS[PlanStatus(s)],
+        activity_status_label=lambda s: str(ACTIVITY_STATUS_LABELS[ActivityStatus(s)]),
+        activity_status_variant=lambda s: ACTIVITY_STATUS_VARIANTS[ActivityStatus(s)],
+        responsible_label=lambda r: str(RESPONSIBLE_LABELS[Responsible(r)]),
+        decision_label=lambda d: str(DECISION_LABELS[Decision(d)]),
+        decision_variant=lambda d: DECISION_VARIANTS[Decision(d)],
+        plan_field_label=lambda name: str(FIELD_LABELS.get(name, name)),
+        plan_field_value=field_value,
+        plan_percent=percent,
+        ACTIVITY_STATUSES=list(ActivityStatus),
+        # Templates compare enums, never their values as strings.
+        PlanStatus=PlanStatus,
+        ActivityStatus=ActivityStatus,
+        Decision=Decision,
+        PlanEventKind=PlanEventKind,
+    )

@@ -11,28 +11,22 @@ Who may do what (the access matrix in ``tests/plans/access_cases.py`` lists ever
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
+from functools import partial
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import Blueprint, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from ..access import (
-    Action,
-    can_act,
-    deny,
-    get_or_404,
-    kind_required,
-    member_role,
-    member_role_required,
-    permit,
-    scoped,
-)
+from ..access import found, get_or_404, kind_required, member_role, member_role_required, scoped
+from ..errors import DomainError
 from ..extensions import db
-from ..htmx import is_fragment_request, render_page_or_fragment
+from ..forms import choice, show_error
+from ..htmx import finish, is_fragment_request, render_page_or_fragment
 from ..models import (
     PLAN_PARTIES,
     ActionPlan,
@@ -48,6 +42,7 @@ from ..models import (
 )
 from . import services
 from .forms import (
+    INCOMPLETE,
     ActivityEditForm,
     ActivityForm,
     CommentForm,
@@ -59,72 +54,176 @@ from .forms import (
     SendForm,
     StatusForm,
     ThemeForm,
-    choice,
 )
-from .services import ConcurrentChange, PlanError, StaleEdit
+from .services import StaleEdit, can_edit
 from .templating import register_helpers
 
 bp = Blueprint("plans", __name__)
 register_helpers(bp)
 
 ANYONE = tuple(MemberRole)
-EDITORS = (MemberRole.MANAGER,)
+EDITORS = services.EDITORS
 CHANGED = "plan-changed"
 RECENT_EVENTS = 10
 PLAN = "/enterprises/<int:enterprise_id>/plans/<int:plan_id>"
+PAGE = "plans/plan.html"
+SUMMARY = "plans/_summary.html"
+GOALS = "plans/_goals.html"
+THEME = "plans/_theme_header.html"
+ADD = "plans/_activity_add.html"
+ROW = "plans/_activity_row.html"
+Context = dict[str, Any]
 
 
-# --- lookups: every nested id is found through the plan, which is found through the enterprise
+# --- the regions of the plan page: each builds only what it shows ----------------------------
 
 
-def _scoped_plan(enterprise_id: int, plan_id: int) -> ActionPlan | None:
-    """The plan if the user sees its enterprise and it belongs to the one in the URL."""
-    return db.session.scalar(
-        scoped(ActionPlan).where(
-            ActionPlan.id == plan_id, ActionPlan.enterprise_id == enterprise_id
-        )
+def _base(plan: ActionPlan) -> Context:
+    """What every region needs."""
+    return {
+        "plan": plan,
+        "today": date.today(),
+        "can_edit": can_edit(current_user, plan),
+        "can_delete_theme": lambda theme: services.can_delete_theme(current_user, theme),
+        "focus": None,
+        "conflict": None,
+        # Focus moves into swapped-in forms only; a whole page keeps its skip link first.
+        "swapping": is_fragment_request(),
+    }
+
+
+def _summary(
+    plan: ActionPlan, message: str | None = None, decision_form: DecisionForm | None = None
+) -> Context:
+    """The agreement: status, the parties' answers, what changed, sending and answering."""
+    role = member_role(current_user, plan.enterprise_id)
+    return {
+        "role": role,
+        "parties": PLAN_PARTIES,
+        "holders": services.party_holders(db.session(), plan.enterprise_id),
+        "decisions": plan.decisions(plan.version),
+        "changes": _changes_for(plan, role),
+        "can_send": services.can_send(current_user, plan),
+        "can_confirm": services.can_decide(current_user, role, plan, Decision.CONFIRMED),
+        "can_decline": services.can_decide(current_user, role, plan, Decision.DECLINED),
+        "decision_form": decision_form or DecisionForm(formdata=None),
+        "summary_message": message,
+    }
+
+
+def _goals(plan: ActionPlan, form: GoalsForm | None = None, **extra: Any) -> Context:
+    """The period and the goals, shown or in a form."""
+    return {"goals_form": form, **extra}
+
+
+def _theme(theme: PlanTheme, form: ThemeForm | None = None, **extra: Any) -> Context:
+    """A theme's header, shown or renamed in place."""
+    return {
+        "theme": theme,
+        "edit_theme_id": theme.id if form else None,
+        "theme_form": form,
+        **extra,
+    }
+
+
+def _adding(theme: PlanTheme, form: ActivityForm | None = None, **extra: Any) -> Context:
+    """After a theme's activities: "Add activity", or its form."""
+    return {
+        "theme": theme,
+        "new_activity_theme_id": theme.id if form else None,
+        "new_activity_form": form,
+        **extra,
+    }
+
+
+def _row(
+    activity: PlanActivity,
+    form: ActivityEditForm | None = None,
+    message: str | None = None,
+    **extra: Any,
+) -> Context:
+    """One activity, shown or edited in place (``message``: why a status change failed)."""
+    return {
+        "activity": activity,
+        "edit_activity_id": activity.id if form else None,
+        "activity_form": form,
+        "row_messages": {activity.id: message} if message else {},
+        **extra,
+    }
+
+
+def _timeline(plan: ActionPlan, limit: int | None = RECENT_EVENTS) -> Context:
+    return {
+        "events": services.events(db.session(), plan, limit=limit),
+        "limited": limit is not None,
+    }
+
+
+def _page(plan: ActionPlan) -> Context:
+    """The whole plan page: every region, the themes and activities loaded at once."""
+    services.load_themes(db.session(), plan)
+    return {
+        "enterprise": plan.enterprise,
+        **_summary(plan),
+        **_goals(plan),
+        **_timeline(plan),
+        "edit_theme_id": None,
+        "new_activity_theme_id": None,
+        "edit_activity_id": None,
+        "row_messages": {},
+        "comment_form": _comment_form(plan),
+        "new_theme_form": NewThemeForm(prefix="new-theme", formdata=None),
+        "other_plans": [
+            p for p in services.plans_of(db.session(), plan.enterprise_id) if p.id != plan.id
+        ],
+    }
+
+
+def _activity_page(activity: PlanActivity) -> Context:
+    """An activity's own page: its row, its timeline and a comment form about it."""
+    plan = activity.theme.plan
+    return {
+        "enterprise": plan.enterprise,
+        "activity_events": services.events(db.session(), plan, activity_id=activity.id),
+        "comment_form": _comment_form(plan, activity),
+    }
+
+
+def _respond(
+    plan: ActionPlan,
+    fragment: str,
+    region: Context,
+    status: int = 200,
+    page: str = PAGE,
+    whole: Callable[[], Context] | None = None,
+) -> Response:
+    """htmx gets ``fragment`` built from its region alone; a whole page (no JavaScript, or a
+    fragment that is a page) gets ``whole()`` (default: the plan page) with the region in it."""
+    context = {**_base(plan)}
+    if not is_fragment_request() or fragment == page:
+        context.update(whole() if whole else _page(plan))
+    context.update(region)
+    return render_page_or_fragment(page, fragment, status, **context)
+
+
+def _plan_url(plan: ActionPlan, anchor: str | None = None) -> str:
+    return url_for(
+        "plans.show", enterprise_id=plan.enterprise_id, plan_id=plan.id, _anchor=anchor or None
     )
 
 
-def _plan_or_404(enterprise_id: int, plan_id: int, action: Action = "read") -> ActionPlan:
-    plan = _scoped_plan(enterprise_id, plan_id)
-    _audit_lookup(enterprise_id, action, plan is not None)
-    assert plan is not None
-    return plan
-
-
-def _activity_or_404(
-    enterprise_id: int, plan_id: int, activity_id: int, action: Action = "read"
-) -> tuple[ActionPlan, PlanActivity]:
-    plan = _scoped_plan(enterprise_id, plan_id)
-    activity = services.find_activity(db.session(), plan, activity_id) if plan else None
-    _audit_lookup(enterprise_id, action, activity is not None)
-    assert plan is not None and activity is not None
-    return plan, activity
-
-
-def _theme_or_404(
-    enterprise_id: int, plan_id: int, theme_id: int, action: Action = "read"
-) -> tuple[ActionPlan, PlanTheme]:
-    plan = _scoped_plan(enterprise_id, plan_id)
-    theme = services.find_theme(db.session(), plan, theme_id) if plan else None
-    _audit_lookup(enterprise_id, action, theme is not None)
-    assert plan is not None and theme is not None
-    return plan, theme
-
-
-def _audit_lookup(enterprise_id: int, action: Action, found: bool) -> None:
-    """As ``get_or_404``: log the lookup; a change's row commits with the change itself."""
-    if not found:
-        deny(enterprise_id, action, 404)
-    permit(enterprise_id, action)
-
-
-# --- responding ------------------------------------------------------------------------------
-
-
-def _can_edit(enterprise_id: int) -> bool:
-    return can_act(current_user, enterprise_id, EDITORS, adviser=True)
+def _finish(
+    plan: ActionPlan,
+    message: str,
+    anchor: str,
+    fragment: str | None = None,
+    region: Callable[[], Context] | None = None,
+    changed: bool = True,
+) -> Response:
+    """A successful change: htmx gets the region's fragment, a plain form a 303 to the plan."""
+    context = {**_base(plan), **region()} if region and is_fragment_request() else {}
+    trigger = CHANGED if changed else None
+    return finish(message, _plan_url(plan, anchor), PAGE, fragment, trigger, **context)
 
 
 def _comment_form(plan: ActionPlan, activity: PlanActivity | None = None) -> CommentForm:
@@ -161,75 +260,9 @@ def _changes_for(plan: ActionPlan, role: MemberRole | None) -> tuple[int, Any, b
             since = plan.version - 1
     if since is None:
         return None
+    services.load_themes(db.session(), plan)
     changes = services.diff_since(db.session(), plan, since)
     return (since, changes, yours) if changes is not None else None
-
-
-def _plan_context(plan: ActionPlan, **extra: Any) -> dict[str, Any]:
-    role = member_role(current_user, plan.enterprise_id)
-    others = [p for p in services.plans_of(db.session(), plan.enterprise_id) if p.id != plan.id]
-    context: dict[str, Any] = {
-        "plan": plan,
-        "enterprise": plan.enterprise,
-        "today": date.today(),
-        "role": role,
-        "can_edit": _can_edit(plan.enterprise_id),
-        "can_decide": role in PLAN_PARTIES,
-        "holders": services.party_holders(db.session(), plan.enterprise_id),
-        "decisions": plan.decisions(plan.version),
-        "awaiting": services.awaiting_roles(plan),
-        "changes": _changes_for(plan, role),
-        "events": services.events(db.session(), plan, limit=RECENT_EVENTS),
-        "comment_form": _comment_form(plan),
-        "decision_form": DecisionForm(formdata=None),
-        "new_theme_form": NewThemeForm(prefix="new-theme", formdata=None),
-        "other_plans": others,
-        "goals_mode": "view",
-        "goals_form": None,
-        "edit_activity_id": None,
-        "activity_form": None,
-        "edit_theme_id": None,
-        "theme_form": None,
-        "new_activity_theme_id": None,
-        "new_activity_form": None,
-        "conflict": None,
-        "summary_message": None,
-        "row_messages": {},
-        "parties": PLAN_PARTIES,
-        "limited": True,
-        "focus": None,
-        # Focus moves into swapped-in forms only; a whole page keeps its skip link first.
-        "swapping": is_fragment_request(),
-    }
-    context.update(extra)
-    return context
-
-
-def _done(plan: ActionPlan, message: str, anchor: str = "") -> Response:
-    flash(message, "success")
-    return redirect(
-        url_for(
-            "plans.show", enterprise_id=plan.enterprise_id, plan_id=plan.id, _anchor=anchor or None
-        ),
-        code=303,
-    )
-
-
-def _fragment(
-    page: str, fragment: str, status: int = 200, changed: bool = False, **context: Any
-) -> Response:
-    return render_page_or_fragment(
-        page, fragment, status, trigger=CHANGED if changed else None, **context
-    )
-
-
-def _reload(plan: ActionPlan) -> ActionPlan:
-    """After a refused change: forget what was tried and read the plan as it is now."""
-    db.session.rollback()
-    fresh = db.session.get(ActionPlan, plan.id)
-    if fresh is None:
-        abort(404)
-    return fresh
 
 
 def _focus(target: str) -> str | None:
@@ -237,15 +270,81 @@ def _focus(target: str) -> str | None:
     return target if is_fragment_request() else None
 
 
-def _take_revision(form: Any, revision: int) -> None:
-    """After a conflict the form keeps the user's text but carries the saved revision, so that
-    saving again knowingly replaces what the other person saved."""
-    form.revision.data = revision
-    form.revision.raw_data = [str(revision)]
+# --- changing: the shapes every handler of a theme or an activity shares ---------------------
 
 
-def _form_error(form: Any, error: PlanError) -> None:
-    form.form_errors.append(error.message)
+# Where the focus goes when a region is saved: the button that opens its form again.
+_FOCUS_AFTER_SAVE = {GOALS: "goals", THEME: "theme", ROW: "edit"}
+
+
+def _save(
+    plan: ActionPlan,
+    record: Any,
+    form: Any,
+    fragment: str,
+    region: Callable[..., Context],
+    save: Callable[[], bool],
+    saved: str,
+    anchor: str,
+    revision: str = "revision",
+    gone: str | None = None,
+) -> Response:
+    """Save an edit in place (goals, a theme, an activity): 422 with the form's errors, 409
+    with both texts when someone else saved first, else the region as saved (or a 303)."""
+    if not form.validate():
+        return _respond(plan, fragment, region(record, form), 422)
+    try:
+        changed = save()
+    except DomainError as error:
+        db.session.rollback()
+        current = db.session.get(type(record), record.id)
+        if current is None and gone is not None:
+            show_error(DomainError(gone))
+            return redirect(_plan_url(plan, "themes"), code=303)
+        current = found(current, plan.enterprise_id, "change")
+        conflict = None
+        if isinstance(error, StaleEdit):
+            # Keep the user's text; the next save knowingly replaces what is saved now.
+            form.revision.data = getattr(current, revision)
+            form.revision.raw_data = [str(form.revision.data)]
+            conflict = {"message": error.message, "current": current}
+        else:
+            show_error(error, form)
+        return _respond(plan, fragment, region(current, form, conflict=conflict), error.status)
+    db.session.commit()
+    message = saved if changed else _("Nothing was changed.")
+    focus = _FOCUS_AFTER_SAVE[fragment]
+    return _finish(plan, message, anchor, fragment, lambda: region(record, focus=focus), changed)
+
+
+def _change(
+    plan: ActionPlan, change: Callable[[], object], message: str, anchor: str, done: str
+) -> Response:
+    """A button of a plain form (move, delete): back to ``anchor`` with the error, if any."""
+    try:
+        change()
+    except DomainError as error:
+        db.session.rollback()
+        show_error(error)
+        return redirect(_plan_url(plan, anchor), code=303)
+    db.session.commit()
+    return _finish(plan, message, done)
+
+
+def _move(plan: ActionPlan, move: Callable[[str], bool], anchor: str) -> Response:
+    form = MoveForm()
+
+    def moved() -> bool:
+        if not form.validate():
+            raise DomainError(str(INCOMPLETE), status=400)
+        return move(form.direction.data or "")
+
+    return _change(plan, moved, _("The order is saved."), anchor, anchor)
+
+
+def _revision(form: Any) -> int:
+    assert form.revision.data is not None
+    return int(form.revision.data)
 
 
 # --- the current plan and new plans ----------------------------------------------------------
@@ -290,7 +389,7 @@ def _render_new(
         status,
         enterprise=enterprise,
         form=form,
-        can_edit=_can_edit(enterprise.id),
+        can_edit=can_edit(current_user, enterprise),
         plans=services.plans_of(db.session(), enterprise.id),
     )
 
@@ -314,13 +413,13 @@ def create(enterprise_id: int) -> ResponseReturnValue:
         plan = services.create_plan(
             db.session(), enterprise, current_user, form.period_start.data, form.period_end.data
         )
-    except PlanError as error:
+    except DomainError as error:
         db.session.rollback()
-        _form_error(form, error)
+        show_error(error, form)
         return _render_new(enterprise, form, "plans/new_plan.html", error.status)
     db.session.commit()
-    return _done(
-        plan, _("The action plan is started from the template. Adapt it to the enterprise.")
+    return _finish(
+        plan, _("The action plan is started from the template. Adapt it to the enterprise."), ""
     )
 
 
@@ -329,17 +428,14 @@ def create(enterprise_id: int) -> ResponseReturnValue:
 
 @bp.get(PLAN)
 @member_role_required(*ANYONE, adviser=True)
-def show(enterprise_id: int, plan_id: int) -> ResponseReturnValue:
-    plan = _plan_or_404(enterprise_id, plan_id)
-    return _fragment("plans/plan.html", "plans/_summary.html", **_plan_context(plan))
+def show(plan_id: int, **ids: int) -> ResponseReturnValue:
+    """The plan page; htmx gets the agreement region (status, confirmations, changes), which it
+    refreshes after edits through the ``summary`` URL."""
+    plan = get_or_404(ActionPlan, plan_id, "read", **ids)
+    return _respond(plan, SUMMARY, _summary(plan) if is_fragment_request() else {})
 
 
-@bp.get(PLAN + "/summary")
-@member_role_required(*ANYONE, adviser=True)
-def summary(enterprise_id: int, plan_id: int) -> ResponseReturnValue:
-    """The agreement region (status, confirmations, changes); htmx refreshes it after edits."""
-    plan = _plan_or_404(enterprise_id, plan_id)
-    return _fragment("plans/plan.html", "plans/_summary.html", **_plan_context(plan))
+bp.add_url_rule(PLAN + "/summary", "summary", show)
 
 
 # --- goals -----------------------------------------------------------------------------------
@@ -347,11 +443,9 @@ def summary(enterprise_id: int, plan_id: int) -> ResponseReturnValue:
 
 @bp.get(PLAN + "/goals")
 @member_role_required(*ANYONE, adviser=True)
-def goals(enterprise_id: int, plan_id: int) -> ResponseReturnValue:
-    plan = _plan_or_404(enterprise_id, plan_id)
-    return _fragment(
-        "plans/plan.html", "plans/_goals.html", **_plan_context(plan, focus=_focus("goals"))
-    )
+def goals(plan_id: int, **ids: int) -> ResponseReturnValue:
+    plan = get_or_404(ActionPlan, plan_id, "read", **ids)
+    return _respond(plan, GOALS, _goals(plan, focus=_focus("goals")))
 
 
 def _goals_form(plan: ActionPlan) -> GoalsForm:
@@ -362,64 +456,38 @@ def _goals_form(plan: ActionPlan) -> GoalsForm:
 
 @bp.get(PLAN + "/goals/edit")
 @member_role_required(*EDITORS, adviser=True)
-def edit_goals(enterprise_id: int, plan_id: int) -> ResponseReturnValue:
-    plan = _plan_or_404(enterprise_id, plan_id)
-    return _fragment(
-        "plans/plan.html",
-        "plans/_goals.html",
-        **_plan_context(plan, goals_mode="edit", goals_form=_goals_form(plan)),
-    )
+def edit_goals(plan_id: int, **ids: int) -> ResponseReturnValue:
+    plan = get_or_404(ActionPlan, plan_id, "read", **ids)
+    return _respond(plan, GOALS, _goals(plan, _goals_form(plan)))
 
 
 @bp.post(PLAN + "/goals")
 @member_role_required(*EDITORS, adviser=True)
-def save_goals(enterprise_id: int, plan_id: int) -> ResponseReturnValue:
-    plan = _plan_or_404(enterprise_id, plan_id, "change")
+def save_goals(plan_id: int, **ids: int) -> ResponseReturnValue:
+    plan = get_or_404(ActionPlan, plan_id, "change", **ids)
     form = GoalsForm(prefix="goals")
-    if not form.validate():
-        return _fragment(
-            "plans/plan.html",
-            "plans/_goals.html",
-            422,
-            **_plan_context(plan, goals_mode="edit", goals_form=form),
+
+    def save() -> bool:
+        assert form.period_start.data and form.period_end.data
+        values = services.Goals(
+            form.period_start.data,
+            form.period_end.data,
+            form.sick_leave_baseline_pct.data,
+            form.sick_leave_target_pct.data,
+            form.goals.data or "",
         )
-    assert form.period_start.data and form.period_end.data and form.revision.data is not None
-    values = services.Goals(
-        form.period_start.data,
-        form.period_end.data,
-        form.sick_leave_baseline_pct.data,
-        form.sick_leave_target_pct.data,
-        form.goals.data or "",
-    )
-    try:
-        changed = services.update_goals(
-            db.session(), plan, current_user, form.revision.data, values
-        )
-    except PlanError as error:
-        plan = _reload(plan)
-        conflict = None
-        if isinstance(error, StaleEdit | ConcurrentChange):
-            # Keep the user's text; the next save knowingly replaces what is saved now.
-            _take_revision(form, plan.goals_revision)
-            conflict = {"message": error.message, "current": plan}
-        else:
-            _form_error(form, error)
-        return _fragment(
-            "plans/plan.html",
-            "plans/_goals.html",
-            error.status,
-            **_plan_context(plan, goals_mode="edit", goals_form=form, conflict=conflict),
-        )
-    db.session.commit()
-    if is_fragment_request():
-        return _fragment(
-            "plans/plan.html",
-            "plans/_goals.html",
-            changed=changed,
-            **_plan_context(plan, focus="goals"),
-        )
-    return _done(
-        plan, _("The goals are saved.") if changed else _("Nothing was changed."), "plan-goals"
+        return services.update_goals(db.session(), plan, current_user, _revision(form), values)
+
+    return _save(
+        plan,
+        plan,
+        form,
+        GOALS,
+        _goals,
+        save,
+        _("The goals are saved."),
+        "plan-goals",
+        revision="goals_revision",
     )
 
 
@@ -428,149 +496,93 @@ def save_goals(enterprise_id: int, plan_id: int) -> ResponseReturnValue:
 
 @bp.post(PLAN + "/themes")
 @member_role_required(*EDITORS, adviser=True)
-def add_theme(enterprise_id: int, plan_id: int) -> ResponseReturnValue:
-    plan = _plan_or_404(enterprise_id, plan_id, "change")
+def add_theme(plan_id: int, **ids: int) -> ResponseReturnValue:
+    plan = get_or_404(ActionPlan, plan_id, "change", **ids)
     form = NewThemeForm(prefix="new-theme")
-    if form.validate():
-        try:
-            theme = services.add_theme(db.session(), plan, current_user, form.title.data or "")
-        except PlanError as error:
-            plan = _reload(plan)
-            _form_error(form, error)
-            return _fragment(
-                "plans/plan.html",
-                "plans/plan.html",
-                error.status,
-                **_plan_context(plan, new_theme_form=form),
-            )
-        db.session.commit()
-        return _done(plan, _("The theme is added."), f"theme-{theme.id}")
-    return _fragment(
-        "plans/plan.html", "plans/plan.html", 422, **_plan_context(plan, new_theme_form=form)
-    )
+    if not form.validate():
+        return _respond(plan, PAGE, {"new_theme_form": form}, 422)
+    try:
+        theme = services.add_theme(db.session(), plan, current_user, form.title.data or "")
+    except DomainError as error:
+        db.session.rollback()
+        show_error(error, form)
+        return _respond(plan, PAGE, {"new_theme_form": form}, error.status)
+    db.session.commit()
+    return _finish(plan, _("The theme is added."), f"theme-{theme.id}")
 
 
 @bp.get(PLAN + "/themes/<int:theme_id>")
 @member_role_required(*ANYONE, adviser=True)
-def theme(enterprise_id: int, plan_id: int, theme_id: int) -> ResponseReturnValue:
+def theme(theme_id: int, **ids: int) -> ResponseReturnValue:
     """A theme's header (cancelling a rename) or, with ``?part=add``, its "Add activity" region
     (cancelling a new activity); the page otherwise."""
-    plan, found = _theme_or_404(enterprise_id, plan_id, theme_id)
-    part = "plans/_activity_add.html" if request.args.get("part") == "add" else None
-    return _fragment(
-        "plans/plan.html",
-        part or "plans/_theme_header.html",
-        **_plan_context(plan, theme=found, focus=_focus("add" if part else "theme")),
-    )
+    found_theme = get_or_404(PlanTheme, theme_id, "read", **ids)
+    if request.args.get("part") == "add":
+        return _respond(found_theme.plan, ADD, _adding(found_theme, focus=_focus("add")))
+    return _respond(found_theme.plan, THEME, _theme(found_theme, focus=_focus("theme")))
 
 
-def _theme_form(found: PlanTheme) -> ThemeForm:
-    form = ThemeForm(prefix=f"theme{found.id}", formdata=None, obj=found)
-    form.revision.data = found.revision
+def _theme_form(found_theme: PlanTheme) -> ThemeForm:
+    form = ThemeForm(prefix=f"theme{found_theme.id}", formdata=None, obj=found_theme)
+    form.revision.data = found_theme.revision
     return form
 
 
 @bp.get(PLAN + "/themes/<int:theme_id>/edit")
 @member_role_required(*EDITORS, adviser=True)
-def edit_theme(enterprise_id: int, plan_id: int, theme_id: int) -> ResponseReturnValue:
-    plan, found = _theme_or_404(enterprise_id, plan_id, theme_id)
-    return _fragment(
-        "plans/plan.html",
-        "plans/_theme_header.html",
-        **_plan_context(plan, theme=found, edit_theme_id=found.id, theme_form=_theme_form(found)),
-    )
+def edit_theme(theme_id: int, **ids: int) -> ResponseReturnValue:
+    found_theme = get_or_404(PlanTheme, theme_id, "read", **ids)
+    return _respond(found_theme.plan, THEME, _theme(found_theme, _theme_form(found_theme)))
 
 
 @bp.post(PLAN + "/themes/<int:theme_id>")
 @member_role_required(*EDITORS, adviser=True)
-def save_theme(enterprise_id: int, plan_id: int, theme_id: int) -> ResponseReturnValue:
-    plan, found = _theme_or_404(enterprise_id, plan_id, theme_id, "change")
-    form = ThemeForm(prefix=f"theme{found.id}")
-    editing = {"theme": found, "edit_theme_id": found.id, "theme_form": form}
-    if not form.validate():
-        return _fragment(
-            "plans/plan.html", "plans/_theme_header.html", 422, **_plan_context(plan, **editing)
-        )
-    assert form.revision.data is not None
-    try:
-        changed = services.rename_theme(
-            db.session(), found, current_user, form.revision.data, form.title.data or ""
-        )
-    except PlanError as error:
-        plan = _reload(plan)
-        found = db.session.get(PlanTheme, theme_id) or abort(404)
-        conflict = None
-        if isinstance(error, StaleEdit | ConcurrentChange):
-            _take_revision(form, found.revision)
-            conflict = {"message": error.message, "current": found}
-        else:
-            _form_error(form, error)
-        return _fragment(
-            "plans/plan.html",
-            "plans/_theme_header.html",
-            error.status,
-            **_plan_context(
-                plan, theme=found, edit_theme_id=found.id, theme_form=form, conflict=conflict
-            ),
-        )
-    db.session.commit()
-    if is_fragment_request():
-        return _fragment(
-            "plans/plan.html",
-            "plans/_theme_header.html",
-            changed=changed,
-            **_plan_context(plan, theme=found, focus="theme"),
-        )
-    return _done(
-        plan,
-        _("The theme is saved.") if changed else _("Nothing was changed."),
-        f"theme-{found.id}",
+def save_theme(theme_id: int, **ids: int) -> ResponseReturnValue:
+    found_theme = get_or_404(PlanTheme, theme_id, "change", **ids)
+    form = ThemeForm(prefix=f"theme{found_theme.id}")
+    return _save(
+        found_theme.plan,
+        found_theme,
+        form,
+        THEME,
+        _theme,
+        lambda: services.rename_theme(
+            db.session(), found_theme, current_user, _revision(form), form.title.data or ""
+        ),
+        _("The theme is saved."),
+        f"theme-{found_theme.id}",
     )
 
 
 @bp.post(PLAN + "/themes/<int:theme_id>/move")
 @member_role_required(*EDITORS, adviser=True)
-def move_theme(enterprise_id: int, plan_id: int, theme_id: int) -> ResponseReturnValue:
-    plan, found = _theme_or_404(enterprise_id, plan_id, theme_id, "change")
-    form = MoveForm()
-    if not form.validate():
-        abort(400)
-    try:
-        services.move_theme(db.session(), found, current_user, form.direction.data or "")
-    except PlanError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return _back(plan, f"theme-{theme_id}")
-    db.session.commit()
-    return _done(plan, _("The order is saved."), f"theme-{found.id}")
+def move_theme(theme_id: int, **ids: int) -> ResponseReturnValue:
+    found_theme = get_or_404(PlanTheme, theme_id, "change", **ids)
+    return _move(
+        found_theme.plan,
+        lambda direction: services.move_theme(db.session(), found_theme, current_user, direction),
+        f"theme-{found_theme.id}",
+    )
 
 
 @bp.post(PLAN + "/themes/<int:theme_id>/delete")
 @member_role_required(*EDITORS, adviser=True)
-def delete_theme(enterprise_id: int, plan_id: int, theme_id: int) -> ResponseReturnValue:
-    plan, found = _theme_or_404(enterprise_id, plan_id, theme_id, "change")
-    try:
-        services.delete_theme(db.session(), found, current_user)
-    except PlanError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return _back(plan, f"theme-{theme_id}")
-    db.session.commit()
-    return _done(plan, _("The theme is deleted."), "themes")
-
-
-def _back(plan: ActionPlan, anchor: str) -> Response:
-    return redirect(
-        url_for("plans.show", enterprise_id=plan.enterprise_id, plan_id=plan.id, _anchor=anchor),
-        code=303,
+def delete_theme(theme_id: int, **ids: int) -> ResponseReturnValue:
+    found_theme = get_or_404(PlanTheme, theme_id, "change", **ids)
+    return _change(
+        found_theme.plan,
+        lambda: services.delete_theme(db.session(), found_theme, current_user),
+        _("The theme is deleted."),
+        f"theme-{found_theme.id}",
+        "themes",
     )
 
 
 # --- activities ------------------------------------------------------------------------------
 
 
-def _new_activity_form(plan: ActionPlan, found: PlanTheme) -> ActivityForm:
-    form = ActivityForm(prefix=f"theme{found.id}-new", formdata=None)
+def _new_activity_form(plan: ActionPlan, found_theme: PlanTheme) -> ActivityForm:
+    form = ActivityForm(prefix=f"theme{found_theme.id}-new", formdata=None)
     form.start_date.data = max(plan.period_start, date.today())
     if form.start_date.data > plan.period_end:
         form.start_date.data = plan.period_start
@@ -581,18 +593,10 @@ def _new_activity_form(plan: ActionPlan, found: PlanTheme) -> ActivityForm:
 
 @bp.get(PLAN + "/themes/<int:theme_id>/activities/new")
 @member_role_required(*EDITORS, adviser=True)
-def new_activity(enterprise_id: int, plan_id: int, theme_id: int) -> ResponseReturnValue:
-    plan, found = _theme_or_404(enterprise_id, plan_id, theme_id)
-    return _fragment(
-        "plans/plan.html",
-        "plans/_activity_add.html",
-        **_plan_context(
-            plan,
-            theme=found,
-            new_activity_theme_id=found.id,
-            new_activity_form=_new_activity_form(plan, found),
-        ),
-    )
+def new_activity(theme_id: int, **ids: int) -> ResponseReturnValue:
+    found_theme = get_or_404(PlanTheme, theme_id, "read", **ids)
+    plan = found_theme.plan
+    return _respond(plan, ADD, _adding(found_theme, _new_activity_form(plan, found_theme)))
 
 
 def _fields(form: ActivityForm) -> services.ActivityFields:
@@ -608,221 +612,153 @@ def _fields(form: ActivityForm) -> services.ActivityFields:
 
 @bp.post(PLAN + "/themes/<int:theme_id>/activities")
 @member_role_required(*EDITORS, adviser=True)
-def create_activity(enterprise_id: int, plan_id: int, theme_id: int) -> ResponseReturnValue:
-    plan, found = _theme_or_404(enterprise_id, plan_id, theme_id, "change")
-    form = ActivityForm(prefix=f"theme{found.id}-new")
-    adding = {"theme": found, "new_activity_theme_id": found.id, "new_activity_form": form}
+def create_activity(theme_id: int, **ids: int) -> ResponseReturnValue:
+    found_theme = get_or_404(PlanTheme, theme_id, "change", **ids)
+    plan = found_theme.plan
+    form = ActivityForm(prefix=f"theme{found_theme.id}-new")
     if not form.validate():
-        return _fragment(
-            "plans/plan.html", "plans/_activity_add.html", 422, **_plan_context(plan, **adding)
-        )
+        return _respond(plan, ADD, _adding(found_theme, form), 422)
     try:
-        activity = services.add_activity(db.session(), found, current_user, _fields(form))
-    except PlanError as error:
-        plan = _reload(plan)
-        found = db.session.get(PlanTheme, theme_id) or abort(404)
-        _form_error(form, error)
-        return _fragment(
-            "plans/plan.html",
-            "plans/_activity_add.html",
-            error.status,
-            **_plan_context(
-                plan, theme=found, new_activity_theme_id=found.id, new_activity_form=form
-            ),
-        )
+        added = services.add_activity(db.session(), found_theme, current_user, _fields(form))
+    except DomainError as error:
+        db.session.rollback()
+        show_error(error, form)
+        current = found(db.session.get(PlanTheme, theme_id), plan.enterprise_id, "change")
+        return _respond(plan, ADD, _adding(current, form), error.status)
     db.session.commit()
-    if is_fragment_request():
-        return _fragment(
-            "plans/plan.html",
-            "plans/_activity_added.html",
-            changed=True,
-            **_plan_context(plan, theme=found, activity=activity, focus="add"),
-        )
-    return _done(plan, _("The activity is added."), f"activity-{activity.id}")
+    return _finish(
+        plan,
+        _("The activity is added."),
+        f"activity-{added.id}",
+        "plans/_activity_added.html",
+        lambda: {**_adding(found_theme, focus="add"), **_row(added)},
+    )
 
 
 @bp.get(PLAN + "/activities/<int:activity_id>")
 @member_role_required(*ANYONE, adviser=True)
-def activity(enterprise_id: int, plan_id: int, activity_id: int) -> ResponseReturnValue:
+def activity(activity_id: int, **ids: int) -> ResponseReturnValue:
     """One activity: its row for htmx (cancelling an edit), else a page with its timeline."""
-    plan, found = _activity_or_404(enterprise_id, plan_id, activity_id)
-    return _fragment(
-        "plans/activity.html",
-        "plans/_activity_row.html",
-        **_activity_context(plan, found, focus=_focus("edit")),
+    found_activity = get_or_404(PlanActivity, activity_id, "read", **ids)
+    return _respond(
+        found_activity.theme.plan,
+        ROW,
+        _row(found_activity, focus=_focus("edit")),
+        page="plans/activity.html",
+        whole=lambda: _activity_page(found_activity),
     )
 
 
-def _activity_context(plan: ActionPlan, found: PlanActivity, **extra: Any) -> dict[str, Any]:
-    context = _plan_context(
-        plan,
-        activity=found,
-        activity_events=services.events(db.session(), plan, activity_id=found.id),
-        comment_form=_comment_form(plan, found),
-    )
-    context.update(extra)
-    return context
-
-
-def _activity_form(
-    plan: ActionPlan, found: PlanActivity, formdata: bool = False
-) -> ActivityEditForm:
+def _activity_form(found_activity: PlanActivity, formdata: bool = False) -> ActivityEditForm:
+    prefix = f"activity{found_activity.id}"
     if formdata:
-        form = ActivityEditForm(prefix=f"activity{found.id}")
+        form = ActivityEditForm(prefix=prefix)
     else:
-        form = ActivityEditForm(prefix=f"activity{found.id}", formdata=None, obj=found)
-        form.responsible.data = found.responsible.value
-        form.status.data = found.status.value
-        form.revision.data = found.revision
-    form.theme_id.choices = [choice(t.id, t.title) for t in plan.themes]
+        form = ActivityEditForm(prefix=prefix, formdata=None, obj=found_activity)
+        form.responsible.data = found_activity.responsible.value
+        form.status.data = found_activity.status.value
+        form.revision.data = found_activity.revision
+    form.theme_id.choices = [choice(t.id, t.title) for t in found_activity.theme.plan.themes]
     return form
-
-
-def _editing(
-    plan: ActionPlan, found: PlanActivity, form: ActivityEditForm, **extra: Any
-) -> dict[str, Any]:
-    return _plan_context(
-        plan, activity=found, edit_activity_id=found.id, activity_form=form, **extra
-    )
 
 
 @bp.get(PLAN + "/activities/<int:activity_id>/edit")
 @member_role_required(*EDITORS, adviser=True)
-def edit_activity(enterprise_id: int, plan_id: int, activity_id: int) -> ResponseReturnValue:
-    plan, found = _activity_or_404(enterprise_id, plan_id, activity_id)
-    return _fragment(
-        "plans/plan.html",
-        "plans/_activity_row.html",
-        **_editing(plan, found, _activity_form(plan, found)),
-    )
+def edit_activity(activity_id: int, **ids: int) -> ResponseReturnValue:
+    found_activity = get_or_404(PlanActivity, activity_id, "read", **ids)
+    form = _activity_form(found_activity)
+    return _respond(found_activity.theme.plan, ROW, _row(found_activity, form))
 
 
 @bp.post(PLAN + "/activities/<int:activity_id>")
 @member_role_required(*EDITORS, adviser=True)
-def save_activity(enterprise_id: int, plan_id: int, activity_id: int) -> ResponseReturnValue:
-    plan, found = _activity_or_404(enterprise_id, plan_id, activity_id, "change")
-    form = _activity_form(plan, found, formdata=True)
-    if not form.validate():
-        return _fragment(
-            "plans/plan.html", "plans/_activity_row.html", 422, **_editing(plan, found, form)
-        )
-    assert form.revision.data is not None
-    target = next((t for t in plan.themes if t.id == form.theme_id.data), None)
-    try:
-        changed = services.update_activity(
+def save_activity(activity_id: int, **ids: int) -> ResponseReturnValue:
+    found_activity = get_or_404(PlanActivity, activity_id, "change", **ids)
+    plan = found_activity.theme.plan
+    form = _activity_form(found_activity, formdata=True)
+
+    def save() -> bool:
+        target = next((t for t in plan.themes if t.id == form.theme_id.data), None)
+        return services.update_activity(
             db.session(),
-            found,
+            found_activity,
             current_user,
-            form.revision.data,
+            _revision(form),
             _fields(form),
             status=ActivityStatus(form.status.data),
             theme=target,
         )
-    except PlanError as error:
-        plan = _reload(plan)
-        current = db.session.get(PlanActivity, activity_id)
-        if current is None:
-            flash(_("Someone else deleted this activity while you were editing it."), "error")
-            return _back(plan, "themes")
-        conflict = None
-        if isinstance(error, StaleEdit | ConcurrentChange):
-            _take_revision(form, current.revision)
-            conflict = {"message": error.message, "current": current}
-        else:
-            _form_error(form, error)
-        return _fragment(
-            "plans/plan.html",
-            "plans/_activity_row.html",
-            error.status,
-            **_editing(plan, current, form, conflict=conflict),
-        )
-    db.session.commit()
-    if is_fragment_request():
-        return _fragment(
-            "plans/plan.html",
-            "plans/_activity_row.html",
-            changed=changed,
-            **_plan_context(plan, activity=found, focus="edit"),
-        )
-    return _done(
+
+    return _save(
         plan,
-        _("The activity is saved.") if changed else _("Nothing was changed."),
-        f"activity-{found.id}",
+        found_activity,
+        form,
+        ROW,
+        _row,
+        save,
+        _("The activity is saved."),
+        f"activity-{found_activity.id}",
+        gone=_("Someone else deleted this activity while you were editing it."),
     )
 
 
 @bp.post(PLAN + "/activities/<int:activity_id>/status")
 @member_role_required(*EDITORS, adviser=True)
-def activity_status(enterprise_id: int, plan_id: int, activity_id: int) -> ResponseReturnValue:
-    plan, found = _activity_or_404(enterprise_id, plan_id, activity_id, "change")
-    form = StatusForm(prefix=f"status{found.id}")
+def activity_status(activity_id: int, **ids: int) -> ResponseReturnValue:
+    found_activity = get_or_404(PlanActivity, activity_id, "change", **ids)
+    plan = found_activity.theme.plan
+    form = StatusForm(prefix=f"status{found_activity.id}")
     if not form.validate():
-        return _fragment(
-            "plans/plan.html",
-            "plans/_activity_row.html",
-            422,
-            **_plan_context(plan, activity=found, row_messages={found.id: _("Choose a status.")}),
-        )
-    assert form.revision.data is not None
+        return _respond(plan, ROW, _row(found_activity, message=_("Choose a status.")), 422)
     try:
         changed = services.change_status(
-            db.session(), found, current_user, form.revision.data, ActivityStatus(form.status.data)
+            db.session(),
+            found_activity,
+            current_user,
+            _revision(form),
+            ActivityStatus(form.status.data),
         )
-    except PlanError as error:
-        plan = _reload(plan)
-        current = db.session.get(PlanActivity, activity_id) or abort(404)
+    except DomainError as error:
+        db.session.rollback()
+        current = found(db.session.get(PlanActivity, activity_id), plan.enterprise_id, "change")
         message = error.message + " " + _("This is how the activity is now.")
-        return _fragment(
-            "plans/plan.html",
-            "plans/_activity_row.html",
-            error.status,
-            **_plan_context(plan, activity=current, row_messages={current.id: message}),
-        )
+        return _respond(plan, ROW, _row(current, message=message), error.status)
     db.session.commit()
-    if is_fragment_request():
-        return _fragment(
-            "plans/plan.html",
-            "plans/_activity_row.html",
-            changed=changed,
-            **_plan_context(plan, activity=found, focus="status"),
-        )
-    return _done(
+    return _finish(
         plan,
         _("The status is updated.") if changed else _("Nothing was changed."),
-        f"activity-{found.id}",
+        f"activity-{found_activity.id}",
+        ROW,
+        lambda: _row(found_activity, focus="status"),
+        changed,
     )
 
 
 @bp.post(PLAN + "/activities/<int:activity_id>/move")
 @member_role_required(*EDITORS, adviser=True)
-def move_activity(enterprise_id: int, plan_id: int, activity_id: int) -> ResponseReturnValue:
-    plan, found = _activity_or_404(enterprise_id, plan_id, activity_id, "change")
-    form = MoveForm()
-    if not form.validate():
-        abort(400)
-    try:
-        services.move_activity(db.session(), found, current_user, form.direction.data or "")
-    except PlanError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return _back(plan, f"activity-{activity_id}")
-    db.session.commit()
-    return _done(plan, _("The order is saved."), f"activity-{found.id}")
+def move_activity(activity_id: int, **ids: int) -> ResponseReturnValue:
+    found_activity = get_or_404(PlanActivity, activity_id, "change", **ids)
+    return _move(
+        found_activity.theme.plan,
+        lambda direction: services.move_activity(
+            db.session(), found_activity, current_user, direction
+        ),
+        f"activity-{found_activity.id}",
+    )
 
 
 @bp.post(PLAN + "/activities/<int:activity_id>/delete")
 @member_role_required(*EDITORS, adviser=True)
-def delete_activity(enterprise_id: int, plan_id: int, activity_id: int) -> ResponseReturnValue:
-    plan, found = _activity_or_404(enterprise_id, plan_id, activity_id, "change")
-    theme_id = found.theme_id
-    try:
-        services.delete_activity(db.session(), found, current_user)
-    except PlanError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return _back(plan, f"activity-{activity_id}")
-    db.session.commit()
-    return _done(plan, _("The activity is deleted."), f"theme-{theme_id}")
+def delete_activity(activity_id: int, **ids: int) -> ResponseReturnValue:
+    found_activity = get_or_404(PlanActivity, activity_id, "change", **ids)
+    theme_id = found_activity.theme_id
+    return _change(
+        found_activity.theme.plan,
+        lambda: services.delete_activity(db.session(), found_activity, current_user),
+        _("The activity is deleted."),
+        f"activity-{found_activity.id}",
+        f"theme-{theme_id}",
+    )
 
 
 # --- sending, confirming, commenting ---------------------------------------------------------
@@ -830,18 +766,19 @@ def delete_activity(enterprise_id: int, plan_id: int, activity_id: int) -> Respo
 
 @bp.post(PLAN + "/send")
 @member_role_required(*EDITORS, adviser=True)
-def send(enterprise_id: int, plan_id: int) -> ResponseReturnValue:
-    plan = _plan_or_404(enterprise_id, plan_id, "change")
+def send(plan_id: int, **ids: int) -> ResponseReturnValue:
+    plan = get_or_404(ActionPlan, plan_id, "change", **ids)
     form = SendForm()
     if not form.validate():
-        return _summary_problem(plan, str(form.row_version.errors[0]), 422)
+        return _respond(plan, SUMMARY, _summary(plan, str(form.row_version.errors[0])), 422)
     assert form.row_version.data is not None
     try:
         services.send_for_confirmation(db.session(), plan, current_user, form.row_version.data)
-    except PlanError as error:
-        return _summary_problem(_reload(plan), error.message, error.status)
+    except DomainError as error:
+        db.session.rollback()
+        return _respond(plan, SUMMARY, _summary(plan, error.message), error.status)
     db.session.commit()
-    return _done(
+    return _finish(
         plan,
         _(
             "Version %(version)d is sent to the manager, the safety delegate and "
@@ -852,23 +789,15 @@ def send(enterprise_id: int, plan_id: int) -> ResponseReturnValue:
     )
 
 
-def _summary_problem(plan: ActionPlan, message: str, status: int, **extra: Any) -> Response:
-    return _fragment(
-        "plans/plan.html",
-        "plans/_summary.html",
-        status,
-        **_plan_context(plan, summary_message=message, **extra),
-    )
-
-
 @bp.post(PLAN + "/confirmations")
 @member_role_required(*PLAN_PARTIES, adviser=False)
 @kind_required(UserKind.EMPLOYER)
-def decide(enterprise_id: int, plan_id: int) -> ResponseReturnValue:
-    plan = _plan_or_404(enterprise_id, plan_id, "change")
+def decide(plan_id: int, **ids: int) -> ResponseReturnValue:
+    plan = get_or_404(ActionPlan, plan_id, "change", **ids)
     form = DecisionForm()
     if not form.validate():
-        return _summary_problem(plan, _("Please correct the following"), 422, decision_form=form)
+        problem = _summary(plan, _("Please correct the following"), decision_form=form)
+        return _respond(plan, SUMMARY, problem, 422)
     assert form.version.data is not None
     decision = Decision(form.decision.data or "")
     try:
@@ -876,16 +805,14 @@ def decide(enterprise_id: int, plan_id: int) -> ResponseReturnValue:
             db.session(),
             plan,
             current_user,
-            member_role(current_user, enterprise_id),
+            member_role(current_user, plan.enterprise_id),
             form.version.data,
             decision,
             form.reason.data or "",
         )
-    except PlanError as error:
-        plan = _reload(plan)
-        return _summary_problem(
-            plan, error.message, error.status, decision_form=DecisionForm(formdata=None)
-        )
+    except DomainError as error:
+        db.session.rollback()
+        return _respond(plan, SUMMARY, _summary(plan, error.message), error.status)
     db.session.commit()
     if decision == Decision.DECLINED:
         message = _(
@@ -899,117 +826,113 @@ def decide(enterprise_id: int, plan_id: int) -> ResponseReturnValue:
         )
     else:
         message = _("You confirmed version %(version)d.", version=form.version.data)
-    return _done(plan, message, "plan-summary")
+    return _finish(plan, message, "plan-summary")
 
 
 @bp.post(PLAN + "/comments")
 @member_role_required(*ANYONE, adviser=True)
-def comment(enterprise_id: int, plan_id: int) -> ResponseReturnValue:
-    plan = _plan_or_404(enterprise_id, plan_id, "change")
+def comment(plan_id: int, **ids: int) -> ResponseReturnValue:
+    plan = get_or_404(ActionPlan, plan_id, "change", **ids)
     form = CommentForm(prefix="comment")
     _comment_choices(form, plan)
-    about = None
-    if form.validate() and form.activity_id.data:
-        about = services.find_activity(db.session(), plan, form.activity_id.data)
-    if form.errors or (form.activity_id.data and about is None):
-        return _comment_problem(plan, form, None)
+    # The choices are the plan's activities: a valid form names one of them, or the plan.
+    valid = form.validate()
+    about = next((a for a in plan.activities if a.id == form.activity_id.data), None)
+    if not valid:
+        return _comment_problem(plan, form, about, 422)
     try:
         services.comment(db.session(), plan, current_user, form.text.data or "", about)
-    except PlanError as error:
-        plan = _reload(plan)
-        return _comment_problem(plan, form, error)
+    except DomainError as error:
+        db.session.rollback()
+        show_error(error, form)
+        return _comment_problem(plan, form, about, error.status)
     db.session.commit()
-    flash(_("Your comment is added."), "success")
     if about is not None and form.back.data == "activity":
-        return redirect(
-            url_for(
-                "plans.activity",
-                enterprise_id=enterprise_id,
-                plan_id=plan.id,
-                activity_id=about.id,
-                _anchor="timeline",
-            ),
-            code=303,
+        url = url_for(
+            "plans.activity",
+            enterprise_id=plan.enterprise_id,
+            plan_id=plan.id,
+            activity_id=about.id,
+            _anchor="timeline",
         )
-    return _back(plan, "timeline")
+        return finish(_("Your comment is added."), url)
+    return _finish(plan, _("Your comment is added."), "timeline")
 
 
-def _comment_problem(plan: ActionPlan, form: CommentForm, error: PlanError | None) -> Response:
-    if error is not None:
-        _form_error(form, error)
-    status = error.status if error else 422
-    found = None
-    if form.back.data == "activity" and form.activity_id.data:
-        found = services.find_activity(db.session(), plan, form.activity_id.data)
-    if found is not None:
-        return _fragment(
-            "plans/activity.html",
-            "plans/activity.html",
-            status,
-            **_activity_context(plan, found, comment_form=form),
-        )
-    return _fragment(
-        "plans/plan.html", "plans/plan.html", status, **_plan_context(plan, comment_form=form)
-    )
+def _comment_problem(
+    plan: ActionPlan, form: CommentForm, about: PlanActivity | None, status: int
+) -> Response:
+    if about is not None and form.back.data == "activity":
+        page = "plans/activity.html"
+        region = {**_row(about), "comment_form": form}
+        return _respond(plan, page, region, status, page, partial(_activity_page, about))
+    return _respond(plan, PAGE, {"comment_form": form}, status)
 
 
 @bp.get(PLAN + "/timeline")
 @member_role_required(*ANYONE, adviser=True)
-def timeline(enterprise_id: int, plan_id: int) -> ResponseReturnValue:
+def timeline(plan_id: int, **ids: int) -> ResponseReturnValue:
     """The whole timeline; htmx asks for the newest events (``?limit=``) after a change."""
-    plan = _plan_or_404(enterprise_id, plan_id)
+    plan = get_or_404(ActionPlan, plan_id, "read", **ids)
     limit = request.args.get("limit", type=int)
     if limit is not None:
         limit = min(max(limit, 1), 100)
     if not is_fragment_request():
         limit = None
-    return _fragment(
-        "plans/timeline.html",
+    return _respond(
+        plan,
         "plans/_timeline.html",
-        **_plan_context(
-            plan, events=services.events(db.session(), plan, limit=limit), limited=limit is not None
-        ),
+        _timeline(plan, limit),
+        page="plans/timeline.html",
+        whole=lambda: {"enterprise": plan.enterprise, "comment_form": _comment_form(plan)},
     )
 
 
-# --- history and print -----------------------------------------------------------------------
+# --- history and print: whole pages ----------------------------------------------------------
+
+
+def _document(plan: ActionPlan, template: str, **context: Any) -> Response:
+    return render_page_or_fragment(
+        template,
+        template,
+        **_base(plan),
+        enterprise=plan.enterprise,
+        parties=PLAN_PARTIES,
+        **context,
+    )
 
 
 @bp.get(PLAN + "/versions")
 @member_role_required(*ANYONE, adviser=True)
-def versions(enterprise_id: int, plan_id: int) -> ResponseReturnValue:
-    plan = _plan_or_404(enterprise_id, plan_id)
-    return _fragment("plans/versions.html", "plans/versions.html", **_plan_context(plan))
+def versions(plan_id: int, **ids: int) -> ResponseReturnValue:
+    plan = get_or_404(ActionPlan, plan_id, "read", **ids)
+    return _document(plan, "plans/versions.html")
 
 
 @bp.get(PLAN + "/versions/<int:number>")
 @member_role_required(*ANYONE, adviser=True)
-def version(enterprise_id: int, plan_id: int, number: int) -> ResponseReturnValue:
-    plan = _plan_or_404(enterprise_id, plan_id)
-    stored = services.find_version(db.session(), plan, number)
-    if stored is None:
-        abort(404)
+def version(plan_id: int, number: int, **ids: int) -> ResponseReturnValue:
+    plan = get_or_404(ActionPlan, plan_id, "read", **ids)
+    stored = found(services.find_version(db.session(), plan, number), plan.enterprise_id)
     previous = services.find_version(db.session(), plan, number - 1)
-    current_snapshot = services.snapshot(plan)
-    return _fragment(
+    services.load_themes(db.session(), plan)
+    return _document(
+        plan,
         "plans/version.html",
-        "plans/version.html",
-        **_plan_context(
-            plan,
-            stored=stored,
-            content=stored.snapshot,
-            from_previous=services.diff(previous.snapshot, stored.snapshot) if previous else None,
-            to_current=services.diff(stored.snapshot, current_snapshot),
-            version_decisions=plan.decisions(number),
-        ),
+        stored=stored,
+        content=stored.snapshot,
+        from_previous=services.diff(previous.snapshot, stored.snapshot) if previous else None,
+        to_current=services.diff(stored.snapshot, services.snapshot(plan)),
+        version_decisions=plan.decisions(number),
     )
 
 
 @bp.get(PLAN + "/print")
 @member_role_required(*ANYONE, adviser=True)
-def print_view(enterprise_id: int, plan_id: int) -> ResponseReturnValue:
-    plan = _plan_or_404(enterprise_id, plan_id)
-    return _fragment("plans/print.html", "plans/print.html", **_plan_context(plan))
+def print_view(plan_id: int, **ids: int) -> ResponseReturnValue:
+    plan = get_or_404(ActionPlan, plan_id, "read", **ids)
+    services.load_themes(db.session(), plan)
+    return _document(plan, "plans/print.html", decisions=plan.decisions(plan.version))
 
 
 # --- the contact person's overview -----------------------------------------------------------
@@ -1043,23 +966,3 @@ def overview() -> ResponseReturnValue:
         show_all=show_all,
         today=date.today(),
     )
-
-
-# --- template helpers, also for the enterprise home page's card -------------------------------
-
-
-@bp.app_template_global()
-def plan_url(endpoint: str, plan: ActionPlan, **values: Any) -> str:
-    return url_for(f"plans.{endpoint}", enterprise_id=plan.enterprise_id, plan_id=plan.id, **values)
-
-
-@bp.app_template_global()
-def action_plan_card(enterprise_id: int) -> dict[str, Any]:
-    """The current plan for the home page's card, and whether it awaits the user's answer."""
-    plans = list(
-        db.session.scalars(scoped(ActionPlan).where(ActionPlan.enterprise_id == enterprise_id))
-    )
-    plan = services.pick_current(plans, date.today())
-    role = member_role(current_user, enterprise_id)
-    awaits_you = bool(plan and role in services.awaiting_roles(plan))
-    return {"plan": plan, "awaits_you": awaits_you}

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from iwemployer.errors import DomainError
 from iwemployer.extensions import db
 from iwemployer.models import (
     ActionPlan,
@@ -29,9 +30,6 @@ from iwemployer.plans.services import (
     ActivityFields,
     ConcurrentChange,
     Goals,
-    NotAllowed,
-    OutdatedVersion,
-    PlanError,
     StaleEdit,
 )
 
@@ -108,7 +106,7 @@ def test_a_new_plan_starts_as_draft_version_1_from_the_template(parties: Parties
 
 def test_overlapping_periods_are_refused(parties: Parties) -> None:
     plan = parties.new_plan(date(2027, 1, 1))
-    with pytest.raises(PlanError, match="already has an action plan"):
+    with pytest.raises(DomainError, match="already has an action plan"):
         services.create_plan(
             parties.session,
             parties.enterprise,
@@ -128,7 +126,7 @@ def test_overlapping_periods_are_refused(parties: Parties) -> None:
 
 
 def test_the_period_must_end_after_it_starts(parties: Parties) -> None:
-    with pytest.raises(PlanError, match="end after it starts"):
+    with pytest.raises(DomainError, match="end after it starts"):
         services.create_plan(
             parties.session, parties.enterprise, parties.adviser, date(2027, 1, 1), date(2027, 1, 1)
         )
@@ -431,7 +429,7 @@ def test_confirming_an_outdated_version_is_refused(parties: Parties) -> None:
         _fields(activity, title="Ny tittel"),
     )
     parties.send(plan)
-    with pytest.raises(OutdatedVersion) as refused:
+    with pytest.raises(DomainError) as refused:
         services.decide(
             parties.session, plan, parties.union, MemberRole.UNION_REP, 1, Decision.CONFIRMED
         )
@@ -442,7 +440,7 @@ def test_confirming_an_outdated_version_is_refused(parties: Parties) -> None:
 
 def test_a_draft_cannot_be_confirmed(parties: Parties) -> None:
     plan = parties.new_plan()
-    with pytest.raises(OutdatedVersion, match="not been sent"):
+    with pytest.raises(DomainError, match="not been sent"):
         services.decide(
             parties.session, plan, parties.manager, MemberRole.MANAGER, 1, Decision.CONFIRMED
         )
@@ -451,7 +449,7 @@ def test_a_draft_cannot_be_confirmed(parties: Parties) -> None:
 def test_each_party_answers_once_but_may_confirm_after_declining(parties: Parties) -> None:
     plan = parties.new_plan()
     parties.send(plan)
-    with pytest.raises(PlanError, match="Say why"):
+    with pytest.raises(DomainError, match="Say why"):
         services.decide(
             parties.session, plan, parties.union, MemberRole.UNION_REP, 1, Decision.DECLINED, "  "
         )
@@ -467,7 +465,7 @@ def test_each_party_answers_once_but_may_confirm_after_declining(parties: Partie
     parties.session.commit()
     assert declined.reason == "Mangler rekruttering"
     assert _events(parties.session, plan, PlanEventKind.DECLINED)[0].text == "Mangler rekruttering"
-    with pytest.raises(OutdatedVersion, match="already answered"):
+    with pytest.raises(DomainError, match="already answered"):
         services.decide(
             parties.session,
             plan,
@@ -481,7 +479,7 @@ def test_each_party_answers_once_but_may_confirm_after_declining(parties: Partie
         parties.session, plan, parties.union, MemberRole.UNION_REP, 1, Decision.CONFIRMED
     )
     assert confirmed.id == declined.id and confirmed.reason == ""
-    with pytest.raises(OutdatedVersion, match="already answered"):
+    with pytest.raises(DomainError, match="already answered"):
         services.decide(
             parties.session, plan, parties.union, MemberRole.UNION_REP, 1, Decision.CONFIRMED
         )
@@ -491,8 +489,9 @@ def test_only_the_three_parties_confirm(parties: Parties) -> None:
     plan = parties.new_plan()
     parties.send(plan)
     for role in (MemberRole.OCCUPATIONAL_HEALTH, None):
-        with pytest.raises(NotAllowed):
+        with pytest.raises(DomainError) as refused:
             services.decide(parties.session, plan, parties.health, role, 1, Decision.CONFIRMED)
+        assert refused.value.status == 403
 
 
 def test_the_database_keeps_one_answer_per_party_and_version(parties: Parties) -> None:
@@ -573,7 +572,7 @@ def changes_of(change: services.ActivityChange) -> tuple[services.FieldChange, .
 
 def test_a_theme_with_activities_cannot_be_deleted(parties: Parties) -> None:
     plan = parties.new_plan()
-    with pytest.raises(PlanError, match="before deleting the theme"):
+    with pytest.raises(DomainError, match="before deleting the theme"):
         services.delete_theme(parties.session, plan.themes[0], parties.manager)
     empty = services.add_theme(parties.session, plan, parties.manager, "Tomt")
     services.delete_theme(parties.session, empty, parties.manager)
@@ -603,7 +602,7 @@ def test_comments_are_recorded_and_notified(parties: Parties) -> None:
     )
     assert parties.safety.id not in _notified(parties.session, "plan.commented")
     assert parties.adviser.id in _notified(parties.session, "plan.commented")
-    with pytest.raises(PlanError):
+    with pytest.raises(DomainError):
         services.comment(parties.session, plan, parties.safety, "   ")
 
 
@@ -675,3 +674,46 @@ def test_the_database_refuses_a_decline_without_reason(parties: Parties) -> None
         parties.session.flush()
     parties.session.rollback()
     assert parties.session.scalar(select(func.count()).select_from(ActionPlan)) == 1
+
+
+# --- rules once: the same function shows the button and refuses the action -------------------
+
+
+def test_who_may_answer_is_what_decide_enforces(parties: Parties) -> None:
+    plan = parties.new_plan()
+    union, role = parties.union, MemberRole.UNION_REP
+    confirm, decline = Decision.CONFIRMED, Decision.DECLINED
+    # A draft: nobody answers yet.
+    assert not services.can_decide(union, role, plan, confirm)
+    parties.send(plan)
+    assert services.can_decide(union, role, plan, confirm)
+    assert services.can_decide(union, role, plan, decline)
+    assert not services.can_decide(parties.health, MemberRole.OCCUPATIONAL_HEALTH, plan, confirm)
+    assert not services.can_decide(parties.adviser, None, plan, confirm)
+    services.decide(parties.session, plan, union, role, plan.version, decline, "Mangler mål")
+    # After declining: may still confirm, may not decline again; the service agrees.
+    assert services.can_decide(union, role, plan, confirm)
+    assert not services.can_decide(union, role, plan, decline)
+    with pytest.raises(DomainError, match="already answered"):
+        services.decide(parties.session, plan, union, role, plan.version, decline, "Igjen")
+    services.decide(parties.session, plan, union, role, plan.version, confirm)
+    assert not services.can_decide(union, role, plan, confirm)
+
+
+def test_who_may_edit_and_send_is_what_the_services_enforce(parties: Parties) -> None:
+    plan = parties.new_plan()
+    assert services.can_edit(parties.manager, plan) and services.can_edit(parties.adviser, plan)
+    assert not services.can_edit(parties.safety, plan)
+    assert services.can_send(parties.manager, plan) and not services.can_send(parties.safety, plan)
+    with pytest.raises(DomainError) as refused:
+        services.add_theme(parties.session, plan, parties.safety, "Nytt tema")
+    assert refused.value.status == 403
+    with pytest.raises(DomainError) as refused:
+        services.send_for_confirmation(parties.session, plan, parties.safety, plan.row_version)
+    assert refused.value.status == 403
+    parties.send(plan)
+    assert not services.can_send(parties.manager, plan)
+    theme = plan.themes[0]
+    assert not services.can_delete_theme(parties.manager, theme)
+    with pytest.raises(DomainError, match="before deleting the theme"):
+        services.delete_theme(parties.session, theme, parties.manager)
