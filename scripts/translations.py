@@ -71,7 +71,7 @@ def update() -> None:
             verb = "update" if po.exists() else "init"
             cmd = [BIN / "pybabel", "-q", verb, "-i", str(pot), "-d", str(directory), "-l", locale]
             if verb == "update":
-                cmd += ["--no-fuzzy-matching", "--ignore-obsolete"]
+                cmd += ["--no-fuzzy-matching", "--ignore-obsolete", "--ignore-pot-creation-date"]
             subprocess.run(cmd, check=True)
         pot.unlink()
 
