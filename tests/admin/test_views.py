@@ -294,7 +294,7 @@ def test_saving_with_htmx_returns_the_display_and_an_event(
         htmx=True,
     )
     assert response.status_code == 200 and _is_fragment(response)
-    assert response.headers["HX-Trigger"] == "contactPersonChanged"
+    assert response.headers["HX-Trigger"] == "contact-person-changed"
     assert "Jonas Berg" in _text(response) and "<form" not in _text(response)
     enterprise = _fresh(session, Enterprise, world.nordlys.id)
     assert enterprise is not None and enterprise.contact_person_id == jonas.id

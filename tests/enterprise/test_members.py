@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from iwemployer.enterprise import services
+from iwemployer.errors import DomainError
 from iwemployer.models import MemberRole, Membership, User
 from tests.conftest import WebClient, World
 
@@ -101,7 +102,7 @@ def test_service_refuses_removal_of_manager(world: World) -> None:
         select(Membership).where(Membership.role == MemberRole.MANAGER)
     )
     assert manager_membership is not None
-    with pytest.raises(services.MembershipError):
+    with pytest.raises(DomainError):
         services.remove_occupational_health(world.session, manager_membership)
 
 
