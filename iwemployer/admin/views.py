@@ -375,7 +375,6 @@ def users() -> ResponseReturnValue:
         "admin/_user_results.html",
         q=q,
         kind=kind,
-        kinds=list(UserKind),
         results=page,
         search_args=search_args,
     )
@@ -536,6 +535,9 @@ class MembershipTable:
     memberships: Callable[[Session, int], list[Membership]]
     candidates: Callable[[Session], Iterable[Any]]
     label: Callable[[Any], str]
+    # The role select's label in a row, and what the row's buttons are about (for screen readers).
+    role_label: Callable[[Membership], str]
+    row_name: Callable[[Membership], str]
 
     def url(self, membership: Membership) -> str:
         owner_id = getattr(membership, self.fixed)
@@ -568,7 +570,6 @@ class MembershipTable:
             "memberships": memberships,
             "member_form": form,
             "role_errors": role_errors or {},
-            "roles": list(MemberRole),
             "table": self,
         }
 
@@ -581,6 +582,8 @@ ENTERPRISE_MEMBERS = MembershipTable(
     memberships=services.enterprise_memberships,
     candidates=services.employer_users,
     label=lambda user: f"{user.name} ({user.email})",
+    role_label=lambda m: _("Role of %(name)s", name=m.user.name),
+    row_name=lambda m: m.user.name,
 )
 USER_MEMBERSHIPS = MembershipTable(
     back="user",
@@ -590,6 +593,8 @@ USER_MEMBERSHIPS = MembershipTable(
     memberships=services.user_memberships,
     candidates=services.all_enterprises,
     label=lambda enterprise: enterprise.name,
+    role_label=lambda m: _("Role in %(enterprise)s", enterprise=m.enterprise.name),
+    row_name=lambda m: m.enterprise.name,
 )
 
 
