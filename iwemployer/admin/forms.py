@@ -216,6 +216,17 @@ class InviteForm(FlaskForm):
     )
 
 
+def _member_role(**options: Any) -> EnumSelectField:
+    return EnumSelectField(
+        _l("Role"),
+        MemberRole,
+        MEMBER_ROLE_LABELS,
+        validators=[DataRequired(message=_l("Choose a role."))],
+        message=_l("Choose a role."),
+        **options,
+    )
+
+
 class MembershipForm(FlaskForm):
     """Adds a member; sent from an enterprise's page (user chosen) or a user's (enterprise)."""
 
@@ -231,24 +242,11 @@ class MembershipForm(FlaskForm):
         message=_l("Choose an enterprise."),
         validate_choice=False,
     )
-    role = EnumSelectField(
-        _l("Role"),
-        MemberRole,
-        MEMBER_ROLE_LABELS,
-        validators=[DataRequired(message=_l("Choose a role."))],
-        message=_l("Choose a role."),
-        blank=_l("Choose …"),
-    )
+    role = _member_role(blank=_l("Choose …"))
     # Which page to return to: "enterprise" or "user".
     back = HiddenField()
 
 
 class RoleForm(FlaskForm):
-    role = EnumSelectField(
-        _l("Role"),
-        MemberRole,
-        MEMBER_ROLE_LABELS,
-        validators=[DataRequired(message=_l("Choose a role."))],
-        message=_l("Choose a role."),
-    )
+    role = _member_role()
     back = HiddenField()

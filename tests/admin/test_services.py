@@ -549,3 +549,30 @@ def test_user_search_by_name_or_address_and_kind(session: Session) -> None:
     assert names("NORDLYS") == ["Marte Lie"]
     assert names("", UserKind.ADVISER) == ["Ingrid Haugen"]
     assert names("marte", UserKind.ADVISER) == []
+
+
+def test_a_duplicate_lost_to_a_simultaneous_request_undoes_only_itself(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The check before saving passed (another request saved in between): the unique
+    constraint refuses it in a savepoint, and the session goes on with the rest."""
+    centre = build_centre(session)
+    taken = build_enterprise(session, centre)
+    earlier = build_enterprise(session, centre, name="Lagret før AS")
+    session.commit()
+    earlier.employees = 42  # a change of the same request, before the race
+    monkeypatch.setattr(services, "_check_org_number_free", lambda *args, **kwargs: None)
+    with pytest.raises(DomainError) as excinfo:
+        services.create_enterprise(
+            session,
+            org_number=taken.org_number,
+            name="Dobbel AS",
+            nace_code="86.101",
+            employees=3,
+            centre_id=centre.id,
+        )
+    assert _field(excinfo) == "org_number"
+    session.commit()  # what the view would do with the rest of the request
+    assert session.scalar(select(func.count()).where(Enterprise.name == "Dobbel AS")) == 0
+    session.expire_all()
+    assert session.get(Enterprise, earlier.id).employees == 42  # type: ignore[union-attr]
