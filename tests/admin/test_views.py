@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
 
+from iwemployer.admin import services as admin_services
 from iwemployer.admin.services import default_end_date
 from iwemployer.models import (
     AuditEntry,
@@ -659,3 +660,24 @@ def test_search_text_is_escaped(admin: WebClient, world: World) -> None:
     assert "<b>Nord</b>" not in body and "&lt;b&gt;Nord&lt;/b&gt;" in body
     fragment = _text(admin.get("/admin/users?q=<i>x</i>", htmx=True))
     assert "<i>x</i>" not in fragment
+
+
+def test_buttons_follow_the_rules_the_services_enforce(
+    admin: WebClient, world: World, session: Session
+) -> None:
+    me = world.user("admin@nav.example")
+    own = admin.get(f"/admin/users/{me.id}").text
+    assert f"/admin/users/{me.id}/deactivate" not in own
+    assert admin.post(f"/admin/users/{me.id}/deactivate").status_code == 422
+    marte = world.user("leder@nordlys.example")  # has chosen a password: nothing to resend
+    page = admin.get(f"/admin/users/{marte.id}").text
+    assert f"/admin/users/{marte.id}/deactivate" in page
+    assert f"/admin/users/{marte.id}/reinvite" not in page
+    assert admin.post(f"/admin/users/{marte.id}/reinvite").status_code == 422
+
+    today = date.today()
+    agreements = _agreements(session, world.nordlys.id)
+    detail = admin.get(f"/admin/enterprises/{world.nordlys.id}").text
+    for agreement in agreements:
+        button = f"/admin/agreements/{agreement.id}/terminate"
+        assert (button in detail) == admin_services.can_terminate(agreement, today)
