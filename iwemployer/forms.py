@@ -12,11 +12,10 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
 
+from .access import MAX_ID
 from .errors import DomainError
 
 E = TypeVar("E", bound=StrEnum)
-# Ids beyond a 32-bit integer column are typing mistakes or tampering, never real records.
-MAX_ID = 2**31 - 1
 
 
 def choice(value: object, label: Any) -> Any:
@@ -42,7 +41,8 @@ def show_error(error: DomainError, form: FlaskForm | None = None) -> None:
 
 
 def optional_id(value: object) -> int | None:
-    """The id a <select> sent: None for the blank choice; ValueError for anything not an id."""
+    """The id a <select> sent: None for the blank choice; ValueError for anything not an id
+    (ids beyond a 32-bit integer column are typing mistakes or tampering)."""
     if value is None or value == "":
         return None
     if isinstance(value, int):
