@@ -1,19 +1,31 @@
-"""The form kit every area shares: choices, and one way to show a domain error to the user."""
+"""The form kit every area shares: choices, select fields of ids and enums, and one way to
+show a domain error to the user."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from enum import StrEnum
+from typing import Any, TypeVar
 
 from flask import flash
 from flask_wtf import FlaskForm
+from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
 
+from .access import MAX_ID
 from .errors import DomainError
+
+E = TypeVar("E", bound=StrEnum)
 
 
 def choice(value: object, label: Any) -> Any:
     """One option of a select or radio field (WTForms 3.3 deprecates plain tuples)."""
     return SelectChoice(value="" if value is None else str(value), label=label)
+
+
+def blank_choice(label: Any) -> Any:
+    """The "Choose …" or "None" option that stands for no value."""
+    return choice(None, label)
 
 
 def show_error(error: DomainError, form: FlaskForm | None = None) -> None:
@@ -26,3 +38,64 @@ def show_error(error: DomainError, form: FlaskForm | None = None) -> None:
         field.errors = [*field.errors, str(error)]
     else:
         form.form_errors.append(str(error))
+
+
+def optional_id(value: object) -> int | None:
+    """The id a <select> sent: None for the blank choice; ValueError for anything not an id
+    (ids beyond a 32-bit integer column are typing mistakes or tampering)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, int):
+        number = value
+    else:
+        text = str(value).strip()
+        if not text.isascii() or not text.isdigit() or len(text) > 10:
+            raise ValueError(value)
+        number = int(text)
+    if not 0 < number <= MAX_ID:
+        raise ValueError(value)
+    return number
+
+
+def enum_or_none(enum: type[E]) -> Callable[[object], E | None]:
+    def coerce(value: object) -> E | None:
+        if value is None or value == "":
+            return None
+        return enum(str(value))  # ValueError for an unknown value
+
+    return coerce
+
+
+class IdSelectField(SelectField):
+    """A <select> of records by id; an invalid or unknown value gets ``message``, not a crash."""
+
+    def __init__(
+        self, label: Any, validators: list[Any] | None = None, *, message: Any, **kwargs: Any
+    ) -> None:
+        super().__init__(label, validators, coerce=optional_id, **kwargs)
+        self.invalid_value_message = message
+        self.invalid_choice_message = message
+        self.type = "SelectField"  # styled as a select by macros/forms.html
+
+
+class EnumSelectField(SelectField):
+    """A <select> of an enum's members with their labels, optionally after a blank choice."""
+
+    def __init__(
+        self,
+        label: Any,
+        enum: type[StrEnum],
+        labels: dict[Any, Any],
+        validators: list[Any] | None = None,
+        *,
+        message: Any,
+        blank: Any = None,
+        **kwargs: Any,
+    ) -> None:
+        options = [blank_choice(blank)] if blank is not None else []
+        options += [choice(member.value, labels[member]) for member in enum]
+        super().__init__(label, validators, coerce=enum_or_none(enum), **kwargs)
+        self.choices = options
+        self.invalid_value_message = message
+        self.invalid_choice_message = message
+        self.type = "SelectField"  # styled as a select by macros/forms.html

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from . import orgnr
 from .config import LANGUAGE_NAMES
 from .models import AgreementStatus, MemberRole, UserKind, WrittenStandard
+from .templating import template_globals
 
 MEMBER_ROLE_LABELS = {
     MemberRole.MANAGER: _l("Manager"),
@@ -45,10 +46,15 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
         format_date=format_date, format_datetime=format_datetime, orgnr=orgnr.display
     )
-    app.jinja_env.globals.update(
+    template_globals(
+        app,
         member_role_label=lambda role: str(MEMBER_ROLE_LABELS[MemberRole(role)]),
         user_kind_label=lambda kind: str(USER_KIND_LABELS[UserKind(kind)]),
         agreement_status_label=lambda s: str(AGREEMENT_STATUS_LABELS[s]),
         written_standard_label=lambda s: WRITTEN_STANDARD_LABELS[WrittenStandard(s)],
         agreement_status_variant=lambda s: AGREEMENT_STATUS_VARIANTS[s],
+        # Templates compare with the enums, never with their values as strings.
+        AgreementStatus=AgreementStatus,
+        MemberRole=MemberRole,
+        UserKind=UserKind,
     )

@@ -15,6 +15,7 @@ from .models import Enterprise, MemberRole, UserKind
 from .notifications.services import unread_count
 from .plans.labels import MENU_OVERVIEW_LABEL, MENU_PLAN_LABEL
 from .requests.menu import INBOX_MENU_LABEL
+from .templating import template_globals
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,8 @@ def init_app(app: Flask) -> None:
     def unread() -> int:
         return unread_count(db.session(), current_user.id) if current_user.is_authenticated else 0
 
-    app.jinja_env.globals.update(
+    template_globals(
+        app,
         main_menu=main_menu,
         unread_notifications=unread,
         member_enterprises_for_switcher=switchable,

@@ -5,10 +5,8 @@ every mistake in a form shows at once)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Any
 
-from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -20,7 +18,6 @@ from wtforms import (
     SelectField,
     StringField,
 )
-from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
 from wtforms.validators import (
     DataRequired,
     Email,
@@ -33,79 +30,11 @@ from wtforms.validators import (
 )
 from wtforms.widgets import TextInput
 
+from ..errors import DomainError
+from ..forms import EnumSelectField, IdSelectField
 from ..labels import MEMBER_ROLE_LABELS, USER_KIND_LABELS, WRITTEN_STANDARD_LABELS
 from ..models import MemberRole, UserKind, WrittenStandard
 from . import services
-
-E = TypeVar("E", bound=StrEnum)
-# Ids beyond a 32-bit integer column are typing mistakes or tampering, never real records.
-MAX_ID = 2**31 - 1
-
-
-def optional_id(value: object) -> int | None:
-    """The id a <select> sent: None for the blank choice; ValueError for anything not an id."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, int):
-        number = value
-    else:
-        text = str(value).strip()
-        if not text.isascii() or not text.isdigit() or len(text) > 10:
-            raise ValueError(value)
-        number = int(text)
-    if not 0 < number <= MAX_ID:
-        raise ValueError(value)
-    return number
-
-
-def enum_or_none(enum: type[E]) -> Callable[[object], E | None]:
-    def coerce(value: object) -> E | None:
-        if value is None or value == "":
-            return None
-        return enum(str(value))  # ValueError for an unknown value
-
-    return coerce
-
-
-def choice(value: object, label: LazyString | str) -> Any:
-    return SelectChoice(value="" if value is None else str(value), label=label)
-
-
-def blank_choice(label: LazyString | str) -> Any:
-    return SelectChoice(value="", label=label)
-
-
-class IdSelectField(SelectField):
-    """A <select> of records by id; an invalid or unknown value gets ``message``, not a crash."""
-
-    def __init__(
-        self, label: Any, validators: list[Any] | None = None, *, message: Any, **kwargs: Any
-    ) -> None:
-        super().__init__(label, validators, coerce=optional_id, **kwargs)
-        self.invalid_value_message = message
-        self.invalid_choice_message = message
-        self.type = "SelectField"  # styled as a select by macros/forms.html
-
-
-class EnumSelectField(SelectField):
-    def __init__(
-        self,
-        label: Any,
-        enum: type[StrEnum],
-        labels: dict[Any, Any],
-        validators: list[Any] | None = None,
-        *,
-        message: Any,
-        blank: Any = None,
-        **kwargs: Any,
-    ) -> None:
-        options = [blank_choice(blank)] if blank is not None else []
-        options += [choice(member.value, labels[member]) for member in enum]
-        super().__init__(label, validators, coerce=enum_or_none(enum), **kwargs)
-        self.choices = options
-        self.invalid_value_message = message
-        self.invalid_choice_message = message
-        self.type = "SelectField"  # styled as a select by macros/forms.html
 
 
 class WholeNumberField(IntegerField):
@@ -143,19 +72,10 @@ def rule(check: Callable[[str], object]) -> Callable[[Any, Field], None]:
     def validator(form: Any, field: Field) -> None:
         try:
             check(field.data or "")
-        except services.AdminError as error:
+        except DomainError as error:
             raise ValidationError(str(error)) from None
 
     return validator
-
-
-def apply_error(form: FlaskForm, error: services.AdminError, hidden: Iterable[str] = ()) -> None:
-    """Show a service's error next to its field; above the form for none or a hidden one."""
-    field = form._fields.get(error.field) if error.field else None
-    if field is not None and error.field not in set(hidden) and not isinstance(field, HiddenField):
-        field.errors = [*field.errors, str(error)]
-    else:
-        form.form_errors.append(str(error))
 
 
 def set_choices(field: SelectField, options: Iterable[Any]) -> None:
@@ -308,6 +228,17 @@ class InviteForm(FlaskForm):
     )
 
 
+def _member_role(**options: Any) -> EnumSelectField:
+    return EnumSelectField(
+        _l("Role"),
+        MemberRole,
+        MEMBER_ROLE_LABELS,
+        validators=[DataRequired(message=_l("Choose a role."))],
+        message=_l("Choose a role."),
+        **options,
+    )
+
+
 class MembershipForm(FlaskForm):
     """Adds a member; sent from an enterprise's page (user chosen) or a user's (enterprise)."""
 
@@ -323,24 +254,11 @@ class MembershipForm(FlaskForm):
         message=_l("Choose an enterprise."),
         validate_choice=False,
     )
-    role = EnumSelectField(
-        _l("Role"),
-        MemberRole,
-        MEMBER_ROLE_LABELS,
-        validators=[DataRequired(message=_l("Choose a role."))],
-        message=_l("Choose a role."),
-        blank=_l("Choose …"),
-    )
+    role = _member_role(blank=_l("Choose …"))
     # Which page to return to: "enterprise" or "user".
     back = HiddenField()
 
 
 class RoleForm(FlaskForm):
-    role = EnumSelectField(
-        _l("Role"),
-        MemberRole,
-        MEMBER_ROLE_LABELS,
-        validators=[DataRequired(message=_l("Choose a role."))],
-        message=_l("Choose a role."),
-    )
+    role = _member_role()
     back = HiddenField()

@@ -1,13 +1,15 @@
 """Centre administration rules: enterprises, agreements, contact persons, users and memberships.
 
-Functions of a session and plain values; a broken rule raises ``AdminError`` naming the form
-field it belongs to, which the views show next to that field. Nothing here commits: the view
-adds its audit row and commits the change and the row together.
+Functions of a session and plain values; a broken rule raises ``DomainError`` naming the form
+field it belongs to, which the views show next to that field. Nothing here commits or rolls
+back: the view adds its audit row and commits the change and the row together.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 
 from flask_babel import LazyString, format_date
@@ -18,6 +20,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from .. import orgnr
 from ..auth.services import IssuedInvitation, end_all_sessions, issue_invitation, normalise_email
+from ..errors import DomainError
 from ..models import (
     Centre,
     CooperationAgreement,
@@ -39,18 +42,6 @@ AGREEMENT_YEARS = 4
 EARLIEST_DATE = date(1990, 1, 1)
 LATEST_DATE = date(2199, 12, 31)
 MAX_SEARCH_LENGTH = 100
-
-
-class AdminError(ValueError):
-    """A rule the input breaks; ``field`` is the form field it belongs to, None for the form."""
-
-    def __init__(self, field: str | None, message: LazyString | str) -> None:
-        super().__init__(field, message)
-        self.field = field
-        self.message = message
-
-    def __str__(self) -> str:
-        return str(self.message)
 
 
 # --- searching and paging -------------------------------------------------------------------
@@ -173,16 +164,16 @@ def clean_org_number(value: str) -> str:
     """The nine digits of a valid organisation number typed with or without spaces."""
     number = orgnr.normalise(value or "")
     if not number:
-        raise AdminError("org_number", _l("Enter the organisation number."))
+        raise DomainError(_l("Enter the organisation number."), "org_number")
     if len(number) != 9 or not number.isascii() or not number.isdigit():
-        raise AdminError("org_number", _l("An organisation number has nine digits."))
+        raise DomainError(_l("An organisation number has nine digits."), "org_number")
     if not orgnr.is_valid(number):
-        raise AdminError(
-            "org_number",
+        raise DomainError(
             _l(
                 "This is not a valid organisation number: the last digit does not match "
                 "(MOD11 check digit). Check for a typing mistake."
             ),
+            "org_number",
         )
     return number
 
@@ -190,12 +181,12 @@ def clean_org_number(value: str) -> str:
 def clean_nace_code(value: str) -> str:
     code = (value or "").strip()
     if not NACE_PATTERN.fullmatch(code):
-        raise AdminError(
-            "nace_code",
+        raise DomainError(
             _l(
                 "Write the industry code as two digits, a full stop and one to three digits, "
                 "for example 86.101 or 41.200."
             ),
+            "nace_code",
         )
     return code
 
@@ -203,22 +194,22 @@ def clean_nace_code(value: str) -> str:
 def _clean_name(value: str) -> str:
     name = " ".join((value or "").split())
     if not name:
-        raise AdminError("name", _l("Enter the name."))
+        raise DomainError(_l("Enter the name."), "name")
     if len(name) > 200:
-        raise AdminError("name", _l("Use at most 200 characters."))
+        raise DomainError(_l("Use at most 200 characters."), "name")
     return name
 
 
 def _clean_employees(value: int | None) -> int:
     if value is None or not 0 <= value <= MAX_EMPLOYEES:
-        raise AdminError("employees", _l("Enter a whole number from 0 to 1,000,000."))
+        raise DomainError(_l("Enter a whole number from 0 to 1,000,000."), "employees")
     return value
 
 
 def _centre(session: Session, centre_id: int | None) -> Centre:
     centre = session.get(Centre, centre_id) if centre_id else None
     if centre is None:
-        raise AdminError("centre_id", _l("Choose a centre."))
+        raise DomainError(_l("Choose a centre."), "centre_id")
     return centre
 
 
@@ -227,22 +218,27 @@ def _check_org_number_free(session: Session, number: str, exclude_id: int | None
     if exclude_id is not None:
         query = query.where(Enterprise.id != exclude_id)
     if session.scalar(query) is not None:
-        raise AdminError("org_number", _duplicate_org_number(number))
+        raise _duplicate_org_number(number)
 
 
-def _duplicate_org_number(number: str) -> LazyString:
-    return _l(
-        "An enterprise with organisation number %(number)s is already registered.",
-        number=orgnr.display(number),
+def _duplicate_org_number(number: str) -> DomainError:
+    return DomainError(
+        _l(
+            "An enterprise with organisation number %(number)s is already registered.",
+            number=orgnr.display(number),
+        ),
+        "org_number",
     )
 
 
-def _flush(session: Session, error: AdminError) -> None:
-    """Flush; a unique constraint lost to a simultaneous request becomes ``error``."""
+@contextmanager
+def _unique(session: Session, error: DomainError) -> Iterator[None]:
+    """The block's changes, flushed in a savepoint: a unique constraint lost to a simultaneous
+    request undoes only them and becomes ``error``."""
     try:
-        session.flush()
+        with session.begin_nested():
+            yield
     except IntegrityError:
-        session.rollback()
         raise error from None
 
 
@@ -270,8 +266,8 @@ def create_enterprise(
         centre_id=centre.id,
         written_standard=written_standard,
     )
-    session.add(enterprise)
-    _flush(session, AdminError("org_number", _duplicate_org_number(number)))
+    with _unique(session, _duplicate_org_number(number)):
+        session.add(enterprise)
     return enterprise
 
 
@@ -298,18 +294,18 @@ def update_enterprise(
     _check_org_number_free(session, number, exclude_id=enterprise.id)
     # The contact person is an adviser of the enterprise's centre; another centre's adviser is not.
     cleared = centre.id != enterprise.centre_id and enterprise.contact_person_id is not None
-    enterprise.org_number = number
-    enterprise.name = clean_name
-    enterprise.nace_code = code
-    enterprise.employees = count
-    enterprise.centre_id = centre.id
-    enterprise.centre = centre
-    if written_standard is not None:
-        enterprise.written_standard = written_standard
-    if cleared:
-        enterprise.contact_person_id = None
-        enterprise.contact_person = None
-    _flush(session, AdminError("org_number", _duplicate_org_number(number)))
+    with _unique(session, _duplicate_org_number(number)):
+        enterprise.org_number = number
+        enterprise.name = clean_name
+        enterprise.nace_code = code
+        enterprise.employees = count
+        enterprise.centre_id = centre.id
+        enterprise.centre = centre
+        if written_standard is not None:
+            enterprise.written_standard = written_standard
+        if cleared:
+            enterprise.contact_person_id = None
+            enterprise.contact_person = None
     return cleared
 
 
@@ -339,9 +335,9 @@ def _long_date(value: date) -> LazyString:
 
 def _check_date(field: str, value: date | None) -> date:
     if value is None:
-        raise AdminError(field, _l("Enter a date."))
+        raise DomainError(_l("Enter a date."), field)
     if not EARLIEST_DATE <= value <= LATEST_DATE:
-        raise AdminError(field, _l("Enter a date between 1990 and 2199."))
+        raise DomainError(_l("Enter a date between 1990 and 2199."), field)
     return value
 
 
@@ -352,7 +348,7 @@ def add_agreement(
     start = _check_date("start_date", start)
     end = default_end_date(start) if end is None else _check_date("end_date", end)
     if end <= start:
-        raise AdminError("end_date", _l("The end date must be after the start date."))
+        raise DomainError(_l("The end date must be after the start date."), "end_date")
     existing = session.scalars(
         select(CooperationAgreement)
         .where(CooperationAgreement.enterprise_id == enterprise.id)
@@ -361,14 +357,14 @@ def add_agreement(
     for other in existing:
         # A terminated period counts only up to the day before its termination.
         if other.start_date <= end and start <= effective_end(other):
-            raise AdminError(
-                "start_date",
+            raise DomainError(
                 _l(
                     "The period overlaps the agreement from %(start)s to %(end)s. "
                     "Choose dates outside it, or terminate that agreement first.",
                     start=_long_date(other.start_date),
                     end=_long_date(other.end_date),
                 ),
+                "start_date",
             )
     agreement = CooperationAgreement(enterprise_id=enterprise.id, start_date=start, end_date=end)
     session.add(agreement)
@@ -376,25 +372,38 @@ def add_agreement(
     return agreement
 
 
-def terminate_agreement(session: Session, agreement: CooperationAgreement, on: date) -> None:
-    """End the agreement early: from ``on`` it is no longer in force."""
+def _termination_refused(agreement: CooperationAgreement, on: date) -> DomainError | None:
     if agreement.terminated_on is not None:
-        raise AdminError(
-            "terminated_on",
+        return DomainError(
             _l(
                 "This agreement was already terminated on %(date)s.",
                 date=_long_date(agreement.terminated_on),
             ),
-        )
-    on = _check_date("terminated_on", on)
-    if on > agreement.end_date:
-        raise AdminError(
             "terminated_on",
+        )
+    if on > agreement.end_date:
+        return DomainError(
             _l(
                 "The agreement ended on %(date)s, so there is nothing to terminate.",
                 date=_long_date(agreement.end_date),
             ),
+            "terminated_on",
         )
+    return None
+
+
+def can_terminate(agreement: CooperationAgreement, on: date) -> bool:
+    """Still in force or to come on ``on``, and not terminated yet."""
+    return _termination_refused(agreement, on) is None
+
+
+def terminate_agreement(session: Session, agreement: CooperationAgreement, on: date) -> None:
+    """End the agreement early: from ``on`` it is no longer in force."""
+    if agreement.terminated_on is None:
+        on = _check_date("terminated_on", on)
+    refused = _termination_refused(agreement, on)
+    if refused is not None:
+        raise refused
     agreement.terminated_on = on
     session.flush()
 
@@ -416,9 +425,9 @@ def set_contact_person(session: Session, enterprise: Enterprise, adviser_id: int
         or adviser.centre_id != enterprise.centre_id
         or not adviser.active
     ):
-        raise AdminError(
-            "contact_person_id",
+        raise DomainError(
             _l("Choose one of the advisers at %(centre)s.", centre=enterprise.centre.name),
+            "contact_person_id",
         )
     enterprise.contact_person_id = adviser.id
     enterprise.contact_person = adviser
@@ -428,8 +437,8 @@ def set_contact_person(session: Session, enterprise: Enterprise, adviser_id: int
 # --- users ----------------------------------------------------------------------------------
 
 
-def _duplicate_email() -> AdminError:
-    return AdminError("email", _l("A user with this e-mail address already exists."))
+def _duplicate_email() -> DomainError:
+    return DomainError(_l("A user with this e-mail address already exists."), "email")
 
 
 def invite_user(
@@ -450,33 +459,33 @@ def invite_user(
     clean_name = _clean_name(name)
     address = normalise_email(email or "")
     if not address or "@" not in address:
-        raise AdminError("email", _l("Enter an e-mail address like name@example.no."))
+        raise DomainError(_l("Enter an e-mail address like name@example.no."), "email")
     if kind is None:
-        raise AdminError("kind", _l("Choose what kind of user this is."))
+        raise DomainError(_l("Choose what kind of user this is."), "kind")
     if kind == UserKind.ADVISER:
         if centre_id is None:
-            raise AdminError("centre_id", _l("Choose the centre the adviser works at."))
+            raise DomainError(_l("Choose the centre the adviser works at."), "centre_id")
         centre: Centre | None = _centre(session, centre_id)
     elif centre_id is not None:
-        raise AdminError("centre_id", _l("Only advisers belong to a centre. Leave this blank."))
+        raise DomainError(_l("Only advisers belong to a centre. Leave this blank."), "centre_id")
     else:
         centre = None
     enterprise: Enterprise | None = None
     if kind != UserKind.EMPLOYER:
         if enterprise_id is not None or role is not None:
-            raise AdminError(
-                "enterprise_id",
+            raise DomainError(
                 _l("Only employer-side users can be members of an enterprise. Leave this blank."),
+                "enterprise_id",
             )
     elif enterprise_id is not None:
         enterprise = session.get(Enterprise, enterprise_id)
         if enterprise is None:
-            raise AdminError("enterprise_id", _l("Choose an enterprise."))
+            raise DomainError(_l("Choose an enterprise."), "enterprise_id")
         if role is None:
-            raise AdminError("role", _l("Choose the user's role in the enterprise."))
+            raise DomainError(_l("Choose the user's role in the enterprise."), "role")
     elif role is not None:
-        raise AdminError(
-            "enterprise_id", _l("Choose the enterprise for the role, or leave the role blank.")
+        raise DomainError(
+            _l("Choose the enterprise for the role, or leave the role blank."), "enterprise_id"
         )
     if session.scalar(select(User.id).where(User.email == address)) is not None:
         raise _duplicate_email()
@@ -492,8 +501,8 @@ def invite_user(
         # A member starts in the enterprise's written standard; others in the site's default.
         locale=enterprise.written_standard.value if enterprise is not None else None,
     )
-    session.add(user)
-    _flush(session, _duplicate_email())
+    with _unique(session, _duplicate_email()):
+        session.add(user)
     if enterprise is not None and role is not None:
         session.add(Membership(user_id=user.id, enterprise_id=enterprise.id, role=role))
     issued = issue_invitation(session, user, invited_by, valid_for)
@@ -501,18 +510,30 @@ def invite_user(
     return issued
 
 
+def _reinvite_refused(user: User) -> DomainError | None:
+    if not user.active:
+        return DomainError(
+            _l("The user is deactivated. Activate the user before sending an invitation.")
+        )
+    if user.password_hash is not None:
+        return DomainError(
+            _l("The user has already accepted the invitation and chosen a password.")
+        )
+    return None
+
+
+def can_reinvite(user: User) -> bool:
+    """An active user who has not chosen a password yet may get a fresh invitation."""
+    return _reinvite_refused(user) is None
+
+
 def reinvite_user(
     session: Session, user: User, invited_by: User, valid_for: timedelta
 ) -> IssuedInvitation:
     """A fresh invitation link; the earlier open links stop working."""
-    if not user.active:
-        raise AdminError(
-            None, _l("The user is deactivated. Activate the user before sending an invitation.")
-        )
-    if user.password_hash is not None:
-        raise AdminError(
-            None, _l("The user has already accepted the invitation and chosen a password.")
-        )
+    refused = _reinvite_refused(user)
+    if refused is not None:
+        raise refused
     now = utcnow()
     still_open = session.scalars(
         select(Invitation).where(
@@ -537,12 +558,16 @@ def latest_invitation(session: Session, user: User) -> Invitation | None:
     )
 
 
+def can_deactivate(user: User, actor: User) -> bool:
+    """Anyone but oneself: another administrator deactivates an administrator."""
+    return user.id != actor.id
+
+
 def deactivate_user(session: Session, user: User, actor: User) -> None:
     """Stop the user signing in and end every session they have now."""
-    if user.id == actor.id:
-        raise AdminError(
-            None,
-            _l("You cannot deactivate your own account. Ask another administrator to do it."),
+    if not can_deactivate(user, actor):
+        raise DomainError(
+            _l("You cannot deactivate your own account. Ask another administrator to do it.")
         )
     user.active = False
     end_all_sessions(session, user.id)
@@ -572,21 +597,22 @@ def add_membership(
 ) -> Membership:
     user = session.get(User, user_id) if user_id else None
     if user is None:
-        raise AdminError("user_id", _l("Choose a user."))
+        raise DomainError(_l("Choose a user."), "user_id")
     if user.kind != UserKind.EMPLOYER:
-        raise AdminError("user_id", _l("Only employer-side users can be members of an enterprise."))
+        raise DomainError(
+            _l("Only employer-side users can be members of an enterprise."), "user_id"
+        )
     enterprise = session.get(Enterprise, enterprise_id) if enterprise_id else None
     if enterprise is None:
-        raise AdminError("enterprise_id", _l("Choose an enterprise."))
+        raise DomainError(_l("Choose an enterprise."), "enterprise_id")
     if role is None:
-        raise AdminError("role", _l("Choose a role."))
-    duplicate = AdminError(
-        None,
+        raise DomainError(_l("Choose a role."), "role")
+    duplicate = DomainError(
         _l(
             "%(user)s is already a member of %(enterprise)s. Change the role in the list instead.",
             user=user.name,
             enterprise=enterprise.name,
-        ),
+        )
     )
     exists = session.scalar(
         select(Membership.id).where(
@@ -596,14 +622,14 @@ def add_membership(
     if exists is not None:
         raise duplicate
     membership = Membership(user_id=user.id, enterprise_id=enterprise.id, role=role)
-    session.add(membership)
-    _flush(session, duplicate)
+    with _unique(session, duplicate):
+        session.add(membership)
     return membership
 
 
 def change_role(session: Session, membership: Membership, role: MemberRole | None) -> None:
     if role is None:
-        raise AdminError("role", _l("Choose a role."))
+        raise DomainError(_l("Choose a role."), "role")
     membership.role = role
     session.flush()
 

@@ -4,28 +4,24 @@ members; users and their invitations. Administrators see every centre."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from flask import (
-    Blueprint,
-    abort,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm import Session
 
 from ..access import audit, get_or_404, kind_required
 from ..auth.invitations import invitation_validity, send_invitation
+from ..errors import DomainError
 from ..extensions import db
-from ..htmx import is_fragment_request, render_page_or_fragment
+from ..forms import blank_choice, choice, optional_id, show_error
+from ..htmx import finish, is_fragment_request, render_page_or_fragment
 from ..labels import MEMBER_ROLE_LABELS
 from ..models import (
     CooperationAgreement,
@@ -45,13 +41,8 @@ from .forms import (
     MembershipForm,
     RoleForm,
     TerminateForm,
-    apply_error,
-    blank_choice,
-    choice,
-    optional_id,
     set_choices,
 )
-from .services import AdminError
 
 bp = Blueprint("admin", __name__)
 log = logging.getLogger("iwemployer.admin")
@@ -84,31 +75,11 @@ def _page_size() -> int:
 
 
 def _form_id(name: str) -> int:
-    """An id a page put in a hidden field; a missing or mangled one is a 404 like a bad URL."""
+    """An id a page put in a hidden field; a missing or mangled one (0) finds nothing: 404."""
     try:
-        value = optional_id(request.form.get(name))
+        return optional_id(request.form.get(name)) or 0
     except ValueError:
-        abort(404)
-    if value is None:
-        abort(404)
-    return value
-
-
-def _user_or_404(user_id: int) -> User:
-    user = db.session.get(User, user_id)
-    if user is None:
-        abort(404)
-    return user
-
-
-def _back() -> str:
-    return "user" if request.form.get("back") == "user" else "enterprise"
-
-
-def _back_url(back: str, membership: Membership) -> str:
-    if back == "user":
-        return url_for(".user_detail", user_id=membership.user_id, _anchor="memberships")
-    return url_for(".enterprise_detail", enterprise_id=membership.enterprise_id, _anchor="members")
+        return 0
 
 
 def _date(value: date | None) -> str:
@@ -166,19 +137,18 @@ def enterprise_new() -> ResponseReturnValue:
     if form.validate_on_submit():
         try:
             enterprise = services.create_enterprise(db.session(), **_enterprise_values(form))
-        except AdminError as error:
-            apply_error(form, error)
+        except DomainError as error:
+            show_error(error, form)
         else:
             audit(enterprise.id, "change", permitted=True)
             db.session.commit()
-            flash(
+            return finish(
                 _(
                     "%(name)s is registered. Register its cooperation agreement below.",
                     name=enterprise.name,
                 ),
-                "success",
+                url_for(".enterprise_detail", enterprise_id=enterprise.id),
             )
-            return redirect(url_for(".enterprise_detail", enterprise_id=enterprise.id), code=303)
     return render_template("admin/enterprise_form.html", form=form, enterprise=None), _status()
 
 
@@ -199,33 +169,17 @@ def _enterprise_page(
     role_errors: dict[int, list[str]] | None = None,
 ) -> ResponseReturnValue:
     session = db.session()
-    memberships = services.enterprise_memberships(session, enterprise.id)
-    if member_form is None:
-        member_form = MembershipForm(formdata=None)
-    members = {m.user_id for m in memberships}
-    keep = member_form.user_id.data
-    set_choices(
-        member_form.user_id,
-        [
-            blank_choice(_("Choose …")),
-            *(
-                choice(u.id, f"{u.name} ({u.email})")
-                for u in services.employer_users(session)
-                if u.id not in members or u.id == keep
-            ),
-        ],
-    )
+    today = date.today()
+    agreements = services.enterprise_agreements(session, enterprise.id)
     page = render_template(
         "admin/enterprise_detail.html",
         enterprise=enterprise,
-        agreements=services.enterprise_agreements(session, enterprise.id),
-        memberships=memberships,
+        agreements=agreements,
+        terminable={a.id for a in agreements if services.can_terminate(a, today)},
         agreement_form=agreement_form or AgreementForm(formdata=None),
-        member_form=member_form,
         terminate_errors=terminate_errors or {},
-        role_errors=role_errors or {},
-        roles=list(MemberRole),
-        today=date.today(),
+        today=today,
+        **ENTERPRISE_MEMBERS.context(enterprise.id, member_form, role_errors),
     )
     return page, status
 
@@ -233,21 +187,23 @@ def _enterprise_page(
 @bp.route(f"/enterprises/<{ID}:enterprise_id>/edit", methods=["GET", "POST"])
 @admin_only
 def enterprise_edit(enterprise_id: int) -> ResponseReturnValue:
-    if request.method == "POST":
-        enterprise = get_or_404(Enterprise, enterprise_id, "change")
-    else:
-        enterprise = get_or_404(Enterprise, enterprise_id)
+    enterprise = get_or_404(
+        Enterprise, enterprise_id, "change" if request.method == "POST" else "read"
+    )
     form = _with_centres(EnterpriseForm(obj=enterprise))
     if form.validate_on_submit():
         try:
             cleared = services.update_enterprise(
                 db.session(), enterprise, **_enterprise_values(form)
             )
-        except AdminError as error:
-            apply_error(form, error)
+        except DomainError as error:
+            show_error(error, form)
         else:
             db.session.commit()  # with the audit row get_or_404 added
-            flash(_("The changes to %(name)s are saved.", name=enterprise.name), "success")
+            done = finish(
+                _("The changes to %(name)s are saved.", name=enterprise.name),
+                url_for(".enterprise_detail", enterprise_id=enterprise.id),
+            )
             if cleared:
                 flash(
                     _(
@@ -256,7 +212,7 @@ def enterprise_edit(enterprise_id: int) -> ResponseReturnValue:
                     ),
                     "warning",
                 )
-            return redirect(url_for(".enterprise_detail", enterprise_id=enterprise.id), code=303)
+            return done
     return (
         render_template("admin/enterprise_form.html", form=form, enterprise=enterprise),
         _status(),
@@ -264,6 +220,10 @@ def enterprise_edit(enterprise_id: int) -> ResponseReturnValue:
 
 
 # --- agreements -----------------------------------------------------------------------------
+
+
+def _agreements_url(enterprise_id: int) -> str:
+    return url_for(".enterprise_detail", enterprise_id=enterprise_id, _anchor="agreements")
 
 
 @bp.post(f"/enterprises/<{ID}:enterprise_id>/agreements")
@@ -276,21 +236,17 @@ def enterprise_agreement_add(enterprise_id: int) -> ResponseReturnValue:
             agreement = services.add_agreement(
                 db.session(), enterprise, form.start_date.data, form.end_date.data
             )
-        except AdminError as error:
-            apply_error(form, error)
+        except DomainError as error:
+            show_error(error, form)
         else:
             db.session.commit()
-            flash(
+            return finish(
                 _(
                     "The agreement period %(start)s – %(end)s is registered.",
                     start=_date(agreement.start_date),
                     end=_date(agreement.end_date),
                 ),
-                "success",
-            )
-            return redirect(
-                url_for(".enterprise_detail", enterprise_id=enterprise.id, _anchor="agreements"),
-                code=303,
+                _agreements_url(enterprise.id),
             )
     return _enterprise_page(enterprise, 422, agreement_form=form)
 
@@ -305,32 +261,27 @@ def enterprise_agreement_terminate(agreement_id: int) -> ResponseReturnValue:
             services.terminate_agreement(
                 db.session(), agreement, form.terminated_on.data or date.today()
             )
-        except AdminError as error:
-            apply_error(form, error)
+        except DomainError as error:
+            show_error(error, form)
         else:
             db.session.commit()
-            flash(
+            return finish(
                 _(
                     "The agreement %(start)s – %(end)s is terminated from %(date)s.",
                     start=_date(agreement.start_date),
                     end=_date(agreement.end_date),
                     date=_date(agreement.terminated_on),
                 ),
-                "success",
-            )
-            return redirect(
-                url_for(
-                    ".enterprise_detail",
-                    enterprise_id=agreement.enterprise_id,
-                    _anchor="agreements",
-                ),
-                code=303,
+                _agreements_url(agreement.enterprise_id),
             )
     errors = [*form.form_errors, *form.terminated_on.errors]
     return _enterprise_page(agreement.enterprise, 422, terminate_errors={agreement.id: errors})
 
 
 # --- contact person (inline editing with htmx) ----------------------------------------------
+
+# Reported when an enterprise's contact person changed in place.
+CONTACT_PERSON_CHANGED = "contact-person-changed"
 
 
 def _contact_form(enterprise: Enterprise, form: ContactPersonForm) -> ContactPersonForm:
@@ -373,31 +324,27 @@ def enterprise_contact_person(enterprise_id: int) -> ResponseReturnValue:
     if form.validate_on_submit():
         try:
             services.set_contact_person(db.session(), enterprise, form.contact_person_id.data)
-        except AdminError as error:
-            apply_error(form, error)
+        except DomainError as error:
+            show_error(error, form)
         else:
             db.session.commit()
             person = enterprise.contact_person
-            if is_fragment_request():
-                return render_page_or_fragment(
-                    "admin/_contact_person_row.html",
-                    "admin/_contact_person_row.html",
-                    trigger="contactPersonChanged",
-                    enterprise=enterprise,
-                    focus=True,
-                )
             if person is None:
-                flash(_("%(name)s has no contact person now.", name=enterprise.name), "success")
+                message = _("%(name)s has no contact person now.", name=enterprise.name)
             else:
-                flash(
-                    _(
-                        "%(person)s is now the contact person for %(name)s.",
-                        person=person.name,
-                        name=enterprise.name,
-                    ),
-                    "success",
+                message = _(
+                    "%(person)s is now the contact person for %(name)s.",
+                    person=person.name,
+                    name=enterprise.name,
                 )
-            return redirect(url_for(".enterprise_detail", enterprise_id=enterprise.id), code=303)
+            return finish(
+                message,
+                url_for(".enterprise_detail", enterprise_id=enterprise.id),
+                fragment="admin/_contact_person_row.html",
+                trigger=CONTACT_PERSON_CHANGED,
+                enterprise=enterprise,
+                focus=True,
+            )
     return render_page_or_fragment(
         "admin/contact_person.html",
         "admin/_contact_person_form.html",
@@ -429,24 +376,25 @@ def users() -> ResponseReturnValue:
         "admin/_user_results.html",
         q=q,
         kind=kind,
-        kinds=list(UserKind),
         results=page,
         search_args=search_args,
     )
 
 
-def _flash_invitation(user: User, sent: bool) -> None:
+def _invitation_sent(user: User, sent: bool) -> ResponseReturnValue:
+    """The end of an invitation: the user is kept even if the mail failed (send it again)."""
+    url = url_for(".user_detail", user_id=user.id)
     if sent:
-        flash(_("The invitation is sent to %(email)s.", email=user.email), "success")
-    else:
-        flash(
-            _(
-                "The invitation e-mail to %(email)s could not be sent. The user is saved: "
-                "try “Send the invitation again” below in a little while.",
-                email=user.email,
-            ),
-            "warning",
-        )
+        return finish(_("The invitation is sent to %(email)s.", email=user.email), url)
+    flash(
+        _(
+            "The invitation e-mail to %(email)s could not be sent. The user is saved: "
+            "try “Send the invitation again” below in a little while.",
+            email=user.email,
+        ),
+        "warning",
+    )
+    return redirect(url, code=303)
 
 
 def _invite_choices(form: InviteForm) -> InviteForm:
@@ -490,22 +438,20 @@ def user_invite() -> ResponseReturnValue:
                 invited_by=current_user._get_current_object(),
                 valid_for=invitation_validity(),
             )
-        except AdminError as error:
-            apply_error(form, error)
+        except DomainError as error:
+            show_error(error, form)
         else:
             user = issued.invitation.user
             audit(form.enterprise_id.data, "change", permitted=True)
-            # The user is kept even if the mail fails: the invitation can be sent again.
             db.session.commit()
-            _flash_invitation(user, send_invitation(user, issued))
-            return redirect(url_for(".user_detail", user_id=user.id), code=303)
+            return _invitation_sent(user, send_invitation(user, issued))
     return render_template("admin/user_invite.html", form=form), _status()
 
 
 @bp.get(f"/users/<{ID}:user_id>")
 @admin_only
 def user_detail(user_id: int) -> ResponseReturnValue:
-    return _user_page(_user_or_404(user_id))
+    return _user_page(get_or_404(User, user_id))
 
 
 def _user_page(
@@ -513,37 +459,18 @@ def _user_page(
     status: int = 200,
     *,
     member_form: MembershipForm | None = None,
-    action_error: str | None = None,
     role_errors: dict[int, list[str]] | None = None,
 ) -> ResponseReturnValue:
     session = db.session()
-    memberships = services.user_memberships(session, user.id)
-    if member_form is None:
-        member_form = MembershipForm(formdata=None)
-    taken = {m.enterprise_id for m in memberships}
-    keep = member_form.enterprise_id.data
-    set_choices(
-        member_form.enterprise_id,
-        [
-            blank_choice(_("Choose …")),
-            *(
-                choice(e.id, e.name)
-                for e in services.all_enterprises(session)
-                if e.id not in taken or e.id == keep
-            ),
-        ],
-    )
     page = render_template(
         "admin/user_detail.html",
         user=user,
-        memberships=memberships,
         invitation=services.latest_invitation(session, user),
         contact_for=services.contact_person_for(session, user) if user.is_adviser else [],
-        member_form=member_form,
-        action_error=action_error,
-        role_errors=role_errors or {},
-        roles=list(MemberRole),
+        can_deactivate=services.can_deactivate(user, current_user),
+        can_reinvite=services.can_reinvite(user),
         now=utcnow(),
+        **USER_MEMBERSHIPS.context(user.id, member_form, role_errors),
     )
     return page, status
 
@@ -551,126 +478,211 @@ def _user_page(
 @bp.post(f"/users/<{ID}:user_id>/reinvite")
 @admin_only
 def user_reinvite(user_id: int) -> ResponseReturnValue:
-    user = _user_or_404(user_id)
+    user = get_or_404(User, user_id, "change")
     try:
         issued = services.reinvite_user(
             db.session(), user, current_user._get_current_object(), invitation_validity()
         )
-    except AdminError as error:
-        return _user_page(user, 422, action_error=str(error))
-    audit(None, "change", permitted=True)
+    except DomainError as error:
+        show_error(error)
+        return _user_page(user, error.status)
     db.session.commit()
-    _flash_invitation(user, send_invitation(user, issued))
-    return redirect(url_for(".user_detail", user_id=user.id), code=303)
+    return _invitation_sent(user, send_invitation(user, issued))
 
 
 @bp.post(f"/users/<{ID}:user_id>/deactivate")
 @admin_only
 def user_deactivate(user_id: int) -> ResponseReturnValue:
-    user = _user_or_404(user_id)
+    user = get_or_404(User, user_id, "change")
     try:
         services.deactivate_user(db.session(), user, current_user._get_current_object())
-    except AdminError as error:
-        return _user_page(user, 422, action_error=str(error))
-    audit(None, "change", permitted=True)
+    except DomainError as error:
+        show_error(error)
+        return _user_page(user, error.status)
     db.session.commit()
-    flash(_("%(name)s is deactivated and signed out everywhere.", name=user.name), "success")
-    return redirect(url_for(".user_detail", user_id=user.id), code=303)
+    return finish(
+        _("%(name)s is deactivated and signed out everywhere.", name=user.name),
+        url_for(".user_detail", user_id=user.id),
+    )
 
 
 @bp.post(f"/users/<{ID}:user_id>/activate")
 @admin_only
 def user_activate(user_id: int) -> ResponseReturnValue:
-    user = _user_or_404(user_id)
+    user = get_or_404(User, user_id, "change")
     services.activate_user(db.session(), user)
-    audit(None, "change", permitted=True)
     db.session.commit()
-    flash(_("%(name)s is active again and can sign in.", name=user.name), "success")
-    return redirect(url_for(".user_detail", user_id=user.id), code=303)
+    return finish(
+        _("%(name)s is active again and can sign in.", name=user.name),
+        url_for(".user_detail", user_id=user.id),
+    )
 
 
-# --- memberships ----------------------------------------------------------------------------
+# --- memberships: one table on an enterprise's page (its members) and on a user's page -------
+
+
+@dataclass(frozen=True)
+class MembershipTable:
+    """The memberships of the record a page is about, and the form that adds one.
+
+    The page fixes one side of a membership (``fixed``, sent in a hidden input) and offers
+    the other (``chosen``) in a list; the forms send ``back`` to return to the same page.
+    """
+
+    back: str
+    fixed: str
+    chosen: str
+    anchor: str
+    memberships: Callable[[Session, int], list[Membership]]
+    candidates: Callable[[Session], Iterable[Any]]
+    label: Callable[[Any], str]
+    # The role select's label in a row, and what the row's buttons are about (for screen readers).
+    role_label: Callable[[Membership], str]
+    row_name: Callable[[Membership], str]
+
+    def url(self, membership: Membership) -> str:
+        owner_id = getattr(membership, self.fixed)
+        return url_for(f".{self.back}_detail", **{self.fixed: owner_id}, _anchor=self.anchor)
+
+    def context(
+        self,
+        owner_id: int,
+        form: MembershipForm | None,
+        role_errors: dict[int, list[str]] | None,
+    ) -> dict[str, Any]:
+        """What the page's membership table and add form show."""
+        session = db.session()
+        memberships = self.memberships(session, owner_id)
+        form = form or MembershipForm(formdata=None)
+        taken = {getattr(m, self.chosen) for m in memberships}
+        keep = form[self.chosen].data
+        set_choices(
+            form[self.chosen],
+            [
+                blank_choice(_("Choose …")),
+                *(
+                    choice(record.id, self.label(record))
+                    for record in self.candidates(session)
+                    if record.id not in taken or record.id == keep
+                ),
+            ],
+        )
+        return {
+            "memberships": memberships,
+            "member_form": form,
+            "role_errors": role_errors or {},
+            "table": self,
+        }
+
+
+ENTERPRISE_MEMBERS = MembershipTable(
+    back="enterprise",
+    fixed="enterprise_id",
+    chosen="user_id",
+    anchor="members",
+    memberships=services.enterprise_memberships,
+    candidates=services.employer_users,
+    label=lambda user: f"{user.name} ({user.email})",
+    role_label=lambda m: _("Role of %(name)s", name=m.user.name),
+    row_name=lambda m: m.user.name,
+)
+USER_MEMBERSHIPS = MembershipTable(
+    back="user",
+    fixed="user_id",
+    chosen="enterprise_id",
+    anchor="memberships",
+    memberships=services.user_memberships,
+    candidates=services.all_enterprises,
+    label=lambda enterprise: enterprise.name,
+    role_label=lambda m: _("Role in %(enterprise)s", enterprise=m.enterprise.name),
+    row_name=lambda m: m.enterprise.name,
+)
+
+
+def _table() -> MembershipTable:
+    """The table a membership form was sent from."""
+    return USER_MEMBERSHIPS if request.form.get("back") == "user" else ENTERPRISE_MEMBERS
+
+
+def _table_page(
+    table: MembershipTable, owner: User | Enterprise, **errors: Any
+) -> ResponseReturnValue:
+    """The page the form came from, again, with its errors (422)."""
+    if isinstance(owner, User):
+        return _user_page(owner, 422, **errors)
+    return _enterprise_page(owner, 422, **errors)
 
 
 @bp.post("/memberships")
 @admin_only
 def membership_add() -> ResponseReturnValue:
-    back = _back()
+    table = _table()
     form = MembershipForm()
     # The page the form came from fixes one side; a mangled hidden id is a 404.
-    if back == "user":
-        user: User | None = _user_or_404(_form_id("user_id"))
-        enterprise: Enterprise | None = None
+    owner: User | Enterprise
+    if table is USER_MEMBERSHIPS:
+        owner = get_or_404(User, _form_id("user_id"), "change")
     else:
-        user = None
-        enterprise = get_or_404(Enterprise, _form_id("enterprise_id"), "change")
+        owner = get_or_404(Enterprise, _form_id("enterprise_id"), "change")
     if form.validate_on_submit():
         try:
             membership = services.add_membership(
                 db.session(), form.user_id.data, form.enterprise_id.data, form.role.data
             )
-        except AdminError as error:
-            apply_error(form, error, hidden=("user_id",) if back == "user" else ("enterprise_id",))
+        except DomainError as error:
+            # The fixed side is a hidden input: its error shows above the form.
+            show_error(DomainError(error.message) if error.field == table.fixed else error, form)
         else:
-            if back == "user":
-                audit(membership.enterprise_id, "change", permitted=True)
+            audit(membership.enterprise_id, "change", permitted=True)
             db.session.commit()
-            flash(
+            return finish(
                 _(
                     "%(user)s is added to %(enterprise)s as %(role)s.",
                     user=membership.user.name,
                     enterprise=membership.enterprise.name,
                     role=_role_label(membership.role).lower(),
                 ),
-                "success",
+                table.url(membership),
             )
-            return redirect(_back_url(back, membership), code=303)
-    if user is not None:
-        return _user_page(user, 422, member_form=form)
-    assert enterprise is not None
-    return _enterprise_page(enterprise, 422, member_form=form)
+    return _table_page(table, owner, member_form=form)
 
 
 @bp.post(f"/memberships/<{ID}:membership_id>/role")
 @admin_only
 def membership_role(membership_id: int) -> ResponseReturnValue:
     membership = get_or_404(Membership, membership_id, "change")
-    back = _back()
+    table = _table()
     form = RoleForm()
     if form.validate_on_submit():
         try:
             services.change_role(db.session(), membership, form.role.data)
-        except AdminError as error:
-            apply_error(form, error)
+        except DomainError as error:
+            show_error(error, form)
         else:
             db.session.commit()
-            flash(
+            return finish(
                 _(
                     "%(user)s is now %(role)s in %(enterprise)s.",
                     user=membership.user.name,
                     role=_role_label(membership.role).lower(),
                     enterprise=membership.enterprise.name,
                 ),
-                "success",
+                table.url(membership),
             )
-            return redirect(_back_url(back, membership), code=303)
     errors = {membership.id: [*form.form_errors, *form.role.errors]}
-    if back == "user":
-        return _user_page(membership.user, 422, role_errors=errors)
-    return _enterprise_page(membership.enterprise, 422, role_errors=errors)
+    owner = membership.user if table is USER_MEMBERSHIPS else membership.enterprise
+    return _table_page(table, owner, role_errors=errors)
 
 
 @bp.post(f"/memberships/<{ID}:membership_id>/delete")
 @admin_only
 def membership_delete(membership_id: int) -> ResponseReturnValue:
     membership = get_or_404(Membership, membership_id, "change")
-    back = _back()
-    target = _back_url(back, membership)
+    target = _table().url(membership)
     user_name, enterprise_name = membership.user.name, membership.enterprise.name
     services.delete_membership(db.session(), membership)
     db.session.commit()
-    flash(
+    return finish(
         _("%(user)s is removed from %(enterprise)s.", user=user_name, enterprise=enterprise_name),
-        "success",
+        target,
     )
-    return redirect(target, code=303)

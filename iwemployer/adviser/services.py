@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Select, case, func, or_, select
+from sqlalchemy import Select, case, func, or_
 from sqlalchemy.orm import Session, selectinload
 
 from ..access import scoped
 from ..models import Enterprise, User
 from ..orgnr import normalise
-from ..pagination import Page
+from ..pagination import Page, paginate
 
 
 def _search(stmt: Select[Enterprise], query: str) -> Select[Enterprise]:
@@ -27,19 +27,11 @@ def _search(stmt: Select[Enterprise], query: str) -> Select[Enterprise]:
 def adviser_enterprises(
     session: Session, adviser: User, query: str, page: int, page_size: int
 ) -> Page[Enterprise]:
-    stmt = _search(scoped(Enterprise, adviser), query)
-    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    pages = max(1, -(-total // page_size))
-    page = min(max(page, 1), pages)
+    """Page ``page`` of the centre's enterprises; a page past the end shows the last page."""
     mine_first = case((Enterprise.contact_person_id == adviser.id, 0), else_=1)
-    items = list(
-        session.scalars(
-            stmt.options(
-                selectinload(Enterprise.agreements), selectinload(Enterprise.contact_person)
-            )
-            .order_by(mine_first, Enterprise.name, Enterprise.id)
-            .limit(page_size)
-            .offset((page - 1) * page_size)
-        )
+    stmt = (
+        _search(scoped(Enterprise, adviser), query)
+        .options(selectinload(Enterprise.agreements), selectinload(Enterprise.contact_person))
+        .order_by(mine_first, Enterprise.name, Enterprise.id)
     )
-    return Page(items, page, pages, total)
+    return paginate(session, stmt, page, page_size)

@@ -44,4 +44,9 @@ def init_app(app: Flask) -> None:
     @login_manager.user_loader
     def _load(token: str) -> User | None:
         idle = timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"])
-        return load_session_user(db.session(), token, idle)
+        session = db.session()
+        user = load_session_user(session, token, idle)
+        if session.dirty or session.deleted:
+            # An expired session removed, or the last-seen time moved on: kept at once.
+            session.commit()
+        return user

@@ -90,18 +90,19 @@ def start_session(session: Session, user: User) -> str:
 def load_session_user(
     session: Session, token: str, idle_limit: timedelta, now: datetime | None = None
 ) -> User | None:
-    """The user of a live session token; expired or unknown tokens give None (and are removed)."""
+    """The user of a live session token; expired or unknown tokens give None (and are removed).
+
+    The removal and the new last-seen time are left for the caller to commit.
+    """
     now = now or utcnow()
     record = session.scalar(select(UserSession).where(UserSession.token_hash == hash_token(token)))
     if record is None:
         return None
     if now - record.last_seen_at > idle_limit or not record.user.active:
         session.delete(record)
-        session.commit()
         return None
     if now - record.last_seen_at > LAST_SEEN_RESOLUTION:
         record.last_seen_at = now
-        session.commit()
     user = record.user
     user.session_token = token
     return user

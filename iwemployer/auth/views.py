@@ -5,7 +5,6 @@ import logging
 from flask import (
     Blueprint,
     current_app,
-    flash,
     redirect,
     render_template,
     request,
@@ -18,6 +17,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..extensions import db, limiter
+from ..htmx import finish
 from ..i18n import safe_next
 from . import services
 from .forms import AcceptInvitationForm, ChangePasswordForm, SignInForm
@@ -85,8 +85,7 @@ def sign_out() -> ResponseReturnValue:
         log.info("sign-out account=%s", current_user.email)
     logout_user()
     session.clear()
-    flash(_("You are signed out."), "success")
-    return redirect(url_for("auth.sign_in"), code=303)
+    return finish(_("You are signed out."), url_for("auth.sign_in"))
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -99,8 +98,10 @@ def change_password() -> ResponseReturnValue:
         else:
             services.change_password(db.session(), current_user, form.new_password.data or "")
             db.session.commit()
-            flash(_("Your password is changed. You are signed out everywhere else."), "success")
-            return redirect(url_for("auth.change_password"), code=303)
+            return finish(
+                _("Your password is changed. You are signed out everywhere else."),
+                url_for("auth.change_password"),
+            )
     status = 422 if request.method == "POST" else 200
     return render_template("auth/change_password.html", form=form), status
 
@@ -122,7 +123,6 @@ def accept_invitation(token: str) -> ResponseReturnValue:
         session.permanent = True
         user.session_token = new_token
         login_user(user)
-        flash(_("Welcome! Your password is set."), "success")
-        return redirect(url_for("enterprise.index"), code=303)
+        return finish(_("Welcome! Your password is set."), url_for("enterprise.index"))
     status = 422 if request.method == "POST" else 200
     return render_template("auth/accept_invitation.html", form=form, invited=user), status

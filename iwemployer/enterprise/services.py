@@ -11,13 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from ..auth.services import IssuedInvitation, issue_invitation, normalise_email
+from ..errors import DomainError
 from ..models import Enterprise, MemberRole, Membership, User, UserKind
-
-
-class MembershipError(ValueError):
-    def __init__(self, field: str, message: object) -> None:
-        super().__init__(str(message))
-        self.field = field
 
 
 @dataclass(frozen=True)
@@ -56,13 +51,12 @@ def invite_occupational_health(
     address = normalise_email(email)
     clean_name = " ".join(name.split())
     if not clean_name:
-        raise MembershipError("name", _l("Enter the name."))
+        raise DomainError(_l("Enter the name."), "name")
     user = session.scalar(select(User).where(User.email == address))
     if user is not None:
         if user.kind != UserKind.EMPLOYER or not user.active:
-            raise MembershipError(
-                "email",
-                _l("This address cannot be added here. Ask the centre to add the person."),
+            raise DomainError(
+                _l("This address cannot be added here. Ask the centre to add the person."), "email"
             )
         already = session.scalar(
             select(Membership).where(
@@ -70,7 +64,7 @@ def invite_occupational_health(
             )
         )
         if already is not None:
-            raise MembershipError("email", _l("This person already has access to the enterprise."))
+            raise DomainError(_l("This person already has access to the enterprise."), "email")
         session.add(
             Membership(
                 user_id=user.id, enterprise_id=enterprise.id, role=MemberRole.OCCUPATIONAL_HEALTH
@@ -97,10 +91,15 @@ def invite_occupational_health(
     return InviteResult(user, issued)
 
 
-def remove_occupational_health(session: Session, membership: Membership) -> None:
+def can_remove_access(membership: Membership) -> bool:
     """Managers may end the access they gave; other roles are the centre's to change."""
-    if membership.role != MemberRole.OCCUPATIONAL_HEALTH:
-        raise MembershipError(
-            "membership", _l("Only the occupational health service's access can be removed here.")
+    return membership.role == MemberRole.OCCUPATIONAL_HEALTH
+
+
+def remove_occupational_health(session: Session, membership: Membership) -> None:
+    """End the occupational health service's access (see ``can_remove_access``)."""
+    if not can_remove_access(membership):
+        raise DomainError(
+            _l("Only the occupational health service's access can be removed here."), "membership"
         )
     session.delete(membership)

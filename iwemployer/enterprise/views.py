@@ -4,22 +4,25 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from ..access import (
     CURRENT_ENTERPRISE_KEY,
+    can_act,
     current_enterprise_id,
     get_or_404,
-    member_enterprises,
+    kind_required,
     member_role,
     member_role_required,
 )
 from ..auth.invitations import invitation_validity, send_access_granted, send_invitation
+from ..errors import DomainError
 from ..extensions import db
+from ..forms import optional_id, show_error
+from ..htmx import finish
 from ..models import Enterprise, MemberRole, Membership, UserKind
 from . import services
 from .forms import InviteOccupationalHealthForm
@@ -62,30 +65,34 @@ def home(enterprise_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/switch-enterprise")
-@login_required
+@kind_required(UserKind.EMPLOYER)
 def switch() -> ResponseReturnValue:
-    if current_user.kind != UserKind.EMPLOYER:
-        abort(403)
     try:
-        wanted = int(request.form.get("enterprise_id", ""))
+        wanted = optional_id(request.form.get("enterprise_id")) or 0
     except ValueError:
-        wanted = -1
-    if wanted not in {e.id for e in member_enterprises(current_user)}:
-        abort(404)
-    session[CURRENT_ENTERPRISE_KEY] = wanted
-    return redirect(url_for("enterprise.home", enterprise_id=wanted), code=303)
+        wanted = 0  # finds nothing: 404
+    enterprise = get_or_404(Enterprise, wanted)
+    session[CURRENT_ENTERPRISE_KEY] = enterprise.id
+    return redirect(url_for("enterprise.home", enterprise_id=enterprise.id), code=303)
+
+
+# Who gives and removes the occupational health service's access (administrators too).
+MANAGERS = (MemberRole.MANAGER,)
 
 
 def _members_page(
     enterprise: Enterprise, form: InviteOccupationalHealthForm, status: int = 200
 ) -> ResponseReturnValue:
+    members = services.members(db.session(), enterprise.id)
+    can_manage = can_act(current_user, enterprise.id, MANAGERS, adviser=False)
     return (
         render_template(
             "enterprise/members.html",
             enterprise=enterprise,
-            members=services.members(db.session(), enterprise.id),
+            members=members,
             form=form,
-            is_manager=member_role(current_user, enterprise.id) == MemberRole.MANAGER,
+            can_manage=can_manage,
+            removable={m.id for m in members if can_manage and services.can_remove_access(m)},
         ),
         status,
     )
@@ -99,7 +106,7 @@ def members(enterprise_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/enterprises/<int:enterprise_id>/members/occupational-health")
-@member_role_required(MemberRole.MANAGER, adviser=False)
+@member_role_required(*MANAGERS, adviser=False)
 def invite_occupational_health(enterprise_id: int) -> ResponseReturnValue:
     enterprise = get_or_404(Enterprise, enterprise_id, action="change")
     form = InviteOccupationalHealthForm()
@@ -113,53 +120,48 @@ def invite_occupational_health(enterprise_id: int) -> ResponseReturnValue:
                 invited_by=current_user,
                 valid_for=invitation_validity(),
             )
-        except services.MembershipError as error:
+        except DomainError as error:
             db.session.rollback()
-            getattr(form, error.field).errors = [str(error)]
+            show_error(error, form)
         else:
             db.session.commit()
             if result.invitation is not None:
                 sent = send_invitation(result.user, result.invitation)
             else:
                 sent = send_access_granted(result.user, enterprise.name)
+            url = url_for("enterprise.members", enterprise_id=enterprise.id)
             if sent:
-                flash(
+                return finish(
                     _(
                         "%(email)s now has access and has been told by e-mail.",
                         email=result.user.email,
                     ),
-                    "success",
+                    url,
                 )
-            else:
-                flash(
-                    _(
-                        "%(email)s now has access, but the e-mail could not be sent. "
-                        "Ask the centre to send the invitation again.",
-                        email=result.user.email,
-                    ),
-                    "warning",
-                )
-            return redirect(url_for("enterprise.members", enterprise_id=enterprise.id), code=303)
+            flash(
+                _(
+                    "%(email)s now has access, but the e-mail could not be sent. "
+                    "Ask the centre to send the invitation again.",
+                    email=result.user.email,
+                ),
+                "warning",
+            )
+            return redirect(url, code=303)
     return _members_page(enterprise, form, 422)
 
 
 @bp.post("/enterprises/<int:enterprise_id>/members/<int:membership_id>/remove")
-@member_role_required(MemberRole.MANAGER, adviser=False)
+@member_role_required(*MANAGERS, adviser=False)
 def remove_member(enterprise_id: int, membership_id: int) -> ResponseReturnValue:
-    enterprise = get_or_404(Enterprise, enterprise_id, action="change")
-    membership = db.session.scalar(
-        select(Membership).where(
-            Membership.id == membership_id, Membership.enterprise_id == enterprise.id
-        )
-    )
-    if membership is None:
-        abort(404)
+    membership = get_or_404(Membership, membership_id, "change", enterprise_id=enterprise_id)
+    enterprise = membership.enterprise
     try:
         services.remove_occupational_health(db.session(), membership)
-    except services.MembershipError as error:
+    except DomainError as error:
         db.session.rollback()
-        flash(str(error), "error")
-        return _members_page(enterprise, InviteOccupationalHealthForm(formdata=None), 422)
+        show_error(error)
+        return _members_page(enterprise, InviteOccupationalHealthForm(formdata=None), error.status)
     db.session.commit()
-    flash(_("The access is removed."), "success")
-    return redirect(url_for("enterprise.members", enterprise_id=enterprise.id), code=303)
+    return finish(
+        _("The access is removed."), url_for("enterprise.members", enterprise_id=enterprise.id)
+    )

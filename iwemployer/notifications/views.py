@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..extensions import db
-from ..htmx import is_fragment_request
+from ..htmx import finish, is_fragment_request
 from . import services
 
 bp = Blueprint("notifications", __name__)
+# Reported whenever the signed-in user's read state changes; the header's badge listens for it.
+CHANGED = "notifications-changed"
 
 
 @bp.get("/notifications")
@@ -33,4 +36,12 @@ def badge() -> ResponseReturnValue:
 def mark_read() -> ResponseReturnValue:
     services.mark_all_read(db.session(), current_user.id)
     db.session.commit()
-    return redirect(url_for("notifications.index"), code=303)
+    return finish(
+        _("All notifications are marked as read."),
+        url_for("notifications.index"),
+        page="notifications/index.html",
+        fragment="notifications/_list.html",
+        trigger=CHANGED,
+        notes=services.recent(db.session(), current_user.id),
+        text=services.render_text,
+    )

@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from iwemployer.admin import services
-from iwemployer.admin.services import AdminError
 from iwemployer.auth.services import find_open_invitation, start_session
+from iwemployer.errors import DomainError
 from iwemployer.models import (
     AgreementStatus,
     CooperationAgreement,
@@ -33,7 +33,7 @@ from tests.conftest import (
 WEEK = timedelta(days=7)
 
 
-def _field(excinfo: pytest.ExceptionInfo[AdminError]) -> str | None:
+def _field(excinfo: pytest.ExceptionInfo[DomainError]) -> str | None:
     return excinfo.value.field
 
 
@@ -62,7 +62,7 @@ def test_org_number_with_a_valid_check_digit_is_accepted(typed: str, expected: s
 def test_org_number_is_refused_unless_nine_digits_with_a_matching_check_digit(
     session: Session, typed: str
 ) -> None:
-    with pytest.raises(AdminError) as excinfo:
+    with pytest.raises(DomainError) as excinfo:
         services.clean_org_number(typed)
     assert _field(excinfo) == "org_number"
 
@@ -72,7 +72,7 @@ def test_org_number_whose_check_digit_would_be_ten_is_never_valid(session: Sessi
         f"{n:08d}" for n in range(10_000_000, 10_001_000) if check_digit(f"{n:08d}") is None
     )
     for last in "0123456789":
-        with pytest.raises(AdminError):
+        with pytest.raises(DomainError):
             services.clean_org_number(base + last)
 
 
@@ -83,7 +83,7 @@ def test_nace_code_format_is_accepted(code: str) -> None:
 
 @pytest.mark.parametrize("code", ["", "86101", "8.101", "86.1011", "86,101", "86.", "AB.123"])
 def test_nace_code_in_another_format_is_refused(session: Session, code: str) -> None:
-    with pytest.raises(AdminError) as excinfo:
+    with pytest.raises(DomainError) as excinfo:
         services.clean_nace_code(code)
     assert _field(excinfo) == "nace_code"
 
@@ -108,7 +108,7 @@ def test_create_enterprise_stores_the_normalised_values(session: Session) -> Non
 def test_a_registered_org_number_cannot_be_registered_again(session: Session) -> None:
     centre = build_centre(session)
     build_enterprise(session, centre, org_number="987654325")
-    with pytest.raises(AdminError) as excinfo:
+    with pytest.raises(DomainError) as excinfo:
         services.create_enterprise(
             session,
             org_number="987 654 325",
@@ -145,7 +145,7 @@ def test_create_enterprise_refuses_bad_values(
         "centre_id": centre.id,
     }
     values.update(changes)
-    with pytest.raises(AdminError) as excinfo:
+    with pytest.raises(DomainError) as excinfo:
         services.create_enterprise(session, **values)  # type: ignore[arg-type]
     assert _field(excinfo) == field
 
@@ -157,7 +157,7 @@ def test_update_enterprise_keeps_its_own_org_number_but_not_anothers(session: Se
     values = {"name": "Nytt navn AS", "nace_code": "86.101", "employees": 5, "centre_id": centre.id}
     cleared = services.update_enterprise(session, enterprise, org_number="987654325", **values)  # type: ignore[arg-type]
     assert not cleared and enterprise.name == "Nytt navn AS"
-    with pytest.raises(AdminError) as excinfo:
+    with pytest.raises(DomainError) as excinfo:
         services.update_enterprise(session, enterprise, org_number=other.org_number, **values)  # type: ignore[arg-type]
     assert _field(excinfo) == "org_number"
     assert enterprise.org_number == "987654325"
@@ -207,17 +207,17 @@ def test_a_blank_end_date_gives_a_four_year_period(session: Session) -> None:
 def test_the_end_date_must_come_after_the_start(session: Session) -> None:
     enterprise = build_enterprise(session, build_centre(session))
     for end in (date(2026, 1, 1), date(2025, 12, 31)):
-        with pytest.raises(AdminError) as excinfo:
+        with pytest.raises(DomainError) as excinfo:
             services.add_agreement(session, enterprise, date(2026, 1, 1), end)
         assert _field(excinfo) == "end_date"
 
 
 def test_dates_far_outside_any_agreement_are_typing_mistakes(session: Session) -> None:
     enterprise = build_enterprise(session, build_centre(session))
-    with pytest.raises(AdminError) as excinfo:
+    with pytest.raises(DomainError) as excinfo:
         services.add_agreement(session, enterprise, date(9999, 12, 31), None)
     assert _field(excinfo) == "start_date"
-    with pytest.raises(AdminError) as excinfo:
+    with pytest.raises(DomainError) as excinfo:
         services.add_agreement(session, enterprise, date(2026, 1, 1), date(2400, 1, 1))
     assert _field(excinfo) == "end_date"
 
@@ -236,7 +236,7 @@ def test_a_new_period_may_not_overlap_a_running_one(
 ) -> None:
     enterprise = build_enterprise(session, build_centre(session))
     services.add_agreement(session, enterprise, date(2026, 1, 1), None)  # to 2029-12-31
-    with pytest.raises(AdminError) as excinfo:
+    with pytest.raises(DomainError) as excinfo:
         services.add_agreement(session, enterprise, start, end)
     assert _field(excinfo) == "start_date"
 
@@ -256,7 +256,7 @@ def test_a_terminated_period_blocks_only_until_its_termination(session: Session)
     enterprise = build_enterprise(session, build_centre(session))
     first = services.add_agreement(session, enterprise, date(2026, 1, 1), None)
     services.terminate_agreement(session, first, date(2027, 6, 1))
-    with pytest.raises(AdminError):
+    with pytest.raises(DomainError):
         services.add_agreement(session, enterprise, date(2027, 5, 31), None)
     renewed = services.add_agreement(session, enterprise, date(2027, 6, 1), None)
     assert renewed.end_date == date(2031, 5, 31)
@@ -269,7 +269,7 @@ def test_terminating_sets_the_date_once(session: Session) -> None:
     services.terminate_agreement(session, agreement, today)
     assert agreement.terminated_on == today
     assert agreement.status(today) == AgreementStatus.TERMINATED
-    with pytest.raises(AdminError) as excinfo:
+    with pytest.raises(DomainError) as excinfo:
         services.terminate_agreement(session, agreement, today)
     assert _field(excinfo) == "terminated_on"
 
@@ -277,7 +277,7 @@ def test_terminating_sets_the_date_once(session: Session) -> None:
 def test_an_agreement_that_has_ended_cannot_be_terminated(session: Session) -> None:
     enterprise = build_enterprise(session, build_centre(session))
     agreement = build_agreement(session, enterprise, start=date(2018, 1, 1))
-    with pytest.raises(AdminError):
+    with pytest.raises(DomainError):
         services.terminate_agreement(session, agreement, date.today())
     assert agreement.terminated_on is None
 
@@ -299,7 +299,7 @@ def test_contact_person_must_be_an_active_adviser_of_the_enterprises_centre(
     admin = build_user(session, UserKind.ADMIN)
     gone = build_user(session, UserKind.ADVISER, centre=oslo, active=False)
     for user_id in (theirs.id, employer.id, admin.id, gone.id, 999_999):
-        with pytest.raises(AdminError) as excinfo:
+        with pytest.raises(DomainError) as excinfo:
             services.set_contact_person(session, enterprise, user_id)
         assert _field(excinfo) == "contact_person_id"
     assert enterprise.contact_person_id == ours.id
@@ -352,7 +352,7 @@ def test_invite_creates_a_user_without_password_and_an_open_invitation(
 def test_invite_refuses_an_address_already_in_use_whatever_its_case(session: Session) -> None:
     inviter = build_user(session, UserKind.ADMIN)
     _invite(session, inviter, email="nina@example.no")
-    with pytest.raises(AdminError) as excinfo:
+    with pytest.raises(DomainError) as excinfo:
         _invite(session, inviter, email="NINA@example.no", name="Another Nina")
     assert _field(excinfo) == "email"
     assert session.scalar(select(func.count()).select_from(User)) == 2
@@ -360,7 +360,7 @@ def test_invite_refuses_an_address_already_in_use_whatever_its_case(session: Ses
 
 def test_an_adviser_needs_a_centre(session: Session) -> None:
     inviter = build_user(session, UserKind.ADMIN)
-    with pytest.raises(AdminError) as excinfo:
+    with pytest.raises(DomainError) as excinfo:
         _invite(session, inviter, kind=UserKind.ADVISER)
     assert _field(excinfo) == "centre_id"
     centre = build_centre(session)
@@ -386,10 +386,10 @@ def test_only_advisers_get_a_centre_and_only_the_employer_side_a_membership(
     inviter = build_user(session, UserKind.ADMIN)
     centre = build_centre(session)
     enterprise = build_enterprise(session, centre)
-    with pytest.raises(AdminError) as excinfo:
+    with pytest.raises(DomainError) as excinfo:
         _invite(session, inviter, kind=UserKind.EMPLOYER, centre_id=centre.id)
     assert _field(excinfo) == "centre_id"
-    with pytest.raises(AdminError) as excinfo:
+    with pytest.raises(DomainError) as excinfo:
         _invite(
             session,
             inviter,
@@ -403,10 +403,10 @@ def test_only_advisers_get_a_centre_and_only_the_employer_side_a_membership(
 def test_an_employer_side_invitation_may_create_the_first_membership(session: Session) -> None:
     inviter = build_user(session, UserKind.ADMIN)
     enterprise = build_enterprise(session, build_centre(session))
-    with pytest.raises(AdminError) as excinfo:
+    with pytest.raises(DomainError) as excinfo:
         _invite(session, inviter, enterprise_id=enterprise.id)
     assert _field(excinfo) == "role"
-    with pytest.raises(AdminError) as excinfo:
+    with pytest.raises(DomainError) as excinfo:
         _invite(session, inviter, role=MemberRole.MANAGER)
     assert _field(excinfo) == "enterprise_id"
     user = _invite(
@@ -432,11 +432,11 @@ def test_a_new_invitation_replaces_the_earlier_link(session: Session) -> None:
 
 def test_no_invitation_for_users_with_a_password_or_deactivated(session: Session) -> None:
     inviter = build_user(session, UserKind.ADMIN)
-    with pytest.raises(AdminError):
+    with pytest.raises(DomainError):
         services.reinvite_user(session, build_user(session), inviter, WEEK)
     invited = _invite(session, inviter).invitation.user
     invited.active = False
-    with pytest.raises(AdminError):
+    with pytest.raises(DomainError):
         services.reinvite_user(session, invited, inviter, WEEK)
 
 
@@ -458,7 +458,7 @@ def test_deactivation_ends_every_session_of_the_user(session: Session) -> None:
 def test_an_administrator_cannot_deactivate_themself(session: Session) -> None:
     admin = build_user(session, UserKind.ADMIN)
     start_session(session, admin)
-    with pytest.raises(AdminError) as excinfo:
+    with pytest.raises(DomainError) as excinfo:
         services.deactivate_user(session, admin, admin)
     assert _field(excinfo) is None
     assert admin.active
@@ -473,7 +473,7 @@ def test_membership_is_unique_per_user_and_enterprise(session: Session) -> None:
     enterprise, other = build_enterprise(session, centre), build_enterprise(session, centre)
     user = build_user(session)
     services.add_membership(session, user.id, enterprise.id, MemberRole.MANAGER)
-    with pytest.raises(AdminError) as excinfo:
+    with pytest.raises(DomainError) as excinfo:
         services.add_membership(session, user.id, enterprise.id, MemberRole.UNION_REP)
     assert _field(excinfo) is None
     services.add_membership(session, user.id, other.id, MemberRole.UNION_REP)
@@ -486,10 +486,10 @@ def test_only_employer_side_users_become_members(session: Session) -> None:
     adviser = build_user(session, UserKind.ADVISER, centre=centre)
     admin = build_user(session, UserKind.ADMIN)
     for user_id in (adviser.id, admin.id, 999_999, None):
-        with pytest.raises(AdminError) as excinfo:
+        with pytest.raises(DomainError) as excinfo:
             services.add_membership(session, user_id, enterprise.id, MemberRole.MANAGER)
         assert _field(excinfo) == "user_id"
-    with pytest.raises(AdminError) as excinfo:
+    with pytest.raises(DomainError) as excinfo:
         services.add_membership(session, build_user(session).id, 999_999, MemberRole.MANAGER)
     assert _field(excinfo) == "enterprise_id"
 
@@ -499,7 +499,7 @@ def test_role_change_and_removal(session: Session) -> None:
     membership = build_membership(session, build_user(session), enterprise)
     services.change_role(session, membership, MemberRole.OCCUPATIONAL_HEALTH)
     assert membership.role == MemberRole.OCCUPATIONAL_HEALTH
-    with pytest.raises(AdminError):
+    with pytest.raises(DomainError):
         services.change_role(session, membership, None)
     services.delete_membership(session, membership)
     assert session.scalar(select(func.count()).select_from(Membership)) == 0
@@ -549,3 +549,30 @@ def test_user_search_by_name_or_address_and_kind(session: Session) -> None:
     assert names("NORDLYS") == ["Marte Lie"]
     assert names("", UserKind.ADVISER) == ["Ingrid Haugen"]
     assert names("marte", UserKind.ADVISER) == []
+
+
+def test_a_duplicate_lost_to_a_simultaneous_request_undoes_only_itself(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The check before saving passed (another request saved in between): the unique
+    constraint refuses it in a savepoint, and the session goes on with the rest."""
+    centre = build_centre(session)
+    taken = build_enterprise(session, centre)
+    earlier = build_enterprise(session, centre, name="Lagret før AS")
+    session.commit()
+    earlier.employees = 42  # a change of the same request, before the race
+    monkeypatch.setattr(services, "_check_org_number_free", lambda *args, **kwargs: None)
+    with pytest.raises(DomainError) as excinfo:
+        services.create_enterprise(
+            session,
+            org_number=taken.org_number,
+            name="Dobbel AS",
+            nace_code="86.101",
+            employees=3,
+            centre_id=centre.id,
+        )
+    assert _field(excinfo) == "org_number"
+    session.commit()  # what the view would do with the rest of the request
+    assert session.scalar(select(func.count()).where(Enterprise.name == "Dobbel AS")) == 0
+    session.expire_all()
+    assert session.get(Enterprise, earlier.id).employees == 42  # type: ignore[union-attr]

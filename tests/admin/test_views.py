@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
 
+from iwemployer.admin import services as admin_services
 from iwemployer.admin.services import default_end_date
 from iwemployer.models import (
     AuditEntry,
@@ -314,7 +315,7 @@ def test_saving_with_htmx_returns_the_display_and_an_event(
         htmx=True,
     )
     assert response.status_code == 200 and _is_fragment(response)
-    assert response.headers["HX-Trigger"] == "contactPersonChanged"
+    assert response.headers["HX-Trigger"] == "contact-person-changed"
     assert "Jonas Berg" in _text(response) and "<form" not in _text(response)
     enterprise = _fresh(session, Enterprise, world.nordlys.id)
     assert enterprise is not None and enterprise.contact_person_id == jonas.id
@@ -712,3 +713,24 @@ def test_search_text_is_escaped(admin: WebClient, world: World) -> None:
     assert "<b>Nord</b>" not in body and "&lt;b&gt;Nord&lt;/b&gt;" in body
     fragment = _text(admin.get("/admin/users?q=<i>x</i>", htmx=True))
     assert "<i>x</i>" not in fragment
+
+
+def test_buttons_follow_the_rules_the_services_enforce(
+    admin: WebClient, world: World, session: Session
+) -> None:
+    me = world.user("admin@nav.example")
+    own = admin.get(f"/admin/users/{me.id}").text
+    assert f"/admin/users/{me.id}/deactivate" not in own
+    assert admin.post(f"/admin/users/{me.id}/deactivate").status_code == 422
+    marte = world.user("leder@nordlys.example")  # has chosen a password: nothing to resend
+    page = admin.get(f"/admin/users/{marte.id}").text
+    assert f"/admin/users/{marte.id}/deactivate" in page
+    assert f"/admin/users/{marte.id}/reinvite" not in page
+    assert admin.post(f"/admin/users/{marte.id}/reinvite").status_code == 422
+
+    today = date.today()
+    agreements = _agreements(session, world.nordlys.id)
+    detail = admin.get(f"/admin/enterprises/{world.nordlys.id}").text
+    for agreement in agreements:
+        button = f"/admin/agreements/{agreement.id}/terminate"
+        assert (button in detail) == admin_services.can_terminate(agreement, today)

@@ -1,5 +1,10 @@
 from __future__ import annotations
 
+import re
+
+from sqlalchemy import select
+
+from iwemployer.models import Enterprise
 from tests.conftest import WebClient, World, build_enterprise
 
 
@@ -54,3 +59,46 @@ def test_pagination_without_js(world: World, client: WebClient) -> None:
     assert "Paginert" in second
     assert client.get("/adviser/enterprises?page=999").status_code == 200
     assert client.get("/adviser/enterprises?page=x").status_code == 200
+
+
+def test_pages_count_and_hold_the_right_enterprises(world: World, client: WebClient) -> None:
+    """30 more enterprises at the centre: with 20 a page, page 2 holds the rest, by name."""
+    centre = world.nordlys.centre
+    for n in range(30):
+        build_enterprise(world.session, centre, name=f"Paginert {n:02d} AS")
+    world.session.commit()
+    _adviser(world, client)
+    adviser = world.user("radgiver.oslo@nav.example")
+    by_name = select(Enterprise.name).order_by(Enterprise.name, Enterprise.id)
+    names = list(world.session.scalars(by_name.where(Enterprise.centre_id == centre.id)))
+    mine = list(world.session.scalars(by_name.where(Enterprise.contact_person_id == adviser.id)))
+    expected = mine + [name for name in names if name not in mine]
+    size = 20
+    pages = -(-len(expected) // size)
+    assert len(expected) > 30 and pages >= 2
+
+    first = client.get("/adviser/enterprises").text
+    assert _page_of(first) == (1, pages)
+    assert _listed(first) == expected[:size]
+
+    second = client.get("/adviser/enterprises?page=2").text
+    assert _page_of(second) == (2, pages)
+    assert _listed(second) == expected[size : 2 * size]
+
+    # An old link past the end shows the last page, with its items.
+    past = client.get("/adviser/enterprises?page=9")
+    assert past.status_code == 200
+    assert _page_of(past.text) == (pages, pages)
+    assert _listed(past.text) == expected[(pages - 1) * size :]
+
+
+def _listed(page: str) -> list[str]:
+    """The enterprise names of the results table, in order."""
+    return re.findall(r'<td><a href="/enterprises/\d+">([^<]+)</a></td>', page)
+
+
+def _page_of(page: str) -> tuple[int, int]:
+    """ "Page 2 of 3" (or "Side 2 av 3") from the pagination: (number, pages)."""
+    found = re.search(r"(?:Page|Side) (\d+) (?:of|av) (\d+)", page)
+    assert found is not None
+    return int(found[1]), int(found[2])

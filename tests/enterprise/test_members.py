@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from iwemployer.enterprise import services
+from iwemployer.errors import DomainError
 from iwemployer.models import MemberRole, Membership, User
 from tests.conftest import WebClient, World
 
@@ -120,7 +121,7 @@ def test_service_refuses_removal_of_manager(world: World) -> None:
         select(Membership).where(Membership.role == MemberRole.MANAGER)
     )
     assert manager_membership is not None
-    with pytest.raises(services.MembershipError):
+    with pytest.raises(DomainError):
         services.remove_occupational_health(world.session, manager_membership)
 
 
@@ -140,3 +141,22 @@ def test_refused_change_keeps_its_audit_row_after_rollback(
     assert [(r.enterprise_id, r.action, r.permitted) for r in rows] == [
         (world.nordlys.id, "change", True)
     ]
+
+
+def test_remove_buttons_follow_the_rule_the_service_enforces(
+    world: World, manager: WebClient
+) -> None:
+    """The manager sees "Remove access" exactly for the memberships the service would remove."""
+    page = manager.get(_url(world)).text
+    members = services.members(world.session, world.nordlys.id)
+    assert members
+    for m in members:
+        url = f"{_url(world)}/{m.id}/remove"
+        assert (f'action="{url}"' in page) == services.can_remove_access(m)
+    refused = next(m for m in members if not services.can_remove_access(m))
+    assert manager.post(f"{_url(world)}/{refused.id}/remove").status_code == 422
+
+
+def test_members_of_other_roles_see_no_remove_buttons(world: World, client: WebClient) -> None:
+    client.login_as(world.user("verneombud@nordlys.example"))
+    assert "/remove" not in client.get(_url(world)).text

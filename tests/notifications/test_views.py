@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 from flask_babel import lazy_gettext as _l
 
 from iwemployer.notifications.services import notify, register_event, unread_count
@@ -37,3 +39,28 @@ def test_other_users_notifications_are_not_shown(world: World, client: WebClient
     world.session.commit()
     client.login_as(world.user("leder@fjellbygg.example"))
     assert "Hemmelig AS" not in client.get("/notifications").text
+
+
+def test_marking_read_reports_the_event_the_badge_listens_for(
+    world: World, client: WebClient
+) -> None:
+    manager = world.user("leder@nordlys.example")
+    notify(world.session, [manager.id], "test.event", params={"enterprise": "Nordlys Omsorg AS"})
+    world.session.commit()
+    client.login_as(manager)
+    page = client.get("/notifications").text
+    # The badge refreshes on the events that change its count, all kebab-case.
+    trigger = re.search(r'id="notification-badge"[^>]*hx-trigger="([^"]+)"', page)
+    assert trigger is not None
+    events = {part.strip().removesuffix(" from:body") for part in trigger[1].split(",")}
+    assert {"notifications-changed", "requests-changed", "plan-changed"} <= events
+    assert 'hx-post="/notifications/read"' in page
+
+    response = client.post("/notifications/read", htmx=True)
+    assert response.status_code == 200
+    assert response.headers["HX-Trigger"] == "notifications-changed"
+    assert 'id="notification-list"' in response.text and "<html" not in response.text
+    assert unread_count(world.session, manager.id) == 0
+    # Without JS: a 303 back to the list, which no longer offers the button.
+    assert client.post("/notifications/read").status_code == 303
+    assert 'hx-post="/notifications/read"' not in client.get("/notifications").text
