@@ -39,6 +39,8 @@ def configure(app: Flask, test_config: dict[str, object] | None) -> None:
         MAIL_PORT=25,
         MAIL_SENDER="iw-senteret@nav.example",
         INVITATION_DAYS=7,
+        # A request waiting longer than this (Monday to Friday) is highlighted in the inbox.
+        REQUEST_OVERDUE_WORKING_DAYS=5,
         PAGE_SIZE=20,
         PREFERRED_URL_SCHEME="https",
     )

@@ -7,13 +7,15 @@ from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, current_app, redirect, request, url_for
+from flask import Blueprint, Flask, current_app, g, redirect, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import get_locale
+from flask_babel import get_locale, refresh
 from flask_login import current_user
 
 from .config import LANGUAGE_NAMES, LANGUAGES
 from .extensions import babel, db
+from .models import User
+from .templating import template_globals
 
 LANGUAGE_COOKIE = "iwemployer_lang"
 DEFAULT_LANGUAGE = "nb"
@@ -29,7 +31,16 @@ def select_locale() -> str:
     chosen = request.cookies.get(LANGUAGE_COOKIE)
     if chosen in LANGUAGES:
         return str(chosen)
+    if g.get("addressed_language") in LANGUAGES:
+        return str(g.addressed_language)
     return language_from_header(request.accept_languages)
+
+
+def address_in_language_of(user: User) -> None:
+    """A page for someone not yet signed in (an invitation) speaks their language, unless the
+    browser has chosen one with the language switch."""
+    g.addressed_language = user.locale
+    refresh()
 
 
 def language_from_header(accepted: Iterable[tuple[str, float]]) -> str:
@@ -51,9 +62,12 @@ def init_app(app: Flask) -> None:
     directories = sorted(str(p.relative_to(root)) for p in root.glob("**/translations"))
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", ";".join(directories))
     babel.init_app(app, locale_selector=select_locale)
-    app.jinja_env.globals["current_language"] = current_language
-    app.jinja_env.globals["LANGUAGES"] = LANGUAGES
-    app.jinja_env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
+    template_globals(
+        app,
+        current_language=current_language,
+        LANGUAGES=LANGUAGES,
+        LANGUAGE_NAMES=LANGUAGE_NAMES,
+    )
 
 
 def safe_next(target: str | None, fallback: str) -> str:

@@ -18,7 +18,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from ..extensions import db, limiter
 from ..htmx import finish
-from ..i18n import safe_next
+from ..i18n import address_in_language_of, safe_next
 from . import services
 from .forms import AcceptInvitationForm, ChangePasswordForm, SignInForm
 
@@ -112,6 +112,7 @@ def accept_invitation(token: str) -> ResponseReturnValue:
     if invitation is None:
         return render_template("auth/invitation_invalid.html"), 404
     user = invitation.user
+    address_in_language_of(user)
     form = AcceptInvitationForm(user_inputs=[user.email, user.name])
     if form.validate_on_submit():
         services.accept_invitation(db.session(), invitation, form.new_password.data or "")

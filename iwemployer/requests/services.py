@@ -49,7 +49,6 @@ from ..pagination import paginate
 
 S = RequestStatus
 LOCAL_TIME = ZoneInfo("Europe/Oslo")
-DEFAULT_OVERDUE_WORKING_DAYS = 5
 MAX_TEXT = 4000
 
 # The status machine: every change not listed here is refused.

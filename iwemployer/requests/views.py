@@ -82,13 +82,6 @@ template_globals(
 )
 
 
-@bp.record_once
-def _config(state: Any) -> None:
-    state.app.config.setdefault(
-        "REQUEST_OVERDUE_WORKING_DAYS", services.DEFAULT_OVERDUE_WORKING_DAYS
-    )
-
-
 # --- access -------------------------------------------------------------------------------------
 
 

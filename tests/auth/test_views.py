@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
+from iwemployer.auth import services
 from iwemployer.models import AuditEntry, UserSession
-from tests.conftest import WebClient, World
+from tests.conftest import WebClient, World, build_user
 
 MANAGER = "leder@nordlys.example"
 
@@ -202,3 +204,19 @@ def test_reads_and_denials_are_audited(world: World, client: WebClient) -> None:
     )
     assert any(r.enterprise_id == world.fjellbygg.id and not r.permitted for r in rows)
     assert all(r.at.tzinfo is not None for r in rows)
+
+
+@pytest.mark.parametrize(("locale", "lang"), [("nn", "nn"), (None, "nb")])
+def test_invitation_page_speaks_the_invitees_language(
+    world: World, client: WebClient, locale: str | None, lang: str
+) -> None:
+    """Before signing in, an invitee to a nynorsk enterprise reads the page in nynorsk."""
+    session = world.session
+    user = build_user(session, email="ny.leder@fjellbygg.example", locale=locale)
+    issued = services.issue_invitation(session, user, None, timedelta(days=7))
+    session.commit()
+    page = client.get(f"/invitation/{issued.token}").get_data(as_text=True)
+    assert f'<html lang="{lang}"' in page
+    # A language chosen in the browser with the switch still wins.
+    client.raw.set_cookie("iwemployer_lang", "en")
+    assert '<html lang="en"' in client.get(f"/invitation/{issued.token}").get_data(as_text=True)
