@@ -123,7 +123,7 @@ def _check(details: CourseDetails, seats_taken: int = 0) -> list[tuple[datetime,
     return sessions
 
 
-def _apply(
+def apply_details(
     course: Course, details: CourseDetails, sessions: list[tuple[datetime, datetime]]
 ) -> None:
     course.title = details.title.strip()
@@ -143,7 +143,7 @@ def _apply(
 def publish(session: Session, centre_id: int, user: User, details: CourseDetails) -> Course:
     sessions = _check(details)
     course = Course(centre_id=centre_id, created_by_id=user.id, seats_taken=0)
-    _apply(course, details, sessions)
+    apply_details(course, details, sessions)
     session.add(course)
     session.flush()
     return course
@@ -160,7 +160,7 @@ def edit(
         raise DomainError(_l("The course can no longer be changed."), status=409)
     _lock(session, course)
     sessions = _check(details, course.seats_taken)
-    _apply(course, details, sessions)
+    apply_details(course, details, sessions)
     session.flush()
     promoted = {b.id for b in _promote(session, course, now)}
     others = [b for b in _live_bookings(session, course.id) if b.id not in promoted]
@@ -204,7 +204,7 @@ def _lock(session: Session, course: Course) -> None:
     session.refresh(course, ["seats_taken", "capacity", "status"])
 
 
-def _take_seat(session: Session, course_id: int) -> bool:
+def take_seat(session: Session, course_id: int) -> bool:
     """One seat, if one is left: decided by the database, never by a value read earlier."""
     result = session.execute(
         update(Course)
@@ -237,7 +237,7 @@ def _promote(session: Session, course: Course, now: datetime) -> list[Booking]:
         .order_by(Booking.created_at, Booking.id)
     )
     for booking in waiting:
-        if not _take_seat(session, course.id):
+        if not take_seat(session, course.id):
             break
         booking.status = BookingStatus.CONFIRMED
         booking.promoted_at = now
@@ -343,7 +343,7 @@ def book(
         raise DomainError(
             _l("%(name)s is already booked on this course.", name=name), "email"
         ) from None
-    if _take_seat(session, course.id):
+    if take_seat(session, course.id):
         booking.status = BookingStatus.CONFIRMED
     session.flush()
     session.refresh(course, ["seats_taken"])

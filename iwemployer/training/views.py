@@ -11,6 +11,7 @@ from typing import Any
 import click
 from flask import Blueprint, current_app, g, make_response, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import format_time
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -67,6 +68,8 @@ template_globals(
     booking_status_label=labels.booking_status_label,
     booking_status_variant=labels.booking_status_variant,
     course_language_label=labels.language_label,
+    # Babel's short time of day, in Oslo time (the app offers only dates and datetimes).
+    clock=lambda moment: format_time(moment, "short"),
     plan_training=lambda plan, activity: _plan_training(plan, activity),
 )
 
