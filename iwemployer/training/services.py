@@ -25,7 +25,7 @@ import icalendar
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, contains_eager, joinedload, selectinload
 
 from ..errors import DomainError
 from ..models import (
@@ -481,15 +481,18 @@ def months_ahead(now: datetime, count: int = 12) -> list[date]:
     return months
 
 
-def enterprise_bookings(session: Session, enterprise_id: int) -> list[Booking]:
+def enterprise_bookings(session: Session, enterprise_id: int, now: datetime) -> list[Booking]:
+    """The enterprise's live bookings on courses not yet over (held ones are in the record)."""
     return list(
         session.scalars(
             select(Booking)
-            .where(
-                Booking.enterprise_id == enterprise_id, Booking.status != BookingStatus.CANCELLED
-            )
-            .options(joinedload(Booking.course))
             .join(Course, Course.id == Booking.course_id)
+            .where(
+                Booking.enterprise_id == enterprise_id,
+                Booking.status != BookingStatus.CANCELLED,
+                Course.ends_at > now,
+            )
+            .options(contains_eager(Booking.course))
             .order_by(Course.starts_at, Booking.id)
         )
     )

@@ -110,7 +110,7 @@ def courses(enterprise_id: int) -> ResponseReturnValue:
         "months": services.months_ahead(_now()),
     }
     if request.headers.get("HX-Request") != "true":
-        context["bookings"] = services.enterprise_bookings(db.session(), enterprise_id)
+        context["bookings"] = services.enterprise_bookings(db.session(), enterprise_id, _now())
     return render_page_or_fragment("training/courses.html", "training/_course_list.html", **context)
 
 
