@@ -40,9 +40,9 @@ class CourseForm(FlaskForm):
         validators=[DataRequired(message=_l("Give the course a title.")), Length(max=200)],
     )
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=4000)])
-    topic = SelectField(_l("Topic"))
+    topic = SelectField(_l("Topic"), validators=[InputRequired()])
     audience = SelectMultipleField(_l("Audience"))
-    language = SelectField(_l("Language"))
+    language = SelectField(_l("Language"), validators=[InputRequired()])
     place = StringField(_l("Place"), validators=[Optional(), Length(max=200)])
     online_url = StringField(_l("Online link"), validators=[Optional(), Length(max=500)])
     capacity = WholeNumberField(
@@ -80,7 +80,7 @@ class BookingForm(FlaskForm):
             Length(max=254),
         ],
     )
-    role = SelectField(_l("Participant's role"))
+    role = SelectField(_l("Participant's role"), validators=[InputRequired()])
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)

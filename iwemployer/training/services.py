@@ -78,6 +78,11 @@ def deadline_from_date(day: date) -> datetime:
     return at_local(day + timedelta(days=1), time(0, 0))
 
 
+def deadline_day(course: Course) -> date:
+    """The last day of booking, Oslo time (the deadline is stored as the end of that day)."""
+    return local(course.booking_deadline - timedelta(microseconds=1)).date()
+
+
 # --- publishing -----------------------------------------------------------------------------
 
 

@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 import click
@@ -56,7 +56,6 @@ COURSE_PAGE = "training/course.html"
 BOOKING_REGION = "training/_bookings.html"
 CENTRE_COURSE = "training/centre_course.html"
 ICS = "text/calendar; charset=utf-8"
-ONE_DAY = timedelta(days=1)
 
 template_globals(
     bp,
@@ -68,6 +67,7 @@ template_globals(
     booking_status_label=labels.booking_status_label,
     booking_status_variant=labels.booking_status_variant,
     course_language_label=labels.language_label,
+    deadline_day=services.deadline_day,
     # Babel's short time of day, in Oslo time (the app offers only dates and datetimes).
     clock=lambda moment: format_time(moment, "short"),
     plan_training=lambda plan, activity: _plan_training(plan, activity),
@@ -376,8 +376,7 @@ def _course_form(record: Course | None = None, formdata: Any = None) -> CourseFo
         form.place.data = record.place
         form.online_url.data = record.online_url
         form.capacity.data = record.capacity
-        # The deadline is stored as the end of its day: show the day itself.
-        form.booking_deadline.data = services.local(record.booking_deadline).date() - ONE_DAY
+        form.booking_deadline.data = services.deadline_day(record)
         for entry, sess in zip(form.sessions.entries, record.sessions, strict=False):
             entry.form.day.data = services.local(sess.starts_at).date()
             entry.form.starts.data = services.local(sess.starts_at).time()
