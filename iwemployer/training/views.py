@@ -28,7 +28,7 @@ from ..access import (
 from ..errors import DomainError
 from ..extensions import db
 from ..forms import choice, show_error
-from ..htmx import finish, render_page_or_fragment
+from ..htmx import finish, is_fragment_request, render_page_or_fragment
 from ..models import (
     ActionPlan,
     Booking,
@@ -109,7 +109,8 @@ def courses(enterprise_id: int) -> ResponseReturnValue:
         "courses": services.upcoming(db.session(), enterprise.centre_id, _now(), filters),
         "months": services.months_ahead(_now()),
     }
-    if request.headers.get("HX-Request") != "true":
+    if not is_fragment_request():
+        # The filters' fragment is the list alone.
         context["bookings"] = services.enterprise_bookings(db.session(), enterprise_id, _now())
     return render_page_or_fragment("training/courses.html", "training/_course_list.html", **context)
 
@@ -119,13 +120,13 @@ def _course_for(enterprise: Enterprise, course_id: int, action: Any = "read") ->
     return get_or_404(Course, course_id, action, centre_id=enterprise.centre_id)
 
 
-def _booking_form(role: MemberRole | None, formdata: Any = None) -> BookingForm:
-    form = BookingForm(formdata=formdata) if formdata is None else BookingForm()
-    if not services.may_book_others(role) and formdata is None:
-        form.name.data = current_user.name
-        form.email.data = current_user.email
+def _booking_form(role: MemberRole | None, submitted: bool = False) -> BookingForm:
+    form = BookingForm() if submitted else BookingForm(formdata=None)
     if not services.may_book_others(role):
-        # Booking oneself: the role is one's own in the enterprise.
+        # Booking oneself: one's own name and address, and one's own role in the enterprise.
+        if not submitted:
+            form.name.data = current_user.name
+            form.email.data = current_user.email
         del form.role
     return form
 
@@ -204,7 +205,7 @@ def book(enterprise_id: int, course_id: int) -> ResponseReturnValue:
     enterprise = get_or_404(Enterprise, enterprise_id, "change")
     record = _course_for(enterprise, course_id, "change")
     role = member_role(current_user, enterprise_id)
-    form = _booking_form(role, formdata=request.form)
+    form = _booking_form(role, submitted=True)
     if form.validate_on_submit():
         participant_role = (
             ParticipantRole(form.role.data)
