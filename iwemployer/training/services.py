@@ -236,10 +236,12 @@ def _free_seat(session: Session, course_id: int) -> None:
 def _promote(session: Session, course: Course, now: datetime) -> list[Booking]:
     """Give free seats to the waiting list, first come first served, and tell them."""
     promoted = []
-    waiting = session.scalars(
-        select(Booking)
-        .where(Booking.course_id == course.id, Booking.status == BookingStatus.WAITING)
-        .order_by(Booking.created_at, Booking.id)
+    waiting = list(
+        session.scalars(
+            select(Booking)
+            .where(Booking.course_id == course.id, Booking.status == BookingStatus.WAITING)
+            .order_by(Booking.created_at, Booking.id)
+        )
     )
     for booking in waiting:
         if not take_seat(session, course.id):
@@ -327,8 +329,7 @@ def book(
         # Safety delegates, union representatives and the health service book themselves only.
         if email.lower() != user.email.lower():
             raise DomainError(_l("You can book a seat for yourself only."), "email")
-        assert role is not None
-        participant_role = ParticipantRole(role.value)
+        participant_role = ParticipantRole(role.value) if role else participant_role
     _lock(session, course)
     booking = Booking(
         course_id=course.id,
