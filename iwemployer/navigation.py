@@ -49,9 +49,13 @@ MENU: list[MenuEntry] = [
         prefix="requests.",
         roles=(MemberRole.MANAGER, MemberRole.SAFETY_DELEGATE, MemberRole.UNION_REP),
     ),
+    MenuEntry(
+        (E,), "statistics.enterprise", _l("Sick leave"), per_enterprise=True, prefix="statistics."
+    ),
     MenuEntry((A,), "adviser.enterprises", _l("My enterprises"), prefix="adviser.enterprises"),
     MenuEntry((A,), "requests.inbox", INBOX_MENU_LABEL, prefix="requests.inbox"),
     MenuEntry((A,), "plans.overview", MENU_OVERVIEW_LABEL, prefix="plans.overview"),
+    MenuEntry((A, D), "statistics.centre_report", _l("Centre report"), prefix="statistics."),
     MenuEntry((D,), "admin.enterprises", _l("Enterprises"), prefix="admin.enterprise"),
     MenuEntry((D,), "admin.users", _l("Users"), prefix="admin.user"),
 ]

@@ -45,6 +45,14 @@ from .requests import (
     RequestStatus,
     Urgency,
 )
+from .statistics import (
+    EnterpriseQuarter,
+    ImportedQuarter,
+    ImportKind,
+    ReferenceLevel,
+    ReferenceQuarter,
+    StatisticsImport,
+)
 
 __all__ = [
     "AGREEMENT_WARNING_DAYS",
@@ -61,6 +69,9 @@ __all__ = [
     "Decision",
     "EmployerRequest",
     "Enterprise",
+    "EnterpriseQuarter",
+    "ImportKind",
+    "ImportedQuarter",
     "Invitation",
     "MemberRole",
     "Membership",
@@ -74,6 +85,8 @@ __all__ = [
     "PlanVersion",
     "QuestionKind",
     "RecruitmentRequest",
+    "ReferenceLevel",
+    "ReferenceQuarter",
     "RequestEvent",
     "RequestKind",
     "RequestMessage",
@@ -81,6 +94,7 @@ __all__ = [
     "RequestSeen",
     "RequestStatus",
     "Responsible",
+    "StatisticsImport",
     "Urgency",
     "User",
     "UserKind",
