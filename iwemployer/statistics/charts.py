@@ -101,9 +101,10 @@ def line_chart(
     target: tuple[Decimal, str] | None = None,
     start: tuple[Quarter, str] | None = None,
     number: Callable[[Decimal], str] = str,
+    quarter_label: Callable[[Quarter], str] = str,
 ) -> Chart:
     """Place ``series`` (label, style, value by quarter) on a quarter axis from 0 upwards;
-    ``number`` formats the y-axis labels (the caller's locale-aware formatter)."""
+    ``number`` and ``quarter_label`` format the axes' labels (the caller's, in its locale)."""
     chart = Chart()
     if not quarters:
         return chart
@@ -127,7 +128,9 @@ def line_chart(
         chart.y_ticks.append(Tick(y(level), number(level)))
         level += step
     every = 1 if span < 8 else 2 if span < 16 else 4
-    chart.x_ticks = [Tick(x(q), str(q)) for q in quarters if (q.index - first) % every == 0]
+    chart.x_ticks = [
+        Tick(x(q), quarter_label(q)) for q in quarters if (q.index - first) % every == 0
+    ]
     for label, style, by_quarter in series:
         segments: list[list[Point]] = []
         current: list[Point] = []

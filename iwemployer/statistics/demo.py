@@ -115,7 +115,7 @@ def _enterprise_rate(org: str, industry: Decimal, index: int, start_index: int) 
     if org == NORDLYS:
         # Well above the industry before the agreement, falling a little each quarter since.
         since = max(0, index - start_index)
-        return industry * Decimal("1.35") - Decimal("0.35") * since
+        return industry * Decimal("1.4") - Decimal("0.6") * since
     # Others wander around their industry's rate, each by its own small offset.
     offset = Decimal(int(org[-3:]) % 7 - 3) / 10
     return industry + offset
@@ -141,10 +141,10 @@ def seed_statistics(session: Session, today: date) -> None:
             )
         )
     }
-    references = [(ReferenceLevel.COUNTRY, "", COUNTRY_RATE)] + [
-        (ReferenceLevel.INDUSTRY, code, rate) for code, rate in INDUSTRY_RATES.items()
+    references = [(ReferenceLevel.COUNTRY, "", COUNTRY_RATE, Decimal(21))] + [
+        (ReferenceLevel.INDUSTRY, code, rate, Decimal(24)) for code, rate in INDUSTRY_RATES.items()
     ]
-    for level, code, rate in references:
+    for level, code, rate, graded in references:
         for q in quarters:
             if (level, code, q.year, q.number) in stored_refs:
                 continue
@@ -154,7 +154,7 @@ def seed_statistics(session: Session, today: date) -> None:
                     code=code,
                     year=q.year,
                     quarter=q.number,
-                    **_counts(rate * SEASON[q.number], Decimal(22), 2000),
+                    **_counts(rate * SEASON[q.number], graded, 2000),
                 )
             )
     stored = {

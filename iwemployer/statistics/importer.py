@@ -361,9 +361,7 @@ def commit(session: Session, checked: Checked, user: User) -> StatisticsImport:
                 select(Enterprise.org_number, Enterprise.id).where(
                     Enterprise.org_number.in_(numbers)
                 )
-            )
-            .tuples()
-            .all()
+            ).all()
         )
     for row in checked.rows:
         assert row.key is not None and row.values is not None

@@ -180,7 +180,7 @@ def build(session: Session, user: User, filters: ReportFilter, today: date) -> R
         .order_by(EnterpriseQuarter.year, EnterpriseQuarter.quarter)
     ):
         series[eid].append(Figures(Quarter(year, number), lost, possible, graded, short, employees))
-    starts = dict(
+    starts: dict[int, date] = dict(
         session.execute(
             select(CooperationAgreement.enterprise_id, func.max(CooperationAgreement.start_date))
             .where(
@@ -188,9 +188,7 @@ def build(session: Session, user: User, filters: ReportFilter, today: date) -> R
                 CooperationAgreement.start_date <= today,
             )
             .group_by(CooperationAgreement.enterprise_id)
-        )
-        .tuples()
-        .all()
+        ).all()
     )
     for eid, quarters in series.items():
         row = rows[eid]

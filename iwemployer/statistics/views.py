@@ -151,6 +151,7 @@ def _rate_chart(s: services.Statistics) -> charts.Chart:
         target=(s.target, _("Target")) if s.target is not None else None,
         start=(Quarter.of(s.start), _("Agreement started")) if s.start else None,
         number=percent,
+        quarter_label=quarter_label,
     )
 
 
@@ -167,6 +168,7 @@ def _graded_chart(s: services.Statistics) -> charts.Chart:
         ],
         start=(Quarter.of(s.start), _("Agreement started")) if s.start else None,
         number=percent,
+        quarter_label=quarter_label,
     )
 
 
