@@ -15,6 +15,7 @@ from .models import Enterprise, MemberRole, UserKind
 from .notifications.services import unread_count
 from .plans.labels import MENU_OVERVIEW_LABEL, MENU_PLAN_LABEL
 from .requests.menu import INBOX_MENU_LABEL
+from .statistics.menu import MENU_REPORT_LABEL, MENU_SICK_LEAVE_LABEL
 
 
 @dataclass(frozen=True)
@@ -50,12 +51,16 @@ MENU: list[MenuEntry] = [
         roles=(MemberRole.MANAGER, MemberRole.SAFETY_DELEGATE, MemberRole.UNION_REP),
     ),
     MenuEntry(
-        (E,), "statistics.enterprise", _l("Sick leave"), per_enterprise=True, prefix="statistics."
+        (E,),
+        "statistics.enterprise",
+        MENU_SICK_LEAVE_LABEL,
+        per_enterprise=True,
+        prefix="statistics.",
     ),
     MenuEntry((A,), "adviser.enterprises", _l("My enterprises"), prefix="adviser.enterprises"),
     MenuEntry((A,), "requests.inbox", INBOX_MENU_LABEL, prefix="requests.inbox"),
     MenuEntry((A,), "plans.overview", MENU_OVERVIEW_LABEL, prefix="plans.overview"),
-    MenuEntry((A, D), "statistics.centre_report", _l("Centre report"), prefix="statistics."),
+    MenuEntry((A, D), "statistics.centre_report", MENU_REPORT_LABEL, prefix="statistics."),
     MenuEntry((D,), "admin.enterprises", _l("Enterprises"), prefix="admin.enterprise"),
     MenuEntry((D,), "admin.users", _l("Users"), prefix="admin.user"),
 ]

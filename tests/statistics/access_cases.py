@@ -27,7 +27,10 @@ QUARTER = {
     "short_term_days": "20",
     "employees": "120",
 }
-HEADER = "orgnr;aar;kvartal;tapte_dagsverk;mulige_dagsverk;graderte_dagsverk;korttid_dagsverk;antall_ansatte"
+HEADER = (
+    "orgnr;aar;kvartal;tapte_dagsverk;mulige_dagsverk;graderte_dagsverk;korttid_dagsverk;"
+    "antall_ansatte"
+)
 
 
 def _page(suffix: str = "", **data: Any) -> tuple[Any, Any]:

@@ -20,7 +20,10 @@ from iwemployer.statistics import importer
 from iwemployer.statistics.importer import CsvFigureSource, check, commit, undo, undoable
 from tests.conftest import World
 
-HEADER = "orgnr;aar;kvartal;tapte_dagsverk;mulige_dagsverk;graderte_dagsverk;korttid_dagsverk;antall_ansatte\n"
+HEADER = (
+    "orgnr;aar;kvartal;tapte_dagsverk;mulige_dagsverk;graderte_dagsverk;korttid_dagsverk;"
+    "antall_ansatte\n"
+)
 ADMIN = "admin@nav.example"
 OSLO = "radgiver.oslo@nav.example"
 
@@ -46,10 +49,12 @@ def _count(s: Session) -> int:
 
 def test_a_good_file_is_imported_with_decimal_comma_and_point(world: World) -> None:
     w = world
+    n = w.nordlys.org_number
+    spaced = f"{n[:3]} {n[3:6]} {n[6:]}"  # as people type it
     text = HEADER + (
         f"{w.nordlys.org_number};2030;1;486,5;6588,0;126,5;155,7;120\n"
         f"{w.fjellbygg.org_number};2030;1;214.9;3294;45.1;68.8;60\n"
-        f"{w.nordlys.org_number[:3]} {w.nordlys.org_number[3:6]} {w.nordlys.org_number[6:]};2030;2;1 000,0;6 588;0;0;120\n"
+        f"{spaced};2030;2;1 000,0;6 588;0;0;120\n"
     )
     checked = _import(w, text)
     assert checked.ok and checked.new == 3 and checked.updates == 0
