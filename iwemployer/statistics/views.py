@@ -403,6 +403,9 @@ def commit_import() -> ResponseReturnValue:
     kind = ImportKind(form.kind.data)
     try:
         checked = _checked(kind, form.file_name.data or "figures.csv", form.content.data or "")
+        # End the checking reads first: the writes then start a transaction of their own, so
+        # SQLite takes its write lock up front and waits for a simultaneous import to finish.
+        db.session.commit()
         record = importer.commit(db.session(), checked, current_user)
     except DomainError as error:
         db.session.rollback()
