@@ -12,7 +12,7 @@ import statistics as stats
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -251,15 +251,7 @@ def _answers(session: Session, ids: Any, rows: dict[int, ReportRow]) -> None:
         )
         .group_by(EmployerRequest.id, EmployerRequest.enterprise_id, EmployerRequest.created_at)
     ):
-        if isinstance(answered, str):  # SQLite hands an aggregate's datetime back as text
-            answered = datetime.fromisoformat(answered)
-        rows[eid].answer_days.append(
-            working_days_between(local_date(asked), local_date(_aware(answered)))
-        )
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        rows[eid].answer_days.append(working_days_between(local_date(asked), local_date(answered)))
 
 
 def _ratings(session: Session, ids: Any, rows: dict[int, ReportRow]) -> list[Comment]:
