@@ -28,6 +28,7 @@ def create_app(test_config: dict[str, object] | None = None) -> Flask:
     from .notifications import bp as notifications_bp
     from .plans import bp as plans_bp
     from .requests import bp as requests_bp
+    from .statistics import bp as statistics_bp
     from .training import bp as training_bp
 
     db.init_app(app)
@@ -52,5 +53,6 @@ def create_app(test_config: dict[str, object] | None = None) -> Flask:
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(requests_bp)
     app.register_blueprint(training_bp)
+    app.register_blueprint(statistics_bp)
     register_cli(app)
     return app

@@ -15,6 +15,7 @@ from .models import Enterprise, MemberRole, UserKind
 from .notifications.services import unread_count
 from .plans.labels import MENU_OVERVIEW_LABEL, MENU_PLAN_LABEL
 from .requests.menu import INBOX_MENU_LABEL
+from .statistics.menu import MENU_REPORT_LABEL, MENU_SICK_LEAVE_LABEL
 from .templating import template_globals
 from .training.labels import CENTRE_MENU_LABEL as COURSES_LABEL
 from .training.labels import MENU_LABEL as TRAINING_LABEL
@@ -53,10 +54,18 @@ MENU: list[MenuEntry] = [
         roles=(MemberRole.MANAGER, MemberRole.SAFETY_DELEGATE, MemberRole.UNION_REP),
     ),
     MenuEntry((E,), "training.courses", TRAINING_LABEL, per_enterprise=True, prefix="training."),
+    MenuEntry(
+        (E,),
+        "statistics.enterprise",
+        MENU_SICK_LEAVE_LABEL,
+        per_enterprise=True,
+        prefix="statistics.",
+    ),
     MenuEntry((A,), "adviser.enterprises", _l("My enterprises"), prefix="adviser.enterprises"),
     MenuEntry((A,), "requests.inbox", INBOX_MENU_LABEL, prefix="requests.inbox"),
     MenuEntry((A,), "plans.overview", MENU_OVERVIEW_LABEL, prefix="plans.overview"),
     MenuEntry((A, D), "training.centre_courses", COURSES_LABEL, prefix="training.centre"),
+    MenuEntry((A, D), "statistics.centre_report", MENU_REPORT_LABEL, prefix="statistics."),
     MenuEntry((D,), "admin.enterprises", _l("Enterprises"), prefix="admin.enterprise"),
     MenuEntry((D,), "admin.users", _l("Users"), prefix="admin.user"),
 ]

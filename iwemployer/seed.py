@@ -244,10 +244,12 @@ def seed_demo(session: Session, today: date | None = None) -> bool:
     # Plans first: the demo recruitment request links to a recruitment activity of the plan.
     from .plans.demo import seed_plans
     from .requests.demo import seed_requests
+    from .statistics.demo import seed_statistics
     from .training.demo import seed_training
 
     seed_plans(session, today)
     seed_requests(session, today)
     seed_training(session, today)
+    seed_statistics(session, today)
     session.commit()
     return before is None

@@ -45,6 +45,14 @@ from .requests import (
     RequestStatus,
     Urgency,
 )
+from .statistics import (
+    EnterpriseQuarter,
+    ImportedQuarter,
+    ImportKind,
+    ReferenceLevel,
+    ReferenceQuarter,
+    StatisticsImport,
+)
 from .training import (
     AttendanceCount,
     Booking,
@@ -80,6 +88,9 @@ __all__ = [
     "Decision",
     "EmployerRequest",
     "Enterprise",
+    "EnterpriseQuarter",
+    "ImportKind",
+    "ImportedQuarter",
     "Invitation",
     "MemberRole",
     "Membership",
@@ -94,6 +105,8 @@ __all__ = [
     "PlanVersion",
     "QuestionKind",
     "RecruitmentRequest",
+    "ReferenceLevel",
+    "ReferenceQuarter",
     "RequestEvent",
     "RequestKind",
     "RequestMessage",
@@ -101,6 +114,7 @@ __all__ = [
     "RequestSeen",
     "RequestStatus",
     "Responsible",
+    "StatisticsImport",
     "Urgency",
     "User",
     "UserKind",

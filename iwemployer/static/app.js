@@ -7,4 +7,11 @@
   }
   document.addEventListener("DOMContentLoaded", function () { focusFirstError(document); });
   document.addEventListener("htmx:afterSwap", function (event) { focusFirstError(event.target); });
+  // An upload's progress, in the sending form's <progress data-upload-progress>.
+  document.addEventListener("htmx:xhr:progress", function (event) {
+    var bar = event.target.querySelector && event.target.querySelector("progress[data-upload-progress]");
+    if (bar && event.detail.lengthComputable) {
+      bar.value = Math.round(event.detail.loaded / event.detail.total * 100);
+    }
+  });
 })();

@@ -1,0 +1,323 @@
+"""The centre report: per enterprise and in total, is the cooperation working?
+
+Built from one aggregate statement per column group (enterprises, quarters, agreement starts,
+plans with their activities, answered requests, ratings) whatever the number of enterprises;
+sorting, filtering and pages are then done on the rows in memory, so any column sorts.
+Training and subsidy columns come when those areas land.
+"""
+
+from __future__ import annotations
+
+import statistics as stats
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import ColumnElement, case, func, select, true
+from sqlalchemy.orm import Session
+
+from ..access import visible_enterprise_ids
+from ..models import (
+    ActionPlan,
+    ActivityStatus,
+    Centre,
+    CooperationAgreement,
+    EmployerRequest,
+    Enterprise,
+    EnterpriseQuarter,
+    PlanActivity,
+    PlanStatus,
+    PlanTheme,
+    RequestMessage,
+    RequestRating,
+    User,
+)
+from ..requests.services import local_date, working_days_between
+from .figures import Change, Figures, Quarter, change_since, graded_share, sick_leave_rate
+
+SORTS = ("name", "change", "rate", "graded", "answered", "answer_days", "rating")
+COMMENTS_SHOWN = 20
+
+
+@dataclass(frozen=True)
+class ReportFilter:
+    search: str = ""
+    centre_id: int | None = None
+    sort: str = "name"
+    descending: bool = False
+
+
+@dataclass
+class PlanState:
+    status: PlanStatus
+    done: int
+    overdue: int
+    total: int
+
+
+@dataclass
+class ReportRow:
+    enterprise_id: int
+    name: str
+    org_number: str
+    centre: str
+    latest: Figures | None = None
+    change: Change | None = None
+    plan: PlanState | None = None
+    answer_days: list[int] = field(default_factory=list)
+    scores: list[int] = field(default_factory=list)
+
+    @property
+    def masked(self) -> bool:
+        return self.latest is not None and self.latest.masked
+
+    @property
+    def rate(self) -> Decimal | None:
+        return None if self.latest is None or self.masked else self.latest.rate
+
+    @property
+    def graded(self) -> Decimal | None:
+        return None if self.latest is None or self.masked else self.latest.graded_share
+
+    @property
+    def answered(self) -> int:
+        return len(self.answer_days)
+
+    @property
+    def median_answer_days(self) -> Decimal | None:
+        return median(self.answer_days)
+
+    @property
+    def rating(self) -> Decimal | None:
+        return average(self.scores)
+
+
+def median(values: list[int]) -> Decimal | None:
+    return Decimal(str(stats.median(values))) if values else None
+
+
+def average(values: list[int]) -> Decimal | None:
+    return Decimal(sum(values)) / len(values) if values else None
+
+
+@dataclass(frozen=True)
+class Comment:
+    enterprise: str
+    score: int
+    text: str
+    at: datetime
+
+
+@dataclass
+class Totals:
+    enterprises: int
+    rate: Decimal | None
+    rate_at_start: Decimal | None
+    graded: Decimal | None
+    agreed_plans: int
+    activities_done: int
+    activities_overdue: int
+    answered: int
+    median_answer_days: Decimal | None
+    rating: Decimal | None
+    ratings: int
+    distribution: list[tuple[int, int]]
+    comments: list[Comment]
+
+    @property
+    def change(self) -> Decimal | None:
+        if self.rate is None or self.rate_at_start is None:
+            return None
+        return self.rate - self.rate_at_start
+
+
+@dataclass
+class Report:
+    rows: list[ReportRow]
+    totals: Totals
+
+
+def _scope(user: User, filters: ReportFilter) -> ColumnElement[bool]:
+    condition: ColumnElement[bool] = Enterprise.id.in_(visible_enterprise_ids(user))
+    if filters.centre_id is not None:
+        condition = condition & (Enterprise.centre_id == filters.centre_id)
+    if filters.search.strip():
+        term = f"%{filters.search.strip().lower()}%"
+        condition = condition & (
+            func.lower(Enterprise.name).like(term) | Enterprise.org_number.like(term)
+        )
+    return condition
+
+
+def build(session: Session, user: User, filters: ReportFilter, today: date) -> Report:
+    """Every enterprise the user sees (narrowed by ``filters``), sorted, with the totals."""
+    scope = _scope(user, filters)
+    ids = select(Enterprise.id).where(scope)
+    rows: dict[int, ReportRow] = {}
+    for eid, name, org, centre in session.execute(
+        select(Enterprise.id, Enterprise.name, Enterprise.org_number, Centre.name)
+        .join(Centre, Centre.id == Enterprise.centre_id)
+        .where(scope)
+    ):
+        rows[eid] = ReportRow(eid, name, org, centre)
+
+    series: dict[int, list[Figures]] = defaultdict(list)
+    for eid, year, number, lost, possible, graded, short, employees in session.execute(
+        select(
+            EnterpriseQuarter.enterprise_id,
+            EnterpriseQuarter.year,
+            EnterpriseQuarter.quarter,
+            EnterpriseQuarter.lost_days,
+            EnterpriseQuarter.possible_days,
+            EnterpriseQuarter.graded_days,
+            EnterpriseQuarter.short_term_days,
+            EnterpriseQuarter.employees,
+        )
+        .where(EnterpriseQuarter.enterprise_id.in_(ids))
+        .order_by(EnterpriseQuarter.year, EnterpriseQuarter.quarter)
+    ):
+        series[eid].append(Figures(Quarter(year, number), lost, possible, graded, short, employees))
+    starts: dict[int, date] = dict(
+        session.execute(
+            select(CooperationAgreement.enterprise_id, func.max(CooperationAgreement.start_date))
+            .where(
+                CooperationAgreement.enterprise_id.in_(ids),
+                CooperationAgreement.start_date <= today,
+            )
+            .group_by(CooperationAgreement.enterprise_id)
+        ).all()
+    )
+    for eid, quarters in series.items():
+        row = rows[eid]
+        row.latest = quarters[-1]
+        start = starts.get(eid)
+        row.change = change_since(quarters, start) if start else None
+
+    _plans(session, ids, rows, today)
+    _answers(session, ids, rows)
+    ratings = _ratings(session, ids, rows)
+    report = Report(list(rows.values()), _totals(list(rows.values()), ratings))
+    report.rows.sort(key=_sort_key(filters.sort), reverse=filters.descending)
+    return report
+
+
+def _plans(session: Session, ids: Any, rows: dict[int, ReportRow], today: date) -> None:
+    """The newest plan of each enterprise, with its activities done and overdue."""
+    done = func.sum(case((PlanActivity.status == ActivityStatus.DONE, 1), else_=0))
+    overdue = func.sum(
+        case(
+            (
+                PlanActivity.status.in_((ActivityStatus.PLANNED, ActivityStatus.IN_PROGRESS))
+                & (PlanActivity.end_date < today),
+                1,
+            ),
+            else_=0,
+        )
+    )
+    for eid, status, _start, n_done, n_overdue, total in session.execute(
+        select(
+            ActionPlan.enterprise_id,
+            ActionPlan.status,
+            ActionPlan.period_start,
+            done,
+            overdue,
+            func.count(PlanActivity.id),
+        )
+        .outerjoin(PlanTheme, PlanTheme.plan_id == ActionPlan.id)
+        .outerjoin(PlanActivity, PlanActivity.theme_id == PlanTheme.id)
+        .where(ActionPlan.enterprise_id.in_(ids))
+        .group_by(
+            ActionPlan.id, ActionPlan.enterprise_id, ActionPlan.status, ActionPlan.period_start
+        )
+        .order_by(ActionPlan.period_start)
+    ):
+        # Ordered by period: the newest plan's row comes last and stays.
+        rows[eid].plan = PlanState(status, int(n_done or 0), int(n_overdue or 0), int(total))
+
+
+def _answers(session: Session, ids: Any, rows: dict[int, ReportRow]) -> None:
+    """Requests answered (the centre wrote a message) and the working days to the first answer."""
+    first_answer = func.min(RequestMessage.created_at)
+    for eid, asked, answered in session.execute(
+        select(EmployerRequest.enterprise_id, EmployerRequest.created_at, first_answer)
+        .join(RequestMessage, RequestMessage.request_id == EmployerRequest.id)
+        .where(
+            EmployerRequest.enterprise_id.in_(ids),
+            RequestMessage.from_centre == true(),
+            RequestMessage.event.is_(None),
+        )
+        .group_by(EmployerRequest.id, EmployerRequest.enterprise_id, EmployerRequest.created_at)
+    ):
+        rows[eid].answer_days.append(working_days_between(local_date(asked), local_date(answered)))
+
+
+def _ratings(session: Session, ids: Any, rows: dict[int, ReportRow]) -> list[Comment]:
+    comments: list[Comment] = []
+    for eid, score, comment, at in session.execute(
+        select(
+            EmployerRequest.enterprise_id,
+            RequestRating.score,
+            RequestRating.comment,
+            RequestRating.created_at,
+        )
+        .join(EmployerRequest, EmployerRequest.id == RequestRating.request_id)
+        .where(EmployerRequest.enterprise_id.in_(ids))
+        .order_by(RequestRating.created_at.desc())
+    ):
+        rows[eid].scores.append(score)
+        if comment.strip():
+            comments.append(Comment(rows[eid].name, score, comment, at))
+    return comments
+
+
+def _totals(rows: list[ReportRow], comments: list[Comment]) -> Totals:
+    shown = [r.latest for r in rows if r.latest is not None and not r.latest.masked]
+    changed = [r.change for r in rows if r.change is not None]
+    lost = sum((f.lost_days for f in shown), Decimal(0))
+    possible = sum((f.possible_days for f in shown), Decimal(0))
+    graded = sum((f.graded_days for f in shown), Decimal(0))
+    scores = [s for r in rows for s in r.scores]
+    counts = Counter(scores)
+    plans = [r.plan for r in rows if r.plan is not None]
+
+    def rate_of(figures: list[Figures]) -> Decimal | None:
+        days = sum((f.possible_days for f in figures), Decimal(0))
+        lost_days = sum((f.lost_days for f in figures), Decimal(0))
+        return sick_leave_rate(lost_days, days) if days else None
+
+    return Totals(
+        enterprises=len(rows),
+        # The change in total: the same enterprises' rates, weighted by their possible days.
+        rate=sick_leave_rate(lost, possible) if possible else None,
+        rate_at_start=rate_of([c.start for c in changed]),
+        graded=graded_share(graded, lost),
+        agreed_plans=sum(1 for p in plans if p.status == PlanStatus.AGREED),
+        activities_done=sum(p.done for p in plans),
+        activities_overdue=sum(p.overdue for p in plans),
+        answered=sum(r.answered for r in rows),
+        median_answer_days=median([d for r in rows for d in r.answer_days]),
+        rating=average(scores),
+        ratings=len(scores),
+        distribution=[(score, counts.get(score, 0)) for score in range(5, 0, -1)],
+        comments=comments[:COMMENTS_SHOWN],
+    )
+
+
+def _sort_key(sort: str) -> Callable[[ReportRow], Any]:
+    """Rows without a value sort last ascending (first descending), then by name."""
+
+    def numeric(value: Decimal | int | None) -> tuple[int, Decimal]:
+        return (1, Decimal(0)) if value is None else (0, Decimal(value))
+
+    keys: dict[str, Callable[[ReportRow], Any]] = {
+        "change": lambda r: (numeric(r.change.points if r.change else None), r.name),
+        "rate": lambda r: (numeric(r.rate), r.name),
+        "graded": lambda r: (numeric(r.graded), r.name),
+        "answered": lambda r: (r.answered, r.name),
+        "answer_days": lambda r: (numeric(r.median_answer_days), r.name),
+        "rating": lambda r: (numeric(r.rating), r.name),
+    }
+    return keys.get(sort, lambda r: r.name.lower())

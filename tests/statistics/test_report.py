@@ -1,0 +1,57 @@
+"""The centre report's rows and totals, from the demo data."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from iwemployer.models import PlanStatus
+from iwemployer.statistics import report
+from iwemployer.statistics.demo import SMALL
+from tests.conftest import World
+
+
+def test_rows_and_totals_for_the_advisers_centre(world: World) -> None:
+    built = report.build(
+        world.session, world.user("radgiver.oslo@nav.example"), report.ReportFilter(), date.today()
+    )
+    rows = {r.name: r for r in built.rows}
+    assert "Fjellbygg AS" not in rows  # another centre
+    nordlys = rows["Nordlys Omsorg AS"]
+    assert nordlys.change is not None and nordlys.change.points < 0  # falling since the start
+    assert nordlys.plan is not None and nordlys.plan.status == PlanStatus.AGREED
+    assert nordlys.answered == 2 and nordlys.median_answer_days is not None
+    assert nordlys.rating == Decimal(5)
+    small = rows[SMALL[1]]
+    assert small.masked and small.rate is None and small.graded is None
+    t = built.totals
+    assert t.enterprises == len(rows)
+    assert t.ratings == 1 and t.distribution[0] == (5, 1)
+    assert t.comments and t.comments[0].enterprise == "Nordlys Omsorg AS"
+    assert t.change is not None and t.change < 0
+
+
+def test_sorting_filtering_and_the_administrators_centre_filter(world: World) -> None:
+    admin = world.user("admin@nav.example")
+    everyone = report.build(world.session, admin, report.ReportFilter(), date.today())
+    assert "Fjellbygg AS" in {r.name for r in everyone.rows}
+    vestland = report.build(
+        world.session, admin, report.ReportFilter(centre_id=world.fjellbygg.centre_id), date.today()
+    )
+    assert {r.centre for r in vestland.rows} == {"NAV Arbeidslivssenter Vestland"}
+    by_rate = report.build(
+        world.session, admin, report.ReportFilter(sort="rate", descending=True), date.today()
+    )
+    rates = [r.rate for r in by_rate.rows if r.rate is not None]
+    assert rates == sorted(rates, reverse=True)
+    # Masked rows (no rate) come first when descending: they sort as "no value".
+    assert by_rate.rows[0].rate is None
+    found = report.build(
+        world.session, admin, report.ReportFilter(search="987654325"), date.today()
+    )
+    assert [r.name for r in found.rows] == ["Nordlys Omsorg AS"]
+
+
+def test_median_of_answer_days() -> None:
+    assert report.median([1, 3, 2, 10]) == Decimal("2.5")
+    assert report.median([]) is None
