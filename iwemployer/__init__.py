@@ -28,6 +28,7 @@ def create_app(test_config: dict[str, object] | None = None) -> Flask:
     from .notifications import bp as notifications_bp
     from .plans import bp as plans_bp
     from .requests import bp as requests_bp
+    from .subsidies import bp as subsidies_bp
 
     db.init_app(app)
     csrf.init_app(app)
@@ -50,5 +51,6 @@ def create_app(test_config: dict[str, object] | None = None) -> Flask:
     app.register_blueprint(adviser_bp, url_prefix="/adviser")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(requests_bp)
+    app.register_blueprint(subsidies_bp)
     register_cli(app)
     return app

@@ -108,6 +108,8 @@ def _follow(model: type[Any]) -> OwnerPath:
 
 def _visible(path: OwnerPath, user: User) -> ColumnElement[bool]:
     kind, column = path.owner.kind, path.column
+    if kind == "public":
+        return true()
     if kind == "administration" or column is None:
         return true() if user.kind == UserKind.ADMIN else false()
     if kind == "enterprise":

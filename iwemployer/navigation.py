@@ -49,11 +49,22 @@ MENU: list[MenuEntry] = [
         prefix="requests.",
         roles=(MemberRole.MANAGER, MemberRole.SAFETY_DELEGATE, MemberRole.UNION_REP),
     ),
+    MenuEntry(
+        (E,),
+        "subsidies.enterprise_list",
+        _l("Subsidies"),
+        per_enterprise=True,
+        prefix="subsidies.",
+        roles=(MemberRole.MANAGER, MemberRole.SAFETY_DELEGATE, MemberRole.UNION_REP),
+    ),
     MenuEntry((A,), "adviser.enterprises", _l("My enterprises"), prefix="adviser.enterprises"),
     MenuEntry((A,), "requests.inbox", INBOX_MENU_LABEL, prefix="requests.inbox"),
     MenuEntry((A,), "plans.overview", MENU_OVERVIEW_LABEL, prefix="plans.overview"),
     MenuEntry((D,), "admin.enterprises", _l("Enterprises"), prefix="admin.enterprise"),
     MenuEntry((D,), "admin.users", _l("Users"), prefix="admin.user"),
+    MenuEntry((A,), "subsidies.centre", _l("Subsidies"), prefix="subsidies."),
+    MenuEntry((D,), "subsidies.schemes", _l("Subsidy schemes"), prefix="subsidies.scheme"),
+    MenuEntry((D,), "subsidies.budget", _l("Subsidy budgets"), prefix="subsidies.budget"),
 ]
 
 

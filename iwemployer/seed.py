@@ -244,8 +244,10 @@ def seed_demo(session: Session, today: date | None = None) -> bool:
     # Plans first: the demo recruitment request links to a recruitment activity of the plan.
     from .plans.demo import seed_plans
     from .requests.demo import seed_requests
+    from .subsidies.demo import seed_subsidies
 
     seed_plans(session, today)
     seed_requests(session, today)
+    seed_subsidies(session, today)
     session.commit()
     return before is None

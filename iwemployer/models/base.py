@@ -41,7 +41,7 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-OwnerKind = Literal["enterprise", "centre", "user", "administration"]
+OwnerKind = Literal["enterprise", "centre", "user", "administration", "public"]
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,8 @@ class Owner:
 
     A record names its owner in ``column`` (an enterprise, a centre or a user), or belongs to
     a ``parent`` record (by the model's class name) through ``column`` and is owned as it is.
-    ``administration`` records (the audit log) are for administrators only.
+    ``administration`` records (the audit log) are for administrators only; ``public`` records
+    (reference data such as subsidy schemes) are read by every signed-in user.
     """
 
     kind: OwnerKind | Literal["parent"]
