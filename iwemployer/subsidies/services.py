@@ -890,7 +890,7 @@ def budget_summaries(session: Session, centre_ids: Sequence[int], year: int) -> 
             SubsidyApplication.status == S.CLOSED,
         )
         .group_by(CentreBudget.centre_id)
-    ).tuples()
+    )
     paid = {centre_id: total for centre_id, total in rows}
     return [
         BudgetSummary(

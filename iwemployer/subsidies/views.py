@@ -9,7 +9,8 @@ each may do there comes from the services' ``can_*`` rules.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from functools import wraps
+from typing import Any, TypeVar
 
 from flask import Blueprint, redirect, render_template, request, send_file, url_for
 from flask.typing import ResponseReturnValue
@@ -63,6 +64,7 @@ from .forms import (
 )
 
 bp = Blueprint("subsidies", __name__)
+F = TypeVar("F", bound=Callable[..., Any])
 
 M, SD, UR = MemberRole.MANAGER, MemberRole.SAFETY_DELEGATE, MemberRole.UNION_REP
 LIST = "/enterprises/<int:enterprise_id>/subsidies"
@@ -115,6 +117,31 @@ def _overdue_for_centre() -> list[SubsidyApplication]:
     return services.overdue_reports(
         db.session(), services.today_in_oslo(), centre_id=current_user.centre_id
     )
+
+
+def employer_role_required(*roles: MemberRole) -> Callable[[F], F]:
+    """The enterprise's own people in ``roles``; advisers and administrators get 403."""
+
+    def decorator(view: F) -> F:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            require(current_user.kind == UserKind.EMPLOYER, int(kwargs["enterprise_id"]))
+            return view(*args, **kwargs)
+
+        return member_role_required(*roles, adviser=False)(wrapped)  # type: ignore[return-value]
+
+    return decorator
+
+
+def adviser_required(view: F) -> F:
+    """The enterprise's advisers only (administrators see, but do not decide): else 403."""
+
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        require(current_user.kind == UserKind.ADVISER, int(kwargs["enterprise_id"]))
+        return view(*args, **kwargs)
+
+    return member_role_required(adviser=True)(wrapped)  # type: ignore[return-value]
 
 
 def _role(enterprise_id: int) -> MemberRole | None:
@@ -177,7 +204,7 @@ def _optional_id(value: str | None) -> int | None:
 
 
 @bp.route(LIST + "/new", methods=["GET", "POST"])
-@member_role_required(M, adviser=False)
+@employer_role_required(M)
 def new(enterprise_id: int) -> ResponseReturnValue:
     form = NewApplicationForm()
     form.scheme_id.choices = _scheme_choices()
@@ -326,7 +353,7 @@ def _draft_from(form: DraftForm) -> services.Draft:
 
 
 @bp.post(ONE)
-@member_role_required(M, adviser=False)
+@employer_role_required(M)
 def save(enterprise_id: int, application_id: int) -> ResponseReturnValue:
     """Save the draft: the save button (a page) or leaving a field (htmx: the status line)."""
     app = _load(enterprise_id, application_id, "change")
@@ -373,7 +400,7 @@ def save(enterprise_id: int, application_id: int) -> ResponseReturnValue:
 
 
 @bp.post(ONE + "/total")
-@member_role_required(M, adviser=False)
+@employer_role_required(M)
 def total(enterprise_id: int, application_id: int) -> ResponseReturnValue:
     """The budget's total as the lines are typed, computed here (nothing is saved)."""
     app = _load(enterprise_id, application_id)
@@ -412,7 +439,7 @@ def _act(
 
 
 @bp.post(ONE + "/submit")
-@member_role_required(M, adviser=False)
+@employer_role_required(M)
 def submit(enterprise_id: int, application_id: int) -> ResponseReturnValue:
     app = _load(enterprise_id, application_id, "change")
     if app.status not in services.EDITABLE:
@@ -429,7 +456,7 @@ def submit(enterprise_id: int, application_id: int) -> ResponseReturnValue:
 
 
 @bp.post(ONE + "/statement")
-@member_role_required(SD, UR, adviser=False)
+@employer_role_required(SD, UR)
 def statement(enterprise_id: int, application_id: int) -> ResponseReturnValue:
     app = _load(enterprise_id, application_id, "change")
     form = StatementForm()
@@ -444,7 +471,7 @@ def statement(enterprise_id: int, application_id: int) -> ResponseReturnValue:
 
 
 @bp.post(ONE + "/delete")
-@member_role_required(M, adviser=False)
+@employer_role_required(M)
 def delete(enterprise_id: int, application_id: int) -> ResponseReturnValue:
     app = _load(enterprise_id, application_id, "change")
     try:
@@ -462,7 +489,7 @@ def delete(enterprise_id: int, application_id: int) -> ResponseReturnValue:
 
 
 @bp.post(ONE + "/attachments")
-@member_role_required(M, adviser=False)
+@employer_role_required(M)
 def upload(enterprise_id: int, application_id: int) -> ResponseReturnValue:
     # Larger than the site's limit for this route only; above it the 413 page answers.
     request.max_content_length = UPLOAD_LIMIT
@@ -491,8 +518,15 @@ def download(enterprise_id: int, application_id: int, attachment_id: int) -> Res
         application_id=application_id,
         enterprise_id=enterprise_id,
     )
+    path = services.attachment_path(attachment)
+    if not path.is_file():
+        # The store lost the file (an incomplete restore): say so rather than fail.
+        return finish(
+            _("The file is missing from the store. Upload it again."),
+            _url(attachment.application, "attachments"),
+        )
     response: Response = send_file(
-        services.attachment_path(attachment),
+        path,
         mimetype=attachment.content_type,
         as_attachment=True,
         download_name=attachment.original_name,
@@ -506,7 +540,7 @@ def download(enterprise_id: int, application_id: int, attachment_id: int) -> Res
 
 
 @bp.post(ONE + "/attachments/<int:attachment_id>/delete")
-@member_role_required(M, adviser=False)
+@employer_role_required(M)
 def remove_attachment(
     enterprise_id: int, application_id: int, attachment_id: int
 ) -> ResponseReturnValue:
@@ -531,14 +565,9 @@ def remove_attachment(
 # --- the contact person's review -----------------------------------------------------------------
 
 
-def _adviser_only(enterprise_id: int) -> None:
-    require(current_user.kind == UserKind.ADVISER, enterprise_id)
-
-
 @bp.post(ONE + "/take")
-@member_role_required(adviser=True)
+@adviser_required
 def take(enterprise_id: int, application_id: int) -> ResponseReturnValue:
-    _adviser_only(enterprise_id)
     app = _load(enterprise_id, application_id, "change")
 
     def act() -> str:
@@ -549,9 +578,8 @@ def take(enterprise_id: int, application_id: int) -> ResponseReturnValue:
 
 
 @bp.post(ONE + "/more-information")
-@member_role_required(adviser=True)
+@adviser_required
 def ask_for_more(enterprise_id: int, application_id: int) -> ResponseReturnValue:
-    _adviser_only(enterprise_id)
     app = _load(enterprise_id, application_id, "change")
     form = MessageForm()
 
@@ -563,9 +591,8 @@ def ask_for_more(enterprise_id: int, application_id: int) -> ResponseReturnValue
 
 
 @bp.post(ONE + "/decision")
-@member_role_required(adviser=True)
+@adviser_required
 def decide(enterprise_id: int, application_id: int) -> ResponseReturnValue:
-    _adviser_only(enterprise_id)
     app = _load(enterprise_id, application_id, "change")
     form = DecisionForm()
 
@@ -600,7 +627,7 @@ def letter(enterprise_id: int, application_id: int) -> ResponseReturnValue:
 
 
 @bp.post(ONE + "/report")
-@member_role_required(M, adviser=False)
+@employer_role_required(M)
 def report(enterprise_id: int, application_id: int) -> ResponseReturnValue:
     app = _load(enterprise_id, application_id, "change")
     form = ReportForm()
@@ -632,9 +659,8 @@ def report(enterprise_id: int, application_id: int) -> ResponseReturnValue:
 
 
 @bp.post(ONE + "/report/accept")
-@member_role_required(adviser=True)
+@adviser_required
 def accept_report(enterprise_id: int, application_id: int) -> ResponseReturnValue:
-    _adviser_only(enterprise_id)
     app = _load(enterprise_id, application_id, "change")
 
     def act() -> str:
@@ -645,9 +671,8 @@ def accept_report(enterprise_id: int, application_id: int) -> ResponseReturnValu
 
 
 @bp.post(ONE + "/report/more")
-@member_role_required(adviser=True)
+@adviser_required
 def return_report(enterprise_id: int, application_id: int) -> ResponseReturnValue:
-    _adviser_only(enterprise_id)
     app = _load(enterprise_id, application_id, "change")
     form = MessageForm()
 
