@@ -798,6 +798,26 @@ def attachment_path(attachment: SubsidyAttachment) -> Path:
     return files.stored_path(attachment.stored_name)
 
 
+def load_page(session: Session, app: SubsidyApplication) -> SubsidyApplication:
+    """Everything the application's page shows, in a fixed number of statements."""
+    session.execute(
+        select(SubsidyApplication)
+        .where(SubsidyApplication.id == app.id)
+        .options(
+            selectinload(SubsidyApplication.scheme),
+            selectinload(SubsidyApplication.plan_activity),
+            selectinload(SubsidyApplication.lines),
+            selectinload(SubsidyApplication.statements).selectinload(PartyStatement.author),
+            selectinload(SubsidyApplication.attachments),
+            selectinload(SubsidyApplication.events).selectinload(ApplicationEvent.actor),
+            selectinload(SubsidyApplication.report),
+            selectinload(SubsidyApplication.decided_by),
+        )
+        .execution_options(populate_existing=True)
+    ).scalars().all()  # fetching the row is what runs the loaders
+    return app
+
+
 # --- lists, budget, overdue ----------------------------------------------------------------------
 
 

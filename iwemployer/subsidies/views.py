@@ -303,6 +303,7 @@ def _context(app: SubsidyApplication, **forms: Any) -> dict[str, Any]:
 
 
 def _page(app: SubsidyApplication, status: int = 200, **forms: Any) -> ResponseReturnValue:
+    services.load_page(db.session(), app)
     return render_template(DETAIL, **_context(app, **forms)), status
 
 
