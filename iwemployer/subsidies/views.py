@@ -98,8 +98,16 @@ template_globals(
 
 
 @bp.record_once
-def _listen(_state: Any) -> None:
+def _setup(state: Any) -> None:
     files.listen()
+    # The upload's larger body limit must hold before anything reads the form: CSRF protection
+    # reads it in the app's own before_request, so this one goes first.
+    state.app.before_request_funcs.setdefault(None, []).insert(0, _upload_limit)
+
+
+def _upload_limit() -> None:
+    if request.endpoint == "subsidies.upload":
+        request.max_content_length = UPLOAD_LIMIT
 
 
 def _tasks(enterprise_id: int) -> list[SubsidyApplication]:
@@ -492,8 +500,7 @@ def delete(enterprise_id: int, application_id: int) -> ResponseReturnValue:
 @bp.post(ONE + "/attachments")
 @employer_role_required(M)
 def upload(enterprise_id: int, application_id: int) -> ResponseReturnValue:
-    # Larger than the site's limit for this route only; above it the 413 page answers.
-    request.max_content_length = UPLOAD_LIMIT
+    # Its larger body limit is set by _upload_limit, before CSRF protection reads the form.
     app = _load(enterprise_id, application_id, "change")
     form = AttachmentForm()
     part = AttachmentPart.REPORT if form.part.data == "report" else AttachmentPart.APPLICATION

@@ -74,6 +74,13 @@ def test_an_11_mb_file_is_refused_with_413_and_a_readable_page(
     assert stored_files(attachment_dir) == []
 
 
+def test_a_9_mb_pdf_is_accepted(world: World, manager: WebClient, attachment_dir: Path) -> None:
+    app = build_application(world)
+    response = _upload(manager, app, "program.pdf", PDF + b"0" * (9 * 1024 * 1024))
+    assert response.status_code == 303
+    assert len(stored_files(attachment_dir)) == 1
+
+
 def test_every_route_has_a_body_limit(world: World, manager: WebClient) -> None:
     app = build_application(world)
     response = manager.post(_url(app), {"purpose": "x" * (2 * 1024 * 1024)})
