@@ -81,9 +81,17 @@ class SubmitForm(FlaskForm):
 class StatementForm(FlaskForm):
     body = TextAreaField(_l("Your statement"), description=NO_HEALTH_DETAILS)
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.body.flags.required = True
+
 
 class MessageForm(FlaskForm):
     message = TextAreaField(_l("What is needed"), description=NO_HEALTH_DETAILS)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.message.flags.required = True
 
 
 class DecisionForm(FlaskForm):
@@ -99,10 +107,20 @@ class DecisionForm(FlaskForm):
     conditions = TextAreaField(_l("Conditions"))
     report_due = LocalDateField(_l("Deadline for the final report"), validators=[Optional()])
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.reason.flags.required = True
+
 
 class ReportForm(FlaskForm):
     what_was_done = TextAreaField(_l("What was done"), description=NO_HEALTH_DETAILS)
     effect = TextAreaField(_l("Effect observed"), description=NO_HEALTH_DETAILS)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Needed, checked by the services (so the user's text comes back with the message).
+        for name in ("what_was_done", "effect"):
+            self[name].flags.required = True
 
 
 class AttachmentForm(FlaskForm):
