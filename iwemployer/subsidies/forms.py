@@ -30,7 +30,11 @@ NO_HEALTH_DETAILS = _l(
 class NewApplicationForm(FlaskForm):
     # Made when the form is shown; a resend with the same token finds the draft already made.
     form_token = HiddenField()
-    scheme_id = SelectField(_l("Scheme"), validate_choice=False)
+    scheme_id = SelectField(
+        _l("Scheme"),
+        validate_choice=False,
+        validators=[InputRequired(message=_l("Choose one of the schemes."))],
+    )
     title = StringField(
         _l("Title of the application"),
         validators=[DataRequired(message=_l("Fill in this field.")), Length(max=200)],
@@ -54,6 +58,8 @@ class DraftForm(FlaskForm):
 
     # Needed to submit, not to save a draft: marked as such, checked by the services.
     NEEDED = (
+        "title",
+        "scheme_id",
         "purpose",
         "expected_effect",
         "activity_description",
@@ -144,7 +150,11 @@ class SchemeForm(FlaskForm):
 
 
 class BudgetForm(FlaskForm):
-    centre_id = SelectField(_l("Centre"), validate_choice=False)
+    centre_id = SelectField(
+        _l("Centre"),
+        validate_choice=False,
+        validators=[InputRequired(message=_l("Fill in this field."))],
+    )
     year = WholeNumberField(
         _l("Year"), validators=[InputRequired(message=_l("Fill in this field."))]
     )

@@ -538,3 +538,27 @@ def test_file_names_are_made_safe(given: str, shown: str) -> None:
     from iwemployer.subsidies.files import display_name
 
     assert display_name(given, "application/pdf") == shown
+
+
+def test_the_same_application_submitted_twice_at_once_is_submitted_once(
+    app: Flask, world: World
+) -> None:
+    draft = build_application(world, S.RETURNED)
+    manager_id = world.user(MANAGER).id
+
+    def submit(session: Session) -> Any:
+        record = session.get_one(SubsidyApplication, draft.id)
+        manager = session.get_one(User, manager_id)
+        return lambda: services.submit(session, record, manager, MemberRole.MANAGER, "")
+
+    assert sorted(_race(app, [submit, submit])) == ["409", "ok"]
+    world.session.expire_all()
+    submitted = world.session.scalar(
+        select(func.count())
+        .select_from(ApplicationEvent)
+        .where(
+            ApplicationEvent.application_id == draft.id,
+            ApplicationEvent.kind == ApplicationEventKind.SUBMITTED,
+        )
+    )
+    assert submitted == 2  # the first submission, and one resubmission
