@@ -12,7 +12,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +29,7 @@ from ..models import (
     ApplicationStatus,
     AttachmentPart,
     BudgetLine,
+    Centre,
     CentreBudget,
     Enterprise,
     FinalReport,
@@ -48,6 +49,7 @@ from ..models import (
 from ..notifications.services import notify, register_event
 from ..requests.services import LOCAL_TIME, check_free_text
 from . import files
+from .labels import kroner
 
 S = ApplicationStatus
 E = ApplicationEventKind
@@ -478,12 +480,6 @@ def missing(app: SubsidyApplication, reason: str = "") -> list[tuple[str, str]]:
     return found
 
 
-def kroner(amount: int) -> str:
-    from .labels import kroner as format_kroner
-
-    return format_kroner(amount)
-
-
 def submit(
     session: Session, app: SubsidyApplication, author: User, role: MemberRole | None, reason: str
 ) -> None:
@@ -885,8 +881,6 @@ class BudgetSummary:
 
 def budget_summaries(session: Session, centre_ids: Sequence[int], year: int) -> list[BudgetSummary]:
     """Budget, granted, paid out (accepted final reports) and remaining, per centre."""
-    from ..models import Centre
-
     centres = list(
         session.scalars(select(Centre).where(Centre.id.in_(centre_ids)).order_by(Centre.name))
     )
@@ -1048,7 +1042,3 @@ def _notify_employer(session: Session, app: SubsidyApplication, kind: str, actor
         params=_params(app),
         exclude=actor_id,
     )
-
-
-def local_datetime(moment: datetime) -> datetime:
-    return moment.astimezone(LOCAL_TIME)
