@@ -29,6 +29,7 @@ def create_app(test_config: dict[str, object] | None = None) -> Flask:
     from .plans import bp as plans_bp
     from .requests import bp as requests_bp
     from .statistics import bp as statistics_bp
+    from .subsidies import bp as subsidies_bp
     from .training import bp as training_bp
 
     db.init_app(app)
@@ -54,5 +55,6 @@ def create_app(test_config: dict[str, object] | None = None) -> Flask:
     app.register_blueprint(requests_bp)
     app.register_blueprint(training_bp)
     app.register_blueprint(statistics_bp)
+    app.register_blueprint(subsidies_bp)
     register_cli(app)
     return app

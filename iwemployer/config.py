@@ -43,6 +43,10 @@ def configure(app: Flask, test_config: dict[str, object] | None) -> None:
         REQUEST_OVERDUE_WORKING_DAYS=5,
         PAGE_SIZE=20,
         PREFERRED_URL_SCHEME="https",
+        # Every request body is limited (413 above it); upload routes raise it for themselves.
+        MAX_CONTENT_LENGTH=1024 * 1024,
+        # Uploaded attachments, outside static/ and under generated names: back it up.
+        ATTACHMENT_DIR=str(instance / "attachments"),
     )
     # The conventional unprefixed names, then IWEMPLOYER_* for everything else.
     for key in ("DATABASE_URL", "SECRET_KEY"):

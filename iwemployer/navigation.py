@@ -61,13 +61,24 @@ MENU: list[MenuEntry] = [
         per_enterprise=True,
         prefix="statistics.",
     ),
+    MenuEntry(
+        (E,),
+        "subsidies.enterprise_list",
+        _l("Subsidies"),
+        per_enterprise=True,
+        prefix="subsidies.",
+        roles=(MemberRole.MANAGER, MemberRole.SAFETY_DELEGATE, MemberRole.UNION_REP),
+    ),
     MenuEntry((A,), "adviser.enterprises", _l("My enterprises"), prefix="adviser.enterprises"),
     MenuEntry((A,), "requests.inbox", INBOX_MENU_LABEL, prefix="requests.inbox"),
     MenuEntry((A,), "plans.overview", MENU_OVERVIEW_LABEL, prefix="plans.overview"),
     MenuEntry((A, D), "training.centre_courses", COURSES_LABEL, prefix="training.centre"),
     MenuEntry((A, D), "statistics.centre_report", MENU_REPORT_LABEL, prefix="statistics."),
+    MenuEntry((A,), "subsidies.centre", _l("Subsidies"), prefix="subsidies."),
     MenuEntry((D,), "admin.enterprises", _l("Enterprises"), prefix="admin.enterprise"),
     MenuEntry((D,), "admin.users", _l("Users"), prefix="admin.user"),
+    MenuEntry((D,), "subsidies.schemes", _l("Subsidy schemes"), prefix="subsidies.scheme"),
+    MenuEntry((D,), "subsidies.budget", _l("Subsidy budgets"), prefix="subsidies.budget"),
 ]
 
 

@@ -245,11 +245,13 @@ def seed_demo(session: Session, today: date | None = None) -> bool:
     from .plans.demo import seed_plans
     from .requests.demo import seed_requests
     from .statistics.demo import seed_statistics
+    from .subsidies.demo import seed_subsidies
     from .training.demo import seed_training
 
     seed_plans(session, today)
     seed_requests(session, today)
     seed_training(session, today)
     seed_statistics(session, today)
+    seed_subsidies(session, today)
     session.commit()
     return before is None

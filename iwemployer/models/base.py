@@ -51,7 +51,8 @@ class Owner:
     A record names its owner in ``column`` (an enterprise, a centre or a user), or belongs to
     a ``parent`` record (by the model's class name) through ``column`` and is owned as it is.
     ``administration`` records (the audit log) are for administrators only; ``public`` records
-    (published reference data) are readable by every signed-in user.
+    (reference data: subsidy schemes, industry and national sick-leave figures) are read by every
+    signed-in user.
     """
 
     kind: OwnerKind | Literal["parent"]
