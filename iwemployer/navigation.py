@@ -11,6 +11,7 @@ from flask_login import current_user
 
 from .access import current_enterprise_id, member_enterprises, member_role
 from .extensions import db
+from .mail.views import OUTBOX_MENU_LABEL
 from .models import Enterprise, MemberRole, UserKind
 from .notifications.services import unread_count
 from .plans.labels import MENU_OVERVIEW_LABEL, MENU_PLAN_LABEL
@@ -55,6 +56,7 @@ MENU: list[MenuEntry] = [
     MenuEntry((A,), "plans.overview", MENU_OVERVIEW_LABEL, prefix="plans.overview"),
     MenuEntry((D,), "admin.enterprises", _l("Enterprises"), prefix="admin.enterprise"),
     MenuEntry((D,), "admin.users", _l("Users"), prefix="admin.user"),
+    MenuEntry((D,), "mail.admin_outbox", OUTBOX_MENU_LABEL, prefix="mail.admin_"),
 ]
 
 

@@ -17,6 +17,7 @@ from .core import (
     UserSession,
     WrittenStandard,
 )
+from .mail import MailPreference, MailStatus, OutboxMail, PasswordReset
 from .plans import (
     PLAN_PARTIES,
     ActionPlan,
@@ -62,9 +63,13 @@ __all__ = [
     "EmployerRequest",
     "Enterprise",
     "Invitation",
+    "MailPreference",
+    "MailStatus",
     "MemberRole",
     "Membership",
     "Notification",
+    "OutboxMail",
+    "PasswordReset",
     "PlanActivity",
     "PlanConfirmation",
     "PlanEvent",
