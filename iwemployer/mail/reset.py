@@ -65,6 +65,7 @@ def use_reset(
     )
     if used.rowcount != 1:  # type: ignore[attr-defined]
         return False
+    reset.used_at = now
     reset.user.password_hash = hash_password(password)
     end_all_sessions(session, reset.user_id)
     return True
