@@ -136,6 +136,9 @@ def mail_settings() -> ResponseReturnValue:
         prefix = kind.split(".", 1)[0]
         heading = str(KIND_GROUPS.get(prefix, _l("Other")))
         groups[heading].append((kind, _kind_label(kind), by_mail))
+    for kinds in groups.values():
+        # The events that need action (those with a mail line of their own) first.
+        kinds.sort(key=lambda k: (EVENT_MAIL[k[0]].line is None, k[1]))
     return render_template(
         "mail/settings.html", form=form, groups=sorted(groups.items())
     ), _status()
