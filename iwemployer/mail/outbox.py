@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from flask import current_app, has_app_context
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..models import MailPreference, MailStatus, OutboxMail, User, utcnow
 
@@ -22,20 +23,19 @@ def group_window() -> timedelta:
 
 
 def wants_mail(session: Session, user_ids: Iterable[int], kind: str, by_default: bool) -> list[int]:
-    """Those of ``user_ids`` who get ``kind`` by mail: their own choice, else the default."""
+    """Those of ``user_ids`` (active) who get ``kind`` by mail: their choice, else the default."""
     ids = sorted(set(user_ids))
     if not ids:
         return []
-    chosen: dict[int, bool] = {
-        user_id: by_mail
-        for user_id, by_mail in session.execute(
-            select(MailPreference.user_id, MailPreference.by_mail).where(
-                MailPreference.user_id.in_(ids), MailPreference.kind == kind
-            )
+    rows = session.execute(
+        select(User.id, MailPreference.by_mail)
+        .outerjoin(
+            MailPreference, (MailPreference.user_id == User.id) & (MailPreference.kind == kind)
         )
-    }
-    active = set(session.scalars(select(User.id).where(User.id.in_(ids), User.active.is_(True))))
-    return [i for i in ids if i in active and chosen.get(i, by_default)]
+        .where(User.id.in_(ids), User.active.is_(True))
+        .order_by(User.id)
+    )
+    return [user_id for user_id, by_mail in rows if (by_default if by_mail is None else by_mail)]
 
 
 def queue_notification_mail(
@@ -52,10 +52,12 @@ def queue_notification_mail(
     grouping window joins the mail still waiting; the worker sends it when the window ends."""
     now = now or utcnow()
     event: dict[str, object] = {"kind": kind, "params": params, "url": url}
+    recipients = wants_mail(session, user_ids, kind, by_default)
+    waiting = _waiting_by_user(session, recipients, url, now) if url and recipients else {}
     rows = []
-    for user_id in wants_mail(session, user_ids, kind, by_default):
-        row = _join_waiting(session, user_id, url, event, now) if url else None
-        if row is None:
+    for user_id in recipients:
+        row = waiting.get(user_id)
+        if row is None or not _join(session, row, event):
             row = OutboxMail(
                 user_id=user_id,
                 group_key=url[:100],
@@ -68,23 +70,25 @@ def queue_notification_mail(
     return rows
 
 
-def _join_waiting(
-    session: Session, user_id: int, url: str, event: dict[str, object], now: datetime
-) -> OutboxMail | None:
-    row = session.scalar(
+def _waiting_by_user(
+    session: Session, user_ids: list[int], url: str, now: datetime
+) -> dict[int, OutboxMail]:
+    """Each recipient's mail about ``url`` still open for more events, in one statement."""
+    rows = session.scalars(
         select(OutboxMail)
         .where(
-            OutboxMail.user_id == user_id,
+            OutboxMail.user_id.in_(user_ids),
             OutboxMail.group_key == url[:100],
             OutboxMail.status == MailStatus.WAITING,
             OutboxMail.claimed_by.is_(None),
             OutboxMail.due_at > now,
         )
-        .order_by(OutboxMail.id.desc())
-        .limit(1)
+        .order_by(OutboxMail.id)
     )
-    if row is None:
-        return None
+    return {row.user_id: row for row in rows}
+
+
+def _join(session: Session, row: OutboxMail, event: dict[str, object]) -> bool:
     # Conditional: a worker that claimed the mail meanwhile wins, and the event gets a new mail.
     joined = session.execute(
         update(OutboxMail)
@@ -93,9 +97,10 @@ def _join_waiting(
         .execution_options(synchronize_session=False)
     )
     if joined.rowcount != 1:  # type: ignore[attr-defined]
-        return None
-    session.refresh(row)
-    return row
+        return False
+    # The database has it already; the loaded row learns it without another UPDATE.
+    set_committed_value(row, "events", [*row.events, event])
+    return True
 
 
 def queue_mail(session: Session, user: User, subject: str, body: str) -> OutboxMail:
