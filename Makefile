@@ -27,7 +27,8 @@ translations: $(VENV)/.installed-run
 run: $(VENV)/.installed-run translations
 	$(BIN)/flask --app wsgi migrate
 	$(BIN)/flask --app wsgi seed
-	$(BIN)/flask --app wsgi run --host 127.0.0.1 --port $(PORT)
+	# The development server delivers mail in a background thread (production: send-mail).
+	IWEMPLOYER_MAIL_WORKER_THREAD=true $(BIN)/flask --app wsgi run --host 127.0.0.1 --port $(PORT)
 
 # Debian's Chromium (Playwright cannot download its own browser here) and PostgreSQL for the tests.
 system-test-deps:

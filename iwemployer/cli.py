@@ -1,7 +1,8 @@
-"""Command-line tasks: ``flask --app wsgi migrate|seed``."""
+"""Command-line tasks: ``flask --app wsgi migrate|seed|send-mail``."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import click
@@ -44,3 +45,16 @@ def register_cli(app: Flask) -> None:
         with db.new_session() as session:
             created = seed_demo(session)
         click.echo("demo data loaded" if created else "database not empty; demo data left as is")
+
+    @app.cli.command("send-mail")
+    @click.option("--once", is_flag=True, help="One round, then exit (for a timer).")
+    @click.option("--interval", default=10.0, show_default=True, help="Seconds between rounds.")
+    def send_mail(once: bool, interval: float) -> None:
+        """Deliver the outbox: one round, or rounds until stopped (a long-running process)."""
+        from .mail.worker import deliver_due, new_worker_id, run_forever
+
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        if once:
+            click.echo(f"{deliver_due(app, new_worker_id())} mail sent")
+            return
+        run_forever(app, threading.Event(), interval)

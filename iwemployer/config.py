@@ -35,9 +35,19 @@ def configure(app: Flask, test_config: dict[str, object] | None) -> None:
         RATELIMIT_STORAGE_URI="memory://",
         RATELIMIT_HEADERS_ENABLED=True,
         SIGNIN_FAILURE_LIMIT="10 per 15 minutes",
+        # SMTP: without a server (development) mail stays in the local mailbox page.
         MAIL_SERVER="",
         MAIL_PORT=25,
+        MAIL_STARTTLS=False,
+        MAIL_USERNAME="",
+        MAIL_PASSWORD="",
         MAIL_SENDER="iw-senteret@nav.example",
+        # Events about the same plan or request within these minutes become one mail.
+        MAIL_GROUP_MINUTES=5,
+        # The development server (`make run`) delivers mail in a thread; elsewhere `send-mail`.
+        MAIL_WORKER_THREAD=False,
+        # Where links in mail point; required in production (never the request's Host header).
+        PUBLIC_BASE_URL="",
         INVITATION_DAYS=7,
         # A request waiting longer than this (Monday to Friday) is highlighted in the inbox.
         REQUEST_OVERDUE_WORKING_DAYS=5,
@@ -58,10 +68,26 @@ def configure(app: Flask, test_config: dict[str, object] | None) -> None:
     if app.config["ENV_NAME"] == "development":
         app.config["SESSION_COOKIE_SECURE"] = False
         app.config["PREFERRED_URL_SCHEME"] = "http"
+    if app.config["ENV_NAME"] == "production":
+        _require_production_mail(app)
+    elif not app.config["PUBLIC_BASE_URL"]:
+        app.config["PUBLIC_BASE_URL"] = f"http://127.0.0.1:{os.environ.get('PORT', '5000')}"
     if not app.config.get("SECRET_KEY"):
         if app.config["ENV_NAME"] == "production":
             raise RuntimeError("IWEMPLOYER_SECRET_KEY must be set in production")
         app.config["SECRET_KEY"] = _development_secret(instance)
+
+
+def _require_production_mail(app: Flask) -> None:
+    """Production refuses to start without a mail server and its public address: without them
+    nobody hears of their turn, and links would point at a development address."""
+    missing = [
+        f"IWEMPLOYER_{key}" for key in ("MAIL_SERVER", "PUBLIC_BASE_URL") if not app.config.get(key)
+    ]
+    if missing:
+        raise RuntimeError(", ".join(missing) + " must be set in production")
+    if not str(app.config["PUBLIC_BASE_URL"]).startswith("https://"):
+        raise RuntimeError("IWEMPLOYER_PUBLIC_BASE_URL must be an https:// address in production")
 
 
 def _development_secret(instance: Path) -> str:

@@ -11,6 +11,7 @@ from flask_login import current_user
 
 from .access import current_enterprise_id, member_enterprises, member_role
 from .extensions import db
+from .mail.views import OUTBOX_MENU_LABEL
 from .models import Enterprise, MemberRole, UserKind
 from .notifications.services import unread_count
 from .plans.labels import MENU_OVERVIEW_LABEL, MENU_PLAN_LABEL
@@ -79,6 +80,7 @@ MENU: list[MenuEntry] = [
     MenuEntry((D,), "admin.users", _l("Users"), prefix="admin.user"),
     MenuEntry((D,), "subsidies.schemes", _l("Subsidy schemes"), prefix="subsidies.scheme"),
     MenuEntry((D,), "subsidies.budget", _l("Subsidy budgets"), prefix="subsidies.budget"),
+    MenuEntry((D,), "mail.admin_outbox", OUTBOX_MENU_LABEL, prefix="mail.admin_"),
 ]
 
 

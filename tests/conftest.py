@@ -16,7 +16,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select, text
+from sqlalchemy import delete, select, text
 from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
 
@@ -31,8 +31,10 @@ from iwemployer.models import (
     Enterprise,
     MemberRole,
     Membership,
+    OutboxMail,
     User,
     UserKind,
+    utcnow,
 )
 from iwemployer.seed import DEMO_PASSWORD, seed_demo
 
@@ -66,6 +68,7 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Flask:
             "SESSION_COOKIE_SECURE": False,
             "PREFERRED_URL_SCHEME": "http",
             "SERVER_NAME": None,
+            "PUBLIC_BASE_URL": "http://localhost",
         }
     )
 
@@ -116,6 +119,9 @@ class World:
 @pytest.fixture
 def world(session: Session) -> World:
     seed_demo(session)
+    # The demo's own notifications queue mail; a test counts only the mail it causes.
+    session.execute(delete(OutboxMail))
+    session.commit()
     nordlys = session.scalar(select(Enterprise).where(Enterprise.name == "Nordlys Omsorg AS"))
     fjellbygg = session.scalar(select(Enterprise).where(Enterprise.name == "Fjellbygg AS"))
     assert nordlys and fjellbygg
@@ -221,7 +227,19 @@ class _LoopbackController(Controller):
 @dataclass
 class SmtpServer:
     port: int
+    app: Flask
     messages: list[EmailMessage] = field(default_factory=list)
+
+    def deliver(self, later: timedelta = timedelta(0)) -> list[EmailMessage]:
+        """Run one worker round as if the grouping window (and ``later``) had passed; all
+        messages received so far."""
+        from iwemployer.mail.outbox import group_window
+        from iwemployer.mail.worker import deliver_due
+
+        with self.app.app_context():
+            window = group_window()
+        deliver_due(self.app, "test-worker", utcnow() + window + later)
+        return self.messages
 
 
 @pytest.fixture
@@ -235,7 +253,7 @@ def smtp_server(app: Flask) -> Iterator[SmtpServer]:
     saved = app.config["MAIL_SERVER"], app.config["MAIL_PORT"]
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
     try:
-        yield SmtpServer(port, handler.messages)
+        yield SmtpServer(port, app, handler.messages)
     finally:
         app.config["MAIL_SERVER"], app.config["MAIL_PORT"] = saved
         controller.stop()

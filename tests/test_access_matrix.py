@@ -20,6 +20,10 @@ PUBLIC = {
     ("auth.sign_out", "POST"),
     ("auth.accept_invitation", "GET"),
     ("auth.accept_invitation", "POST"),
+    ("mail.forgot_password", "GET"),
+    ("mail.forgot_password", "POST"),
+    ("mail.reset_password", "GET"),
+    ("mail.reset_password", "POST"),
     ("i18n.set_language", "POST"),
     # A calendar app cannot sign in: the feed's unguessable, revocable token is the credential.
     ("training.calendar_feed", "GET"),

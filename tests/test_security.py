@@ -40,7 +40,13 @@ def test_session_cookie_flags(world: World, client: WebClient) -> None:
 
 def test_cookie_is_secure_outside_development(database_url: str) -> None:
     app = create_app(
-        {"ENV_NAME": "production", "SECRET_KEY": "x" * 32, "DATABASE_URL": database_url}
+        {
+            "ENV_NAME": "production",
+            "SECRET_KEY": "x" * 32,
+            "DATABASE_URL": database_url,
+            "MAIL_SERVER": "smtp.example",
+            "PUBLIC_BASE_URL": "https://iw.example",
+        }
     )
     assert app.config["SESSION_COOKIE_SECURE"] is True
 

@@ -55,7 +55,13 @@ def test_seed_refuses_production(database_url: str) -> None:
     from iwemployer import create_app
 
     app = create_app(
-        {"ENV_NAME": "production", "SECRET_KEY": "x" * 32, "DATABASE_URL": database_url}
+        {
+            "ENV_NAME": "production",
+            "SECRET_KEY": "x" * 32,
+            "DATABASE_URL": database_url,
+            "MAIL_SERVER": "smtp.example",
+            "PUBLIC_BASE_URL": "https://iw.example",
+        }
     )
     result = app.test_cli_runner().invoke(args=["seed"])
     assert result.exit_code != 0 and "production" in result.output

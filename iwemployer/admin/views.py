@@ -381,20 +381,10 @@ def users() -> ResponseReturnValue:
     )
 
 
-def _invitation_sent(user: User, sent: bool) -> ResponseReturnValue:
-    """The end of an invitation: the user is kept even if the mail failed (send it again)."""
+def _invitation_sent(user: User) -> ResponseReturnValue:
+    """The end of an invitation: its mail is in the outbox, written with the invitation."""
     url = url_for(".user_detail", user_id=user.id)
-    if sent:
-        return finish(_("The invitation is sent to %(email)s.", email=user.email), url)
-    flash(
-        _(
-            "The invitation e-mail to %(email)s could not be sent. The user is saved: "
-            "try “Send the invitation again” below in a little while.",
-            email=user.email,
-        ),
-        "warning",
-    )
-    return redirect(url, code=303)
+    return finish(_("The invitation is sent to %(email)s.", email=user.email), url)
 
 
 def _invite_choices(form: InviteForm) -> InviteForm:
@@ -443,8 +433,9 @@ def user_invite() -> ResponseReturnValue:
         else:
             user = issued.invitation.user
             audit(form.enterprise_id.data, "change", permitted=True)
+            send_invitation(user, issued)
             db.session.commit()
-            return _invitation_sent(user, send_invitation(user, issued))
+            return _invitation_sent(user)
     return render_template("admin/user_invite.html", form=form), _status()
 
 
@@ -486,8 +477,9 @@ def user_reinvite(user_id: int) -> ResponseReturnValue:
     except DomainError as error:
         show_error(error)
         return _user_page(user, error.status)
+    send_invitation(user, issued)
     db.session.commit()
-    return _invitation_sent(user, send_invitation(user, issued))
+    return _invitation_sent(user)
 
 
 @bp.post(f"/users/<{ID}:user_id>/deactivate")

@@ -1,9 +1,8 @@
-"""Invitation e-mails, shared by the administrator's and the manager's invitations."""
+"""Invitation e-mails, shared by the administrator's and the manager's invitations; written
+to the outbox in the request's transaction and delivered by the mail worker."""
 
 from __future__ import annotations
 
-import logging
-import smtplib
 from contextlib import AbstractContextManager, nullcontext
 from datetime import timedelta
 
@@ -13,25 +12,25 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..config import LANGUAGES
-from ..mail import send_mail
+from ..extensions import db
+from ..mail.links import public_url
+from ..mail.outbox import queue_mail
 from ..models import User
 from .services import IssuedInvitation
-
-log = logging.getLogger("iwemployer.auth")
 
 
 def invitation_validity() -> timedelta:
     return timedelta(days=int(current_app.config["INVITATION_DAYS"]))
 
 
-def send_invitation(user: User, issued: IssuedInvitation) -> bool:
-    """Mail the invitation link; False (and logged) when the mail server does not take it."""
-    with _in_language_of(user):
-        return _send_invitation(user, issued)
+def send_invitation(user: User, issued: IssuedInvitation) -> None:
+    """Queue the invitation mail (the caller's commit writes it with the invitation)."""
+    with in_language_of(user):
+        _send_invitation(user, issued)
 
 
-def _send_invitation(user: User, issued: IssuedInvitation) -> bool:
-    link = url_for("auth.accept_invitation", token=issued.token, _external=True)
+def _send_invitation(user: User, issued: IssuedInvitation) -> None:
+    link = public_url(url_for("auth.accept_invitation", token=issued.token))
     subject = _("Your account on the IW employer site")
     paragraphs = [
         _("Hello %(name)s,", name=user.name),
@@ -49,17 +48,17 @@ def _send_invitation(user: User, issued: IssuedInvitation) -> bool:
         _("Your sign-in name is your e-mail address: %(email)s", email=user.email),
         _("If you did not expect this e-mail, you can ignore it."),
     ]
-    return _send(user.email, subject, paragraphs)
+    _send(user, subject, paragraphs)
 
 
-def send_access_granted(user: User, enterprise_name: str) -> bool:
+def send_access_granted(user: User, enterprise_name: str) -> None:
     """Tell an existing user that they now have access to one more enterprise."""
-    with _in_language_of(user):
-        return _send_access_granted(user, enterprise_name)
+    with in_language_of(user):
+        _send_access_granted(user, enterprise_name)
 
 
-def _send_access_granted(user: User, enterprise_name: str) -> bool:
-    link = url_for("enterprise.index", _external=True)
+def _send_access_granted(user: User, enterprise_name: str) -> None:
+    link = public_url(url_for("enterprise.index"))
     paragraphs = [
         _("Hello %(name)s,", name=user.name),
         _(
@@ -69,22 +68,15 @@ def _send_access_granted(user: User, enterprise_name: str) -> bool:
         ),
         _("Sign in with your usual password:") + "\n" + link,
     ]
-    return _send(user.email, _("New access on the IW employer site"), paragraphs)
+    _send(user, _("New access on the IW employer site"), paragraphs)
 
 
-def _in_language_of(user: User) -> AbstractContextManager[None]:
+def in_language_of(user: User) -> AbstractContextManager[None]:
     """The recipient's language, not the sender's: an invitee starts in their enterprise's."""
     if user.locale in LANGUAGES:
         return force_locale(user.locale)
     return nullcontext()
 
 
-def _send(to: str, subject: str, paragraphs: list[str]) -> bool:
-    try:
-        send_mail(to, subject, "\n\n".join(paragraphs) + "\n")
-    except (OSError, smtplib.SMTPException):
-        # Never the link in the log: it is a password-setting credential.
-        log.warning("mail to %s not sent", to, exc_info=True)
-        return False
-    log.info("mail sent to %s", to)
-    return True
+def _send(user: User, subject: str, paragraphs: list[str]) -> None:
+    queue_mail(db.session(), user, subject, "\n\n".join(paragraphs) + "\n")

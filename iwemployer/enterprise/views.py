@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -124,29 +124,15 @@ def invite_occupational_health(enterprise_id: int) -> ResponseReturnValue:
             db.session.rollback()
             show_error(error, form)
         else:
-            db.session.commit()
             if result.invitation is not None:
-                sent = send_invitation(result.user, result.invitation)
+                send_invitation(result.user, result.invitation)
             else:
-                sent = send_access_granted(result.user, enterprise.name)
-            url = url_for("enterprise.members", enterprise_id=enterprise.id)
-            if sent:
-                return finish(
-                    _(
-                        "%(email)s now has access and has been told by e-mail.",
-                        email=result.user.email,
-                    ),
-                    url,
-                )
-            flash(
-                _(
-                    "%(email)s now has access, but the e-mail could not be sent. "
-                    "Ask the centre to send the invitation again.",
-                    email=result.user.email,
-                ),
-                "warning",
+                send_access_granted(result.user, enterprise.name)
+            db.session.commit()
+            return finish(
+                _("%(email)s now has access and has been told by e-mail.", email=result.user.email),
+                url_for("enterprise.members", enterprise_id=enterprise.id),
             )
-            return redirect(url, code=303)
     return _members_page(enterprise, form, 422)
 
 

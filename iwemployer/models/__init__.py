@@ -17,6 +17,7 @@ from .core import (
     UserSession,
     WrittenStandard,
 )
+from .mail import MailPreference, MailStatus, OutboxMail, PasswordReset
 from .plans import (
     PLAN_PARTIES,
     ActionPlan,
@@ -114,11 +115,15 @@ __all__ = [
     "ImportKind",
     "ImportedQuarter",
     "Invitation",
+    "MailPreference",
+    "MailStatus",
     "MemberRole",
     "Membership",
     "Notification",
+    "OutboxMail",
     "ParticipantRole",
     "PartyStatement",
+    "PasswordReset",
     "PlanActivity",
     "PlanConfirmation",
     "PlanEvent",

@@ -3,19 +3,42 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from flask_babel import LazyString
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from ..mail.outbox import queue_notification_mail
 from ..models import Notification, utcnow
 
 # kind -> text with %(name)s placeholders filled from the notification's params.
 EVENT_TEXTS: dict[str, LazyString] = {}
 
 
-def register_event(kind: str, text: LazyString) -> None:
+@dataclass(frozen=True)
+class MailSetting:
+    """How a kind is mailed: on or off until the user chooses, and the mail's one line."""
+
+    by_default: bool
+    # Free of personal details (the site shows those); None: a general line is used.
+    line: LazyString | None
+
+
+EVENT_MAIL: dict[str, MailSetting] = {}
+
+
+def register_event(
+    kind: str,
+    text: LazyString,
+    *,
+    mail_default: bool = False,
+    mail_line: LazyString | None = None,
+) -> None:
+    """Register ``kind``; ``mail_default`` for events someone must act on (mail unless the
+    user turns it off), off for the rest (the site only unless the user turns it on)."""
     EVENT_TEXTS[kind] = text
+    EVENT_MAIL[kind] = MailSetting(mail_default, mail_line)
 
 
 def notify(
@@ -42,6 +65,15 @@ def notify(
         )
         session.add(note)
         created.append(note)
+    # Mail goes through the outbox in this same transaction: a change is never without its mail.
+    queue_notification_mail(
+        session,
+        [note.user_id for note in created],
+        kind,
+        url=url,
+        params=dict(params or {}),
+        by_default=EVENT_MAIL[kind].by_default,
+    )
     return created
 
 

@@ -105,8 +105,16 @@ EVENTS: dict[str, LazyString] = {
     "plan.agreed": _l("The action plan for %(enterprise)s is agreed (version %(version)s)."),
     "plan.commented": _l("%(actor)s commented on the action plan for %(enterprise)s."),
 }
+# Events that need someone to act are mailed unless the user turns it off; the mail's one line
+# names no person and no content.
+MAIL_LINES = {
+    "plan.sent": _l("An action plan awaits your confirmation."),
+    "plan.new_version": _l("An action plan you confirmed was changed and must be confirmed again."),
+    "plan.declined": _l("An action plan was declined."),
+    "plan.agreed": _l("An action plan is agreed."),
+}
 for _kind, _text in EVENTS.items():
-    register_event(_kind, _text)
+    register_event(_kind, _text, mail_default=_kind in MAIL_LINES, mail_line=MAIL_LINES.get(_kind))
 
 
 # --- errors ----------------------------------------------------------------------------------

@@ -70,18 +70,47 @@ ADVISER_PATH = "/inbox/{request_id}"
 # number (fødselsnummer / D-number). Refused outright, whether or not the check digits match.
 IDENTITY_NUMBER = re.compile(r"(?<!\d)\d{6}[ .\-]?\d{5}(?!\d)")
 
-register_event("requests.new", _l("New request no. %(number)s from %(enterprise)s"))
-register_event("requests.taken", _l("%(handler)s is now handling your request no. %(number)s"))
-register_event("requests.reply", _l("New reply to your request no. %(number)s"))
-register_event("requests.answered", _l("Your request no. %(number)s has been answered"))
+register_event(
+    "requests.new",
+    _l("New request no. %(number)s from %(enterprise)s"),
+    mail_default=True,
+    mail_line=_l("A new request has come in."),
+)
+register_event(
+    "requests.taken",
+    _l("%(handler)s is now handling your request no. %(number)s"),
+    mail_default=True,
+    mail_line=_l("An adviser is now handling your request."),
+)
+register_event(
+    "requests.reply",
+    _l("New reply to your request no. %(number)s"),
+    mail_default=True,
+    mail_line=_l("There is a new reply to your request."),
+)
+register_event(
+    "requests.answered",
+    _l("Your request no. %(number)s has been answered"),
+    mail_default=True,
+    mail_line=_l("Your request has been answered."),
+)
 register_event(
     "requests.closed",
     _l("Your request no. %(number)s is closed. Please rate the help you got."),
+    mail_default=True,
+    mail_line=_l("Your request is closed. Please rate the help you got."),
 )
-register_event("requests.follow_up", _l("%(enterprise)s wrote more on request no. %(number)s"))
+register_event(
+    "requests.follow_up",
+    _l("%(enterprise)s wrote more on request no. %(number)s"),
+    mail_default=True,
+    mail_line=_l("An enterprise wrote more on a request."),
+)
 register_event(
     "requests.handed_over",
     _l("Request no. %(number)s from %(enterprise)s was handed over to you"),
+    mail_default=True,
+    mail_line=_l("A request was handed over to you."),
 )
 register_event("requests.withdrawn", _l("%(enterprise)s withdrew request no. %(number)s"))
 

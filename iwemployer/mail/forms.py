@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField
+from wtforms.validators import DataRequired, Length
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(
+        _l("E-mail address"),
+        validators=[
+            DataRequired(message=_l("Enter your e-mail address.")),
+            Length(max=254),
+        ],
+        render_kw={"autocomplete": "username"},
+    )
+
+
+class MailSettingsForm(FlaskForm):
+    """The checkboxes are named ``by_mail`` with the kind as value; the view reads the list."""
