@@ -79,20 +79,39 @@ MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 
 EMPLOYER_PATH = "/enterprises/{enterprise_id}/subsidies/{application_id}"
 
+# The steps someone must act on are mailed unless the user turns it off; the mail's one line
+# names no enterprise and no amount.
 register_event(
-    "subsidies.submitted", _l("%(enterprise)s applied for a subsidy (application no. %(number)s)")
+    "subsidies.submitted",
+    _l("%(enterprise)s applied for a subsidy (application no. %(number)s)"),
+    mail_default=True,
+    mail_line=_l("A subsidy application awaits the centre."),
 )
 register_event("subsidies.taken", _l("Subsidy application no. %(number)s is under review"))
 register_event(
-    "subsidies.returned", _l("The centre asks for more information on application no. %(number)s")
+    "subsidies.returned",
+    _l("The centre asks for more information on application no. %(number)s"),
+    mail_default=True,
+    mail_line=_l("The centre asks for more information on a subsidy application."),
 )
-register_event("subsidies.decided", _l("Subsidy application no. %(number)s has been decided"))
+register_event(
+    "subsidies.decided",
+    _l("Subsidy application no. %(number)s has been decided"),
+    mail_default=True,
+    mail_line=_l("A subsidy application has been decided."),
+)
 register_event("subsidies.statement", _l("A statement was added to application no. %(number)s"))
 register_event(
-    "subsidies.reported", _l("%(enterprise)s sent the final report on application no. %(number)s")
+    "subsidies.reported",
+    _l("%(enterprise)s sent the final report on application no. %(number)s"),
+    mail_default=True,
+    mail_line=_l("A final report on a subsidy awaits the centre."),
 )
 register_event(
-    "subsidies.report_returned", _l("The centre asks for more in the final report no. %(number)s")
+    "subsidies.report_returned",
+    _l("The centre asks for more in the final report no. %(number)s"),
+    mail_default=True,
+    mail_line=_l("The centre asks for more in a final report."),
 )
 register_event("subsidies.closed", _l("The final report on application no. %(number)s is accepted"))
 

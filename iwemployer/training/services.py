@@ -56,9 +56,26 @@ TRAINEES = (MemberRole.MANAGER, *SELF_BOOKERS)
 # Links in notifications; tests check that they match the blueprint's routes.
 COURSE_PATH = "/enterprises/{enterprise_id}/training/courses/{course_id}"
 
-register_event("training.promoted", _l("%(name)s has a seat on %(title)s (from the waiting list)"))
-register_event("training.cancelled", _l("The course %(title)s is cancelled"))
-register_event("training.changed", _l("The course %(title)s has changed"))
+# Each needs someone to act (come, or not): mailed unless the user turns it off; the mail's one
+# line names no participant.
+register_event(
+    "training.promoted",
+    _l("%(name)s has a seat on %(title)s (from the waiting list)"),
+    mail_default=True,
+    mail_line=_l("A booking on the waiting list has got a seat."),
+)
+register_event(
+    "training.cancelled",
+    _l("The course %(title)s is cancelled"),
+    mail_default=True,
+    mail_line=_l("A course you have booked is cancelled."),
+)
+register_event(
+    "training.changed",
+    _l("The course %(title)s has changed"),
+    mail_default=True,
+    mail_line=_l("A course you have booked has changed."),
+)
 
 
 # --- times ----------------------------------------------------------------------------------
