@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import configure
 
@@ -51,4 +52,8 @@ def create_app(test_config: dict[str, object] | None = None) -> Flask:
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(requests_bp)
     register_cli(app)
+    hops = int(app.config["PROXY_HOPS"])
+    if hops:
+        # Only as many X-Forwarded-* entries as there are proxies we run are believed.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     return app

@@ -26,6 +26,7 @@ def configure(app: Flask, test_config: dict[str, object] | None) -> None:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=True,
+        # Also the server-side session's absolute lifetime, however recently it was used.
         PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
         # Idle timeout enforced on the server-side session record.
         SESSION_IDLE_MINUTES=30,
@@ -34,7 +35,19 @@ def configure(app: Flask, test_config: dict[str, object] | None) -> None:
         WTF_CSRF_TIME_LIMIT=None,
         RATELIMIT_STORAGE_URI="memory://",
         RATELIMIT_HEADERS_ENABLED=True,
+        # Hard limit per account and address: blocks only the address that keeps failing.
         SIGNIN_FAILURE_LIMIT="10 per 15 minutes",
+        # Hard limit per address, high enough for an office (or a proxy) full of people.
+        SIGNIN_ADDRESS_LIMIT="300 per 15 minutes",
+        # Per account no lock, a growing delay: base * 2**(failures - free), at most max.
+        SIGNIN_ACCOUNT_WINDOW="100000 per 15 minutes",
+        SIGNIN_ACCOUNT_FREE_FAILURES=5,
+        SIGNIN_DELAY_BASE_SECONDS=0.5,
+        SIGNIN_DELAY_MAX_SECONDS=8,
+        # Checks of the current password when changing it, per user.
+        PASSWORD_CHECK_LIMIT="5 per 15 minutes",  # noqa: S106 (a rate, not a password)
+        # Reverse proxies in front of the app whose X-Forwarded-For/-Proto are trusted.
+        PROXY_HOPS=0,
         MAIL_SERVER="",
         MAIL_PORT=25,
         MAIL_SENDER="iw-senteret@nav.example",

@@ -88,9 +88,16 @@ def start_session(session: Session, user: User) -> str:
 
 
 def load_session_user(
-    session: Session, token: str, idle_limit: timedelta, now: datetime | None = None
+    session: Session,
+    token: str,
+    idle_limit: timedelta,
+    now: datetime | None = None,
+    absolute_limit: timedelta = timedelta(hours=12),
 ) -> User | None:
     """The user of a live session token; expired or unknown tokens give None (and are removed).
+
+    A session ends after ``idle_limit`` without use and, however busy, ``absolute_limit``
+    after sign-in.
 
     The removal and the new last-seen time are left for the caller to commit.
     """
@@ -98,7 +105,8 @@ def load_session_user(
     record = session.scalar(select(UserSession).where(UserSession.token_hash == hash_token(token)))
     if record is None:
         return None
-    if now - record.last_seen_at > idle_limit or not record.user.active:
+    expired = now - record.last_seen_at > idle_limit or now - record.created_at > absolute_limit
+    if expired or not record.user.active:
         session.delete(record)
         return None
     if now - record.last_seen_at > LAST_SEEN_RESOLUTION:
