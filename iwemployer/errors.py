@@ -8,7 +8,7 @@ import logging
 from flask import Flask, Response, make_response, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 from .extensions import db
 from .htmx import is_fragment_request
@@ -66,6 +66,12 @@ def init_app(app: Flask) -> None:
             for value in values
         ]
         return _page("errors/csrf.html", 400, kept=kept, action=request.path)
+
+    @app.errorhandler(SecurityError)
+    def _untrusted_host(error: SecurityError) -> Response:
+        # Not the usual page: its links would read the untrusted Host again and fail.
+        log.warning("untrusted host refused")
+        return make_response(render_template("errors/untrusted_host.html"), 400)
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException) -> ResponseReturnValue:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from flask import Flask
 
 from iwemployer import create_app
@@ -121,3 +122,26 @@ def test_health_503_when_database_is_down(tmp_path) -> None:  # type: ignore[no-
     )
     response = broken.test_client().get("/healthz")
     assert response.status_code == 503
+
+
+def test_untrusted_host_gets_a_400_page_with_the_usual_headers(
+    database_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    app = create_app(
+        {
+            "ENV_NAME": "testing",
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": "test-secret-key-not-for-production",
+            "SESSION_COOKIE_SECURE": False,
+            "SERVER_NAME": None,
+            "TRUSTED_HOSTS": ["iw.nav.example"],
+        }
+    )
+    client = app.test_client()
+    response = client.get("/sign-in", headers={"Host": "evil.example"})
+    assert response.status_code == 400
+    assert "<h1" in response.text and "evil.example" not in response.text
+    assert "Content-Security-Policy" in response.headers
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert "Traceback" not in caplog.text
+    assert client.get("/sign-in", headers={"Host": "iw.nav.example"}).status_code == 200
