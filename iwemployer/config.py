@@ -65,10 +65,29 @@ def configure(app: Flask, test_config: dict[str, object] | None) -> None:
     if app.config["ENV_NAME"] == "development":
         app.config["SESSION_COOKIE_SECURE"] = False
         app.config["PREFERRED_URL_SCHEME"] = "http"
-    if not app.config.get("SECRET_KEY"):
-        if app.config["ENV_NAME"] == "production":
-            raise RuntimeError("IWEMPLOYER_SECRET_KEY must be set in production")
+    if app.config["ENV_NAME"] == "production":
+        _check_production_secret(app.config.get("SECRET_KEY"))
+    elif not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _development_secret(instance)
+    if app.config["SESSION_COOKIE_SECURE"]:
+        # Over HTTPS the cookie is bound to this exact host and path (no Domain, Secure, Path=/).
+        app.config["SESSION_COOKIE_NAME"] = "__Host-" + str(app.config["SESSION_COOKIE_NAME"])
+
+
+MIN_SECRET_BYTES = 32
+
+
+def _check_production_secret(key: object) -> None:
+    """At least 32 bytes that look random (e.g. ``python -c 'import secrets;
+    print(secrets.token_hex(32))'``): a short or repetitive key lets sessions be forged."""
+    if not key:
+        raise RuntimeError("IWEMPLOYER_SECRET_KEY must be set in production")
+    raw = key.encode() if isinstance(key, str) else bytes(key)  # type: ignore[call-overload]
+    if len(raw) < MIN_SECRET_BYTES or len(set(raw)) < 12:
+        raise RuntimeError(
+            f"SECRET_KEY must be at least {MIN_SECRET_BYTES} random bytes in production, "
+            "e.g. the output of: python -c 'import secrets; print(secrets.token_hex(32))'"
+        )
 
 
 def _development_secret(instance: Path) -> str:

@@ -8,6 +8,8 @@ from flask import Flask
 from iwemployer import create_app
 from tests.conftest import WebClient, World
 
+STRONG_KEY = "3f9c1e7a52b84d06a1c9e2f47b5d8036c2e19f4a7b60d3e85f1a2c4b9e7d6031"
+
 
 def test_headers_on_public_page(client: WebClient) -> None:
     response = client.get("/sign-in")
@@ -41,9 +43,21 @@ def test_session_cookie_flags(world: World, client: WebClient) -> None:
 
 def test_cookie_is_secure_outside_development(database_url: str) -> None:
     app = create_app(
-        {"ENV_NAME": "production", "SECRET_KEY": "x" * 32, "DATABASE_URL": database_url}
+        {"ENV_NAME": "production", "SECRET_KEY": STRONG_KEY, "DATABASE_URL": database_url}
     )
     assert app.config["SESSION_COOKIE_SECURE"] is True
+    # Bound to this host: browsers refuse a __Host- cookie with a Domain or without Secure.
+    assert app.config["SESSION_COOKIE_NAME"] == "__Host-iwemployer_session"
+    response = app.test_client().get("/sign-in", base_url="https://iw.nav.example")
+    cookie = response.headers["Set-Cookie"]
+    assert cookie.startswith("__Host-iwemployer_session=") and "Secure" in cookie
+    assert "Domain" not in cookie and "Path=/" in cookie
+
+
+@pytest.mark.parametrize("key", ["x", "x" * 32, "ab" * 20])
+def test_production_refuses_a_weak_secret_key(database_url: str, key: str) -> None:
+    with pytest.raises(RuntimeError):
+        create_app({"ENV_NAME": "production", "SECRET_KEY": key, "DATABASE_URL": database_url})
 
 
 def test_development_cookie_not_secure(database_url: str, tmp_path) -> None:  # type: ignore[no-untyped-def]

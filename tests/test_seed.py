@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import secrets
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -55,7 +57,11 @@ def test_seed_refuses_production(database_url: str) -> None:
     from iwemployer import create_app
 
     app = create_app(
-        {"ENV_NAME": "production", "SECRET_KEY": "x" * 32, "DATABASE_URL": database_url}
+        {
+            "ENV_NAME": "production",
+            "SECRET_KEY": secrets.token_hex(32),
+            "DATABASE_URL": database_url,
+        }
     )
     result = app.test_cli_runner().invoke(args=["seed"])
     assert result.exit_code != 0 and "production" in result.output
