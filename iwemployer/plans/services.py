@@ -37,6 +37,7 @@ from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
+from .. import identity
 from ..access import can_act
 from ..errors import DomainError
 from ..models import (
@@ -661,7 +662,10 @@ def _content_change(session: Session, plan: ActionPlan, actor: User) -> None:
 
 
 def _clean(text: str | None) -> str:
-    return (text or "").strip().replace("\r\n", "\n")
+    """Trimmed text with plain newlines; refused when it holds a national identity number."""
+    cleaned = (text or "").strip().replace("\r\n", "\n")
+    identity.check_free_text(text=cleaned)
+    return cleaned
 
 
 def _percent(value: Decimal | None) -> Decimal | None:

@@ -7,7 +7,6 @@ what is decided by the ``can_*`` functions, which the actions enforce and views 
 
 from __future__ import annotations
 
-import re
 import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from sqlalchemy import ColumnElement, case, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
+from .. import identity
 from ..errors import DomainError
 from ..models import (
     OPEN_REQUEST_STATUSES,
@@ -66,10 +66,6 @@ WAITING_STATUSES = frozenset({S.SUBMITTED, S.IN_PROGRESS})
 # Links in notifications; tests check that they match the blueprint's routes.
 EMPLOYER_PATH = "/enterprises/{enterprise_id}/requests/{request_id}"
 ADVISER_PATH = "/inbox/{request_id}"
-
-# Eleven digits, also written 6+5 with a space, dot or hyphen: a Norwegian national identity
-# number (fødselsnummer / D-number). Refused outright, whether or not the check digits match.
-IDENTITY_NUMBER = re.compile(r"(?<!\d)\d{6}[ .\-]?\d{5}(?!\d)")
 
 register_event("requests.new", _l("New request no. %(number)s from %(enterprise)s"))
 register_event("requests.taken", _l("%(handler)s is now handling your request no. %(number)s"))
@@ -135,15 +131,9 @@ IDENTITY_NUMBER_MESSAGE = _l(
 # --- free text ----------------------------------------------------------------------------------
 
 
-def contains_identity_number(text: str | None) -> bool:
-    return bool(text) and IDENTITY_NUMBER.search(text or "") is not None
-
-
 def check_free_text(**fields: str | None) -> None:
     """Refuse any field holding a national identity number, naming the first such field."""
-    for name, text in fields.items():
-        if contains_identity_number(text):
-            raise DomainError(str(IDENTITY_NUMBER_MESSAGE), name)
+    identity.check_free_text(IDENTITY_NUMBER_MESSAGE, **fields)
 
 
 def new_form_token() -> str:

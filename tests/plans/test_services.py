@@ -717,3 +717,25 @@ def test_who_may_edit_and_send_is_what_the_services_enforce(parties: Parties) ->
     assert not services.can_delete_theme(parties.manager, theme)
     with pytest.raises(DomainError, match="before deleting the theme"):
         services.delete_theme(parties.session, theme, parties.manager)
+
+
+def test_plan_goals_activities_comments_and_decline_reasons_are_guarded(
+    parties: Parties,
+) -> None:
+    plan = parties.new_plan()
+    written = "01.01.90 10046"
+    with pytest.raises(DomainError, match="identity number"):
+        services.comment(parties.session, plan, parties.manager, f"Gjelder {written}")
+    with pytest.raises(DomainError, match="identity number"):
+        services.add_theme(parties.session, plan, parties.manager, f"Tema {written}")
+    parties.send(plan)
+    with pytest.raises(DomainError, match="identity number"):
+        services.decide(
+            parties.session,
+            plan,
+            parties.union,
+            MemberRole.UNION_REP,
+            1,
+            Decision.DECLINED,
+            f"Gjelder {written}",
+        )
