@@ -364,7 +364,12 @@ def can_send(user: User, plan: ActionPlan) -> bool:
 
 
 def answer_refusal(
-    role: MemberRole | None, plan: ActionPlan, decision: Decision, version: int | None = None
+    role: MemberRole | None,
+    plan: ActionPlan,
+    decision: Decision,
+    version: int | None = None,
+    actor_id: int | None = None,
+    overrule: bool = True,
 ) -> DomainError | None:
     """Why the party ``role`` may not give ``decision`` on ``version`` (default: the current
     one) now (None: they may). Who may answer a plan again: a party that has not answered the
@@ -405,6 +410,28 @@ def answer_refusal(
                 version=plan.version,
             )
         )
+    if existing is not None and existing.user_id != actor_id and not overrule:
+        # Two people hold the role: one's decline is never silently replaced by the other's
+        # confirmation; the form shows the decline and asks to overrule it explicitly.
+        return _outdated(
+            _(
+                "%(name)s declined version %(version)d for this role. Read the reason and "
+                "confirm again to overrule that answer.",
+                name=existing.user_name,
+                version=plan.version,
+            )
+        )
+    return None
+
+
+def overruled_decline(
+    user: User, role: MemberRole | None, plan: ActionPlan
+) -> PlanConfirmation | None:
+    """Another holder's decline of the current version that a confirmation by ``user`` would
+    overrule (shown with the confirm button), or None."""
+    existing = plan.decisions(plan.version).get(role) if role else None
+    if existing is not None and existing.user_id != user.id:
+        return existing
     return None
 
 
@@ -1101,13 +1128,14 @@ def decide(
     version: int,
     decision: Decision,
     reason: str = "",
+    overrule: bool = False,
 ) -> PlanConfirmation:
     """A party confirms (or declines, with a reason) the version it was shown.
 
     Refused: a version other than the current one, a version not yet sent, and a second
     decision by the same party on the same version (a decline may still become a confirmation).
     """
-    refusal = answer_refusal(role, plan, decision, version)
+    refusal = answer_refusal(role, plan, decision, version, actor.id, overrule)
     if refusal is not None:
         raise refusal
     assert role is not None
