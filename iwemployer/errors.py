@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, make_response, render_template, request
+from flask import Flask, Response, g, make_response, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
@@ -46,6 +46,18 @@ TEMPLATES = {
 SECRET_FIELDS = {"csrf_token", "password", "current_password", "new_password", "confirm_password"}
 
 
+def is_same_origin() -> bool:
+    """Did this request come from the site's own pages? Browsers say so in Sec-Fetch-Site, or
+    else in Origin; a client that sends neither (not a browser) cannot be driven cross-site."""
+    fetch_site = request.headers.get("Sec-Fetch-Site")
+    if fetch_site is not None:
+        return fetch_site in ("same-origin", "none")
+    origin = request.headers.get("Origin")
+    if origin is None:
+        return True
+    return origin == request.host_url.rstrip("/")
+
+
 def _page(template: str, status: int, **context: object) -> Response:
     response = make_response(render_template(template, **context), status)
     if is_fragment_request():
@@ -59,6 +71,11 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf(error: CSRFError) -> Response:
         log.warning("csrf failure path=%s reason=%s", request.path, error.description)
+        if not is_same_origin():
+            # A forged cross-site POST: no refilled form to resubmit in one click, and the
+            # visitor's session cookie is left exactly as it was.
+            g.keep_session_cookie = True
+            return _page(TEMPLATES[400], 400)
         kept = [
             (key, value)
             for key, values in request.form.lists()

@@ -159,3 +159,40 @@ def test_untrusted_host_gets_a_400_page_with_the_usual_headers(
     assert response.headers["X-Frame-Options"] == "DENY"
     assert "Traceback" not in caplog.text
     assert client.get("/sign-in", headers={"Host": "iw.nav.example"}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Sec-Fetch-Site": "cross-site", "Origin": "https://evil.example"},
+        {"Origin": "https://evil.example"},
+    ],
+)
+def test_cross_site_post_gets_a_plain_400_and_leaves_the_session(
+    world: World, client: WebClient, headers: dict[str, str]
+) -> None:
+    client.sign_in("leder@nordlys.example")
+    response = client.post(
+        "/account/password",
+        {"current_password": "x", "note": "forged-value-123"},
+        csrf=False,
+        headers=headers,
+    )
+    assert response.status_code == 400
+    assert (
+        "forged-value-123" not in response.text
+        and "csrf_token" not in response.text.split("<main")[-1]
+    )
+    assert "Set-Cookie" not in response.headers
+    assert client.get(f"/enterprises/{world.nordlys.id}").status_code == 200
+
+
+def test_same_origin_expired_form_is_offered_again(world: World, client: WebClient) -> None:
+    response = client.post(
+        "/sign-in",
+        {"email": "leder@nordlys.example", "password": "x"},
+        csrf=False,
+        headers={"Sec-Fetch-Site": "same-origin", "Origin": "http://localhost"},
+    )
+    assert response.status_code == 400
+    assert 'value="leder@nordlys.example"' in response.text
