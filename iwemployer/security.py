@@ -22,6 +22,10 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+# Public pages that must not be cached either: the invitation page's address is a credential.
+NO_STORE_ENDPOINTS = {"auth.accept_invitation"}
+
+
 class SessionInterface(SecureCookieSessionInterface):
     """Flask's signed-cookie sessions, except that a response may leave the cookie untouched
     (``g.keep_session_cookie``): a refused cross-site request must not replace it."""
@@ -47,7 +51,9 @@ def _set_headers(response: Response) -> Response:
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
     if request.is_secure:
         headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
-    if current_user.is_authenticated and not request.path.startswith("/static/"):
+    if request.endpoint in NO_STORE_ENDPOINTS or (
+        current_user.is_authenticated and not request.path.startswith("/static/")
+    ):
         # Pages with an enterprise's data must not linger in shared caches or the back button.
         headers["Cache-Control"] = "no-store"
     return response

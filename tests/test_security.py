@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import stat
+from pathlib import Path
+
 import pytest
 from flask import Flask
 
@@ -196,3 +199,14 @@ def test_same_origin_expired_form_is_offered_again(world: World, client: WebClie
     )
     assert response.status_code == 400
     assert 'value="leder@nordlys.example"' in response.text
+
+
+def test_invitation_page_is_not_stored(client: WebClient) -> None:
+    response = client.get("/invitation/unknown-token")
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_sqlite_file_is_private(tmp_path: Path) -> None:
+    path = tmp_path / "new.sqlite3"
+    create_app({"ENV_NAME": "testing", "SECRET_KEY": "x", "DATABASE_URL": f"sqlite:///{path}"})
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
