@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
+from ..access import audit
 from ..extensions import db
 from ..htmx import finish
 from ..i18n import safe_next
@@ -88,6 +89,7 @@ def change_password() -> ResponseReturnValue:
         else:
             throttle.password_check_passed(current_user.id)
             services.change_password(db.session(), current_user, form.new_password.data or "")
+            audit(None, "change", True, subject_user_id=current_user.id)
             db.session.commit()
             return finish(
                 _("Your password is changed. You are signed out everywhere else."),
@@ -106,6 +108,7 @@ def accept_invitation(token: str) -> ResponseReturnValue:
     form = AcceptInvitationForm(user_inputs=[user.email, user.name])
     if form.validate_on_submit():
         services.accept_invitation(db.session(), invitation, form.new_password.data or "")
+        audit(None, "change", True, subject_user_id=user.id)
         new_token = services.start_session(db.session(), user)
         db.session.commit()
         if current_user.is_authenticated:
