@@ -336,9 +336,14 @@ EDITORS = (MemberRole.MANAGER,)
 
 
 def can_edit(user: User, plan: ActionPlan | Enterprise) -> bool:
-    """The manager and the contact person (any adviser of the centre) draw up the plan."""
-    enterprise_id = plan.id if isinstance(plan, Enterprise) else plan.enterprise_id
-    return can_act(user, enterprise_id, EDITORS, adviser=True)
+    """The manager, the enterprise's contact person and administrators draw up the plan.
+
+    Other advisers of the centre read it (the page's access is centre-wide) but do not change it.
+    """
+    enterprise = plan if isinstance(plan, Enterprise) else plan.enterprise
+    if user.kind == UserKind.ADVISER:
+        return enterprise.contact_person_id == user.id
+    return can_act(user, enterprise.id, EDITORS, adviser=False)
 
 
 def _require_edit(user: User, plan: ActionPlan | Enterprise) -> None:

@@ -115,6 +115,7 @@ NOT_OPEN = _l("The request is closed, so nothing more can be added to it.")
 TRANSITION_REFUSED = _l("The request cannot change to that status now.")
 RATING_REFUSED = _l("Only the person who asked can rate a closed request.")
 NOT_A_COLLEAGUE = _l("Choose a contact person at the same centre.")
+NOT_THE_ASSIGNEE = _l("The adviser handling the request answers it. Take it over first.")
 
 
 def _conflict(message: LazyString) -> DomainError:
@@ -365,8 +366,13 @@ def can_follow(request: EmployerRequest, user: User, role: MemberRole | None) ->
 
 
 def can_reply(request: EmployerRequest, user: User) -> bool:
-    """Both sides write while the request is open."""
-    return request.is_open
+    """Both sides write while the request is open; for the centre, the adviser handling it
+    (or any adviser while nobody has taken it: the reply takes it)."""
+    if not request.is_open:
+        return False
+    if user.kind == UserKind.ADVISER:
+        return request.assigned_to_id in (None, user.id)
+    return True
 
 
 def can_take(request: EmployerRequest, user: User) -> bool:
@@ -428,7 +434,7 @@ def permissions(request: EmployerRequest, user: User) -> Permissions:
 
 
 def _require_open(request: EmployerRequest, user: User) -> None:
-    if not can_reply(request, user):
+    if not request.is_open:
         raise _conflict(NOT_OPEN)
 
 
@@ -452,6 +458,8 @@ def adviser_reply(
 ) -> RequestMessage:
     """The centre writes; a reply takes an untaken request, and may mark it answered."""
     _require_open(request, adviser)
+    if not can_reply(request, adviser):
+        raise DomainError(str(NOT_THE_ASSIGNEE), status=403)
     check_free_text(body=body)
     now = utcnow()
     if request.assigned_to_id is None:

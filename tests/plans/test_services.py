@@ -24,6 +24,7 @@ from iwemployer.models import (
     PlanStatus,
     PlanVersion,
     Responsible,
+    UserKind,
 )
 from iwemployer.plans import services
 from iwemployer.plans.services import (
@@ -774,3 +775,17 @@ def test_a_second_holders_confirmation_does_not_silently_replace_a_decline(
     assert [e.text for e in _events(parties.session, plan, PlanEventKind.DECLINED)] == ["Nei"]
     confirmed_by = {e.user_id for e in _events(parties.session, plan, PlanEventKind.CONFIRMED)}
     assert second.id in confirmed_by
+
+
+def test_only_the_contact_person_among_the_centres_advisers_changes_the_plan(
+    parties: Parties,
+) -> None:
+    colleague = build_user(
+        parties.session, UserKind.ADVISER, centre=parties.enterprise.centre, name="Annen Rådgiver"
+    )
+    plan = parties.new_plan()
+    assert services.can_edit(parties.adviser, plan)
+    assert not services.can_edit(colleague, plan)
+    with pytest.raises(DomainError) as refused:
+        services.add_theme(parties.session, plan, colleague, "Nytt tema")
+    assert refused.value.status == 403

@@ -628,3 +628,19 @@ def test_permissions_follow_the_state_and_the_person(world: World) -> None:
     assert services.can_ask(MemberRole.SAFETY_DELEGATE)
     assert not services.can_ask(MemberRole.SAFETY_DELEGATE, RequestKind.CASE_HELP)
     assert not services.can_ask(None)
+
+
+def test_answers_come_from_the_assignee(world: World) -> None:
+    s = world.session
+    record = _question(world)
+    ingrid = world.user("radgiver.oslo@nav.example")
+    jonas = world.user("radgiver2.oslo@nav.example")
+    assert record.assigned_to_id == ingrid.id
+    assert not services.can_reply(record, jonas)
+    with refused(403):
+        services.adviser_reply(s, record, jonas, "Svar fra en annen")
+    s.rollback()
+    # Taking it over first is the way: then the colleague answers.
+    assert services.take(s, record, jonas) is True
+    services.adviser_reply(s, record, jonas, "Nå svarer jeg.")
+    assert not services.can_reply(record, ingrid)
