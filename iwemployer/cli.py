@@ -1,7 +1,8 @@
-"""Command-line tasks: ``flask --app wsgi migrate|seed``."""
+"""Command-line tasks: ``flask --app wsgi migrate|seed|purge-request-texts``."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import click
@@ -44,3 +45,17 @@ def register_cli(app: Flask) -> None:
         with db.new_session() as session:
             created = seed_demo(session)
         click.echo("demo data loaded" if created else "database not empty; demo data left as is")
+
+    @app.cli.command("purge-request-texts")
+    def purge_request_texts() -> None:
+        """Empty the free text of requests ended longer ago than the retention period.
+
+        Meant for a daily timer (systemd timer or cron); running it twice changes nothing.
+        """
+        from .requests.services import purge_closed_texts
+
+        days = int(current_app.config["REQUEST_TEXT_RETENTION_DAYS"])
+        with db.new_session() as session:
+            purged = purge_closed_texts(session, timedelta(days=days))
+            session.commit()
+        click.echo(f"free text removed from {purged} requests ended more than {days} days ago")

@@ -53,6 +53,8 @@ def configure(app: Flask, test_config: dict[str, object] | None) -> None:
         MAIL_SENDER="iw-senteret@nav.example",
         INVITATION_DAYS=7,
         PAGE_SIZE=20,
+        # Closed or withdrawn requests keep their free text this long (flask purge-request-texts).
+        REQUEST_TEXT_RETENTION_DAYS=365,
         PREFERRED_URL_SCHEME="https",
     )
     # The conventional unprefixed names, then IWEMPLOYER_* for everything else.

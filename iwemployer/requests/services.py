@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, case, func, or_, select
+from sqlalchemy import ColumnElement, case, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -900,3 +900,40 @@ def plan_activities(session: Session, enterprise_id: int) -> list[PlanActivity]:
             .order_by(ActionPlan.period_start.desc(), PlanTheme.position, PlanActivity.position)
         )
     )
+
+
+# --- retention ----------------------------------------------------------------------------------
+
+
+def purge_closed_texts(session: Session, keep_for: timedelta, now: datetime | None = None) -> int:
+    """Empty the free text of requests closed or withdrawn longer than ``keep_for`` ago.
+
+    What was written may hold personal details; the request itself (kind, dates, status,
+    rating) stays for the statistics. Returns how many requests were purged.
+    """
+    cutoff = (now or utcnow()) - keep_for
+    ids = list(
+        session.scalars(
+            select(EmployerRequest.id).where(
+                EmployerRequest.status.in_([S.CLOSED, S.WITHDRAWN]),
+                func.coalesce(EmployerRequest.closed_at, EmployerRequest.last_activity_at) < cutoff,
+            )
+        )
+    )
+    if not ids:
+        return 0
+    session.execute(
+        update(EmployerRequest).where(EmployerRequest.id.in_(ids)).values(description="")
+    )
+    session.execute(
+        update(RequestMessage).where(RequestMessage.request_id.in_(ids)).values(body="")
+    )
+    session.execute(
+        update(RecruitmentRequest)
+        .where(RecruitmentRequest.request_id.in_(ids))
+        .values(requirements="")
+    )
+    session.execute(
+        update(RequestRating).where(RequestRating.request_id.in_(ids)).values(comment="")
+    )
+    return len(ids)

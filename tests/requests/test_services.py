@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from flask import Flask
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -644,3 +645,23 @@ def test_answers_come_from_the_assignee(world: World) -> None:
     assert services.take(s, record, jonas) is True
     services.adviser_reply(s, record, jonas, "Nå svarer jeg.")
     assert not services.can_reply(record, ingrid)
+
+
+def test_free_text_of_long_closed_requests_is_purged(world: World, app: Flask) -> None:
+    s = world.session
+    ingrid = world.user("radgiver.oslo@nav.example")
+    old = _question(world, token="tok-old")
+    services.adviser_reply(s, old, ingrid, "Her er svaret.")
+    services.close(s, old, ingrid)
+    services.rate(s, old, _manager(world), 4, "Greit nok.")
+    recent = _question(world, token="tok-recent")
+    s.commit()
+    later = utcnow() + timedelta(days=400)
+    assert services.purge_closed_texts(s, timedelta(days=365), now=later) >= 1
+    s.commit()
+    s.expire_all()
+    assert old.description == "" and all(m.body == "" for m in old.messages)
+    assert old.rating is not None and old.rating.comment == "" and old.rating.score == 4
+    assert recent.description  # still open: kept
+    result = app.test_cli_runner().invoke(args=["purge-request-texts"])
+    assert result.exit_code == 0 and "0 requests" in result.output
