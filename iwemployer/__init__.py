@@ -5,15 +5,19 @@ from __future__ import annotations
 import logging
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import configure
+from .logs import EscapingFormatter
 
 
 def create_app(test_config: dict[str, object] | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     configure(app, test_config)
     app.jinja_env.add_extension("jinja2.ext.do")
-    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    handler = logging.StreamHandler()
+    handler.setFormatter(EscapingFormatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+    logging.basicConfig(handlers=[handler])
     # Our own events (sign-in attempts, mail) at INFO; libraries stay at WARNING.
     logging.getLogger("iwemployer").setLevel(logging.INFO)
 
@@ -63,4 +67,8 @@ def create_app(test_config: dict[str, object] | None = None) -> Flask:
         from .mail.worker import start_background_worker
 
         start_background_worker(app)
+    hops = int(app.config["PROXY_HOPS"])
+    if hops:
+        # Only as many X-Forwarded-* entries as there are proxies we run are believed.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     return app

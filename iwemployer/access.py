@@ -207,8 +207,15 @@ def permit(enterprise_id: int | None, action: Action) -> None:
 AUDIT_PENDING = "audit_pending"
 
 
-def audit(enterprise_id: int | None, action: Action, permitted: bool) -> None:
+def audit(
+    enterprise_id: int | None,
+    action: Action,
+    permitted: bool,
+    subject_user_id: int | None = None,
+) -> None:
     """Add an audit row; a change's row commits with the change itself.
+
+    The row names the account acted on: ``subject_user_id``, else the route's ``user_id``.
 
     Rows not committed by the end of the request (an invalid or refused change) are kept
     anyway, on their own, by ``_keep_audit_rows``.
@@ -221,6 +228,8 @@ def audit(enterprise_id: int | None, action: Action, permitted: bool) -> None:
         "method": request.method,
         "action": action,
         "permitted": permitted,
+        "subject_user_id": subject_user_id or (request.view_args or {}).get("user_id"),
+        "address": (request.remote_addr or "")[:45],
     }
     db.session.add(AuditEntry(**fields))
     g.setdefault(AUDIT_PENDING, []).append(fields)

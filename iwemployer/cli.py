@@ -1,8 +1,9 @@
-"""Command-line tasks: ``flask --app wsgi migrate|seed|send-mail``."""
+"""Command-line tasks: ``flask --app wsgi migrate|seed|send-mail|purge-request-texts``."""
 
 from __future__ import annotations
 
 import threading
+from datetime import timedelta
 from pathlib import Path
 
 import click
@@ -58,3 +59,17 @@ def register_cli(app: Flask) -> None:
             click.echo(f"{deliver_due(app, new_worker_id())} mail sent")
             return
         run_forever(app, threading.Event(), interval)
+
+    @app.cli.command("purge-request-texts")
+    def purge_request_texts() -> None:
+        """Empty the free text of requests ended longer ago than the retention period.
+
+        Meant for a daily timer (systemd timer or cron); running it twice changes nothing.
+        """
+        from .requests.services import purge_closed_texts
+
+        days = int(current_app.config["REQUEST_TEXT_RETENTION_DAYS"])
+        with db.new_session() as session:
+            purged = purge_closed_texts(session, timedelta(days=days))
+            session.commit()
+        click.echo(f"free text removed from {purged} requests ended more than {days} days ago")

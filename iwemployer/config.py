@@ -26,6 +26,7 @@ def configure(app: Flask, test_config: dict[str, object] | None) -> None:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=True,
+        # Also the server-side session's absolute lifetime, however recently it was used.
         PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
         # Idle timeout enforced on the server-side session record.
         SESSION_IDLE_MINUTES=30,
@@ -34,7 +35,19 @@ def configure(app: Flask, test_config: dict[str, object] | None) -> None:
         WTF_CSRF_TIME_LIMIT=None,
         RATELIMIT_STORAGE_URI="memory://",
         RATELIMIT_HEADERS_ENABLED=True,
+        # Hard limit per account and address: blocks only the address that keeps failing.
         SIGNIN_FAILURE_LIMIT="10 per 15 minutes",
+        # Hard limit per address, high enough for an office (or a proxy) full of people.
+        SIGNIN_ADDRESS_LIMIT="300 per 15 minutes",
+        # Per account no lock, a growing delay: base * 2**(failures - free), at most max.
+        SIGNIN_ACCOUNT_WINDOW="100000 per 15 minutes",
+        SIGNIN_ACCOUNT_FREE_FAILURES=5,
+        SIGNIN_DELAY_BASE_SECONDS=0.5,
+        SIGNIN_DELAY_MAX_SECONDS=8,
+        # Checks of the current password when changing it, per user.
+        PASSWORD_CHECK_LIMIT="5 per 15 minutes",  # noqa: S106 (a rate, not a password)
+        # Reverse proxies in front of the app whose X-Forwarded-For/-Proto are trusted.
+        PROXY_HOPS=0,
         # SMTP: without a server (development) mail stays in the local mailbox page.
         MAIL_SERVER="",
         MAIL_PORT=25,
@@ -52,6 +65,8 @@ def configure(app: Flask, test_config: dict[str, object] | None) -> None:
         # A request waiting longer than this (Monday to Friday) is highlighted in the inbox.
         REQUEST_OVERDUE_WORKING_DAYS=5,
         PAGE_SIZE=20,
+        # Closed or withdrawn requests keep their free text this long (flask purge-request-texts).
+        REQUEST_TEXT_RETENTION_DAYS=365,
         PREFERRED_URL_SCHEME="https",
         # Every request body is limited (413 above it); upload routes raise it for themselves.
         MAX_CONTENT_LENGTH=1024 * 1024,
@@ -70,12 +85,31 @@ def configure(app: Flask, test_config: dict[str, object] | None) -> None:
         app.config["PREFERRED_URL_SCHEME"] = "http"
     if app.config["ENV_NAME"] == "production":
         _require_production_mail(app)
-    elif not app.config["PUBLIC_BASE_URL"]:
-        app.config["PUBLIC_BASE_URL"] = f"http://127.0.0.1:{os.environ.get('PORT', '5000')}"
-    if not app.config.get("SECRET_KEY"):
-        if app.config["ENV_NAME"] == "production":
-            raise RuntimeError("IWEMPLOYER_SECRET_KEY must be set in production")
-        app.config["SECRET_KEY"] = _development_secret(instance)
+        _check_production_secret(app.config.get("SECRET_KEY"))
+    else:
+        if not app.config["PUBLIC_BASE_URL"]:
+            app.config["PUBLIC_BASE_URL"] = f"http://127.0.0.1:{os.environ.get('PORT', '5000')}"
+        if not app.config.get("SECRET_KEY"):
+            app.config["SECRET_KEY"] = _development_secret(instance)
+    if app.config["SESSION_COOKIE_SECURE"]:
+        # Over HTTPS the cookie is bound to this exact host and path (no Domain, Secure, Path=/).
+        app.config["SESSION_COOKIE_NAME"] = "__Host-" + str(app.config["SESSION_COOKIE_NAME"])
+
+
+MIN_SECRET_BYTES = 32
+
+
+def _check_production_secret(key: object) -> None:
+    """At least 32 bytes that look random (e.g. ``python -c 'import secrets;
+    print(secrets.token_hex(32))'``): a short or repetitive key lets sessions be forged."""
+    if not key:
+        raise RuntimeError("IWEMPLOYER_SECRET_KEY must be set in production")
+    raw = key.encode() if isinstance(key, str) else bytes(key)  # type: ignore[call-overload]
+    if len(raw) < MIN_SECRET_BYTES or len(set(raw)) < 12:
+        raise RuntimeError(
+            f"SECRET_KEY must be at least {MIN_SECRET_BYTES} random bytes in production, "
+            "e.g. the output of: python -c 'import secrets; print(secrets.token_hex(32))'"
+        )
 
 
 def _require_production_mail(app: Flask) -> None:

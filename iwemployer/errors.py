@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, make_response, render_template, request
+from flask import Flask, Response, g, make_response, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 from .extensions import db
 from .htmx import is_fragment_request
@@ -47,6 +47,18 @@ TEMPLATES = {
 SECRET_FIELDS = {"csrf_token", "password", "current_password", "new_password", "confirm_password"}
 
 
+def is_same_origin() -> bool:
+    """Did this request come from the site's own pages? Browsers say so in Sec-Fetch-Site, or
+    else in Origin; a client that sends neither (not a browser) cannot be driven cross-site."""
+    fetch_site = request.headers.get("Sec-Fetch-Site")
+    if fetch_site is not None:
+        return fetch_site in ("same-origin", "none")
+    origin = request.headers.get("Origin")
+    if origin is None:
+        return True
+    return origin == request.host_url.rstrip("/")
+
+
 def _page(template: str, status: int, **context: object) -> Response:
     response = make_response(render_template(template, **context), status)
     if is_fragment_request():
@@ -60,6 +72,11 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf(error: CSRFError) -> Response:
         log.warning("csrf failure path=%s reason=%s", request.path, error.description)
+        if not is_same_origin():
+            # A forged cross-site POST: no refilled form to resubmit in one click, and the
+            # visitor's session cookie is left exactly as it was.
+            g.keep_session_cookie = True
+            return _page(TEMPLATES[400], 400)
         kept = [
             (key, value)
             for key, values in request.form.lists()
@@ -67,6 +84,12 @@ def init_app(app: Flask) -> None:
             for value in values
         ]
         return _page("errors/csrf.html", 400, kept=kept, action=request.path)
+
+    @app.errorhandler(SecurityError)
+    def _untrusted_host(error: SecurityError) -> Response:
+        # Not the usual page: its links would read the untrusted Host again and fail.
+        log.warning("untrusted host refused")
+        return make_response(render_template("errors/untrusted_host.html"), 400)
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException) -> ResponseReturnValue:

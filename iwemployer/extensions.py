@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -46,6 +47,7 @@ class Database:
         url = app.config["DATABASE_URL"]
         if url.startswith("sqlite"):
             engine = create_engine(url, connect_args={"timeout": 15})
+            _private_file(engine.url.database)
             event.listen(engine, "connect", _sqlite_pragmas)
         else:
             engine = create_engine(url, pool_pre_ping=True)
@@ -71,6 +73,17 @@ class Database:
             yield session
         finally:
             session.close()
+
+
+def _private_file(path: str | None) -> None:
+    """The database file readable by its owner only (SQLite gives its -wal and -shm files the
+    same mode); it holds every enterprise's data."""
+    if not path or path == ":memory:" or path.startswith("file:"):
+        return
+    if not os.path.isdir(os.path.dirname(os.path.abspath(path))):
+        return  # SQLite reports the missing folder when it first connects
+    os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
+    os.chmod(path, 0o600)
 
 
 def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:

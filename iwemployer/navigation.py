@@ -116,7 +116,7 @@ def init_app(app: Flask) -> None:
         return current_enterprise_id(current_user) if current_user.is_authenticated else None
 
     def unread() -> int:
-        return unread_count(db.session(), current_user.id) if current_user.is_authenticated else 0
+        return unread_count(db.session(), current_user) if current_user.is_authenticated else 0
 
     template_globals(
         app,

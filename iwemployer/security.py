@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+from flask import Flask, Response, g, request
+from flask.sessions import SecureCookieSessionInterface, SessionMixin
 from flask_login import current_user
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -21,7 +22,22 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+# Public pages that must not be cached either: the invitation page's address is a credential.
+NO_STORE_ENDPOINTS = {"auth.accept_invitation"}
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, except that a response may leave the cookie untouched
+    (``g.keep_session_cookie``): a refused cross-site request must not replace it."""
+
+    def should_set_cookie(self, app: Flask, session: SessionMixin) -> bool:
+        if g.get("keep_session_cookie"):
+            return False
+        return super().should_set_cookie(app, session)
+
+
 def init_app(app: Flask) -> None:
+    app.session_interface = SessionInterface()
     app.after_request(_set_headers)
 
 
@@ -35,7 +51,9 @@ def _set_headers(response: Response) -> Response:
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
     if request.is_secure:
         headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
-    if current_user.is_authenticated and not request.path.startswith("/static/"):
+    if request.endpoint in NO_STORE_ENDPOINTS or (
+        current_user.is_authenticated and not request.path.startswith("/static/")
+    ):
         # Pages with an enterprise's data must not linger in shared caches or the back button.
         headers["Cache-Control"] = "no-store"
     return response

@@ -99,3 +99,9 @@ def test_dates_and_numbers_follow_babel_for_nynorsk(app: Flask) -> None:
     with app.test_request_context(headers={"Accept-Language": "nn"}):
         assert format_date(date(2026, 11, 30), "full") == "måndag 30. november 2026"
         assert format_decimal(1234567.5) == "1\xa0234\xa0567,5"
+
+
+def test_footer_says_what_is_true_about_health_details(client: WebClient) -> None:
+    page = client.get("/sign-in", headers={"Accept-Language": "nb"}).text
+    assert "Ikke skriv helseopplysninger" in page
+    assert "Her lagres ingen helseopplysninger" not in page

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import secrets
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -57,7 +59,7 @@ def test_seed_refuses_production(database_url: str) -> None:
     app = create_app(
         {
             "ENV_NAME": "production",
-            "SECRET_KEY": "x" * 32,
+            "SECRET_KEY": secrets.token_hex(32),
             "DATABASE_URL": database_url,
             "MAIL_SERVER": "smtp.example",
             "PUBLIC_BASE_URL": "https://iw.example",

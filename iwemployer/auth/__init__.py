@@ -45,7 +45,8 @@ def init_app(app: Flask) -> None:
     def _load(token: str) -> User | None:
         idle = timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"])
         session = db.session()
-        user = load_session_user(session, token, idle)
+        lifetime = current_app.config["PERMANENT_SESSION_LIFETIME"]
+        user = load_session_user(session, token, idle, absolute_limit=lifetime)
         if session.dirty or session.deleted:
             # An expired session removed, or the last-seen time moved on: kept at once.
             session.commit()

@@ -4,7 +4,6 @@ import logging
 
 from flask import (
     Blueprint,
-    current_app,
     redirect,
     render_template,
     request,
@@ -16,36 +15,18 @@ from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
-from ..extensions import db, limiter
+from ..access import audit
+from ..extensions import db
 from ..htmx import finish
 from ..i18n import address_in_language_of, safe_next
-from . import services
+from . import services, throttle
 from .forms import AcceptInvitationForm, ChangePasswordForm, SignInForm
 
 bp = Blueprint("auth", __name__)
 log = logging.getLogger("iwemployer.auth")
 
 
-def _signin_limit() -> str:
-    return str(current_app.config["SIGNIN_FAILURE_LIMIT"])
-
-
-def _account_key() -> str:
-    return "account:" + services.normalise_email(request.form.get("email", ""))
-
-
-def _address_key() -> str:
-    return "address:" + (get_remote_address() or "unknown")
-
-
-def _failed(response: ResponseReturnValue) -> bool:
-    # Only failed attempts count towards the limit; a success answers 303.
-    return getattr(response, "status_code", 200) != 303
-
-
 @bp.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit(_signin_limit, key_func=_address_key, methods=["POST"], deduct_when=_failed)
-@limiter.limit(_signin_limit, key_func=_account_key, methods=["POST"], deduct_when=_failed)
 def sign_in() -> ResponseReturnValue:
     if current_user.is_authenticated:
         return redirect(url_for("enterprise.index"), code=303)
@@ -53,7 +34,13 @@ def sign_in() -> ResponseReturnValue:
     if not form.validate_on_submit():
         status = 422 if request.method == "POST" else 200
         return render_template("auth/sign_in.html", form=form), status
-    user = services.authenticate(db.session(), form.email.data or "", form.password.data or "")
+    account = services.normalise_email(form.email.data or "")
+    address = get_remote_address() or "unknown"
+    if not throttle.admit(account, address):
+        log.info("sign-in refused account=%s address=%s", account, address)
+        return render_template("errors/429.html"), 429
+    throttle.wait(throttle.delay_before_check(account))
+    user = services.authenticate(db.session(), account, form.password.data or "")
     outcome = "success" if user else "failure"
     # Never the password; the address is lower-cased as typed.
     log.info(
@@ -63,9 +50,11 @@ def sign_in() -> ResponseReturnValue:
         get_remote_address(),
     )
     if user is None:
+        throttle.record_failure(account)
         db.session.commit()
         form.form_errors.append(_("The e-mail address or password is wrong."))
         return render_template("auth/sign_in.html", form=form), 422
+    throttle.record_success(account, address)
     token = services.start_session(db.session(), user)
     db.session.commit()
     # A fresh session: nothing from before sign-in (fixation) carries over.
@@ -93,10 +82,14 @@ def sign_out() -> ResponseReturnValue:
 def change_password() -> ResponseReturnValue:
     form = ChangePasswordForm(user_inputs=[current_user.email, current_user.name])
     if form.validate_on_submit():
+        if not throttle.admit_password_check(current_user.id):
+            return render_template("errors/429.html"), 429
         if not services.verify_password(current_user, form.current_password.data or ""):
             form.current_password.errors = [_("The current password is wrong.")]
         else:
+            throttle.password_check_passed(current_user.id)
             services.change_password(db.session(), current_user, form.new_password.data or "")
+            audit(None, "change", True, subject_user_id=current_user.id)
             db.session.commit()
             return finish(
                 _("Your password is changed. You are signed out everywhere else."),
@@ -116,6 +109,7 @@ def accept_invitation(token: str) -> ResponseReturnValue:
     form = AcceptInvitationForm(user_inputs=[user.email, user.name])
     if form.validate_on_submit():
         services.accept_invitation(db.session(), invitation, form.new_password.data or "")
+        audit(None, "change", True, subject_user_id=user.id)
         new_token = services.start_session(db.session(), user)
         db.session.commit()
         if current_user.is_authenticated:

@@ -92,6 +92,8 @@ def _members_page(
             members=members,
             form=form,
             can_manage=can_manage,
+            # The occupational health service sees who the others are, not their addresses.
+            show_emails=member_role(current_user, enterprise.id) != MemberRole.OCCUPATIONAL_HEALTH,
             removable={m.id for m in members if can_manage and services.can_remove_access(m)},
         ),
         status,

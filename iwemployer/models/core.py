@@ -287,6 +287,10 @@ class AuditEntry(Base):
     method: Mapped[str] = mapped_column(String(10))
     action: Mapped[str] = mapped_column(String(10))  # read | change
     permitted: Mapped[bool]
+    # The user acted on (an administrator's change of an account, a password change), if any.
+    subject_user_id: Mapped[int | None]
+    # The client's address as the app sees it (behind IWEMPLOYER_PROXY_HOPS proxies: the real one).
+    address: Mapped[str] = mapped_column(String(45), default="", server_default="")
 
     __table_args__ = (Index("ix_audit_entry_enterprise_at", "enterprise_id", "at"),)
 

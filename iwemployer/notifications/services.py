@@ -6,11 +6,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from flask_babel import LazyString
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from ..access import visible_enterprise_ids
 from ..mail.outbox import queue_notification_mail
-from ..models import Notification, utcnow
+from ..models import Notification, User, utcnow
 
 # kind -> text with %(name)s placeholders filled from the notification's params.
 EVENT_TEXTS: dict[str, LazyString] = {}
@@ -87,22 +88,34 @@ def render_text(note: Notification) -> str:
         return str(text)
 
 
-def unread_count(session: Session, user_id: int) -> int:
+def _still_visible(user: User) -> ColumnElement[bool]:
+    """A notification about an enterprise shows only while the user may still see it."""
+    return or_(
+        Notification.enterprise_id.is_(None),
+        Notification.enterprise_id.in_(visible_enterprise_ids(user)),
+    )
+
+
+def unread_count(session: Session, user: User) -> int:
     return (
         session.scalar(
             select(func.count())
             .select_from(Notification)
-            .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+            .where(
+                Notification.user_id == user.id,
+                Notification.read_at.is_(None),
+                _still_visible(user),
+            )
         )
         or 0
     )
 
 
-def recent(session: Session, user_id: int, limit: int = 50) -> list[Notification]:
+def recent(session: Session, user: User, limit: int = 50) -> list[Notification]:
     return list(
         session.scalars(
             select(Notification)
-            .where(Notification.user_id == user_id)
+            .where(Notification.user_id == user.id, _still_visible(user))
             .order_by(Notification.created_at.desc(), Notification.id.desc())
             .limit(limit)
         )

@@ -19,7 +19,7 @@ CHANGED = "notifications-changed"
 @bp.get("/notifications")
 @login_required
 def index() -> ResponseReturnValue:
-    notes = services.recent(db.session(), current_user.id)
+    notes = services.recent(db.session(), current_user)
     return render_template("notifications/index.html", notes=notes, text=services.render_text)
 
 
@@ -42,6 +42,6 @@ def mark_read() -> ResponseReturnValue:
         page="notifications/index.html",
         fragment="notifications/_list.html",
         trigger=CHANGED,
-        notes=services.recent(db.session(), current_user.id),
+        notes=services.recent(db.session(), current_user),
         text=services.render_text,
     )

@@ -225,6 +225,8 @@ class DecisionForm(NoCsrfForm):
         validators=[AnyOf([d.value for d in Decision], message=INCOMPLETE)],
         default=Decision.CONFIRMED.value,
     )
+    # "1" when the confirmation knowingly overrules another holder's decline of the role.
+    overrule = HiddenField(default="")
     reason = TextAreaField(
         _l("Why do you decline?"),
         validators=[Optional(), Length(max=MAX_TEXT, message=_l("The text is too long."))],

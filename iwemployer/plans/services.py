@@ -37,6 +37,7 @@ from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
+from .. import identity
 from ..access import can_act
 from ..errors import DomainError
 from ..models import (
@@ -343,9 +344,14 @@ EDITORS = (MemberRole.MANAGER,)
 
 
 def can_edit(user: User, plan: ActionPlan | Enterprise) -> bool:
-    """The manager and the contact person (any adviser of the centre) draw up the plan."""
-    enterprise_id = plan.id if isinstance(plan, Enterprise) else plan.enterprise_id
-    return can_act(user, enterprise_id, EDITORS, adviser=True)
+    """The manager, the enterprise's contact person and administrators draw up the plan.
+
+    Other advisers of the centre read it (the page's access is centre-wide) but do not change it.
+    """
+    enterprise = plan if isinstance(plan, Enterprise) else plan.enterprise
+    if user.kind == UserKind.ADVISER:
+        return enterprise.contact_person_id == user.id
+    return can_act(user, enterprise.id, EDITORS, adviser=False)
 
 
 def _require_edit(user: User, plan: ActionPlan | Enterprise) -> None:
@@ -371,7 +377,12 @@ def can_send(user: User, plan: ActionPlan) -> bool:
 
 
 def answer_refusal(
-    role: MemberRole | None, plan: ActionPlan, decision: Decision, version: int | None = None
+    role: MemberRole | None,
+    plan: ActionPlan,
+    decision: Decision,
+    version: int | None = None,
+    actor_id: int | None = None,
+    overrule: bool = True,
 ) -> DomainError | None:
     """Why the party ``role`` may not give ``decision`` on ``version`` (default: the current
     one) now (None: they may). Who may answer a plan again: a party that has not answered the
@@ -412,6 +423,28 @@ def answer_refusal(
                 version=plan.version,
             )
         )
+    if existing is not None and existing.user_id != actor_id and not overrule:
+        # Two people hold the role: one's decline is never silently replaced by the other's
+        # confirmation; the form shows the decline and asks to overrule it explicitly.
+        return _outdated(
+            _(
+                "%(name)s declined version %(version)d for this role. Read the reason and "
+                "confirm again to overrule that answer.",
+                name=existing.user_name,
+                version=plan.version,
+            )
+        )
+    return None
+
+
+def overruled_decline(
+    user: User, role: MemberRole | None, plan: ActionPlan
+) -> PlanConfirmation | None:
+    """Another holder's decline of the current version that a confirmation by ``user`` would
+    overrule (shown with the confirm button), or None."""
+    existing = plan.decisions(plan.version).get(role) if role else None
+    if existing is not None and existing.user_id != user.id:
+        return existing
     return None
 
 
@@ -669,7 +702,10 @@ def _content_change(session: Session, plan: ActionPlan, actor: User) -> None:
 
 
 def _clean(text: str | None) -> str:
-    return (text or "").strip().replace("\r\n", "\n")
+    """Trimmed text with plain newlines; refused when it holds a national identity number."""
+    cleaned = (text or "").strip().replace("\r\n", "\n")
+    identity.check_free_text(text=cleaned)
+    return cleaned
 
 
 def _percent(value: Decimal | None) -> Decimal | None:
@@ -1105,13 +1141,14 @@ def decide(
     version: int,
     decision: Decision,
     reason: str = "",
+    overrule: bool = False,
 ) -> PlanConfirmation:
     """A party confirms (or declines, with a reason) the version it was shown.
 
     Refused: a version other than the current one, a version not yet sent, and a second
     decision by the same party on the same version (a decline may still become a confirmation).
     """
-    refusal = answer_refusal(role, plan, decision, version)
+    refusal = answer_refusal(role, plan, decision, version, actor.id, overrule)
     if refusal is not None:
         raise refusal
     assert role is not None

@@ -106,6 +106,7 @@ def _summary(
         "can_send": services.can_send(current_user, plan),
         "can_confirm": services.can_decide(current_user, role, plan, Decision.CONFIRMED),
         "can_decline": services.can_decide(current_user, role, plan, Decision.DECLINED),
+        "overruled": services.overruled_decline(current_user, role, plan),
         "decision_form": decision_form or DecisionForm(formdata=None),
         "summary_message": message,
     }
@@ -809,6 +810,7 @@ def decide(plan_id: int, **ids: int) -> ResponseReturnValue:
             form.version.data,
             decision,
             form.reason.data or "",
+            overrule=form.overrule.data == "1",
         )
     except DomainError as error:
         db.session.rollback()

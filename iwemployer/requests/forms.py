@@ -30,9 +30,10 @@ from wtforms.validators import (
 )
 
 from ..forms import choice
+from ..identity import contains_identity_number
 from ..models import CaseHelpKind, QuestionKind, Urgency
 from . import labels
-from .services import IDENTITY_NUMBER_MESSAGE, MAX_TEXT, contains_identity_number
+from .services import IDENTITY_NUMBER_MESSAGE, MAX_TEXT
 
 
 def no_identity_number(_form: FlaskForm, field: Field) -> None:

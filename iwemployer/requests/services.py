@@ -7,7 +7,6 @@ what is decided by the ``can_*`` functions, which the actions enforce and views 
 
 from __future__ import annotations
 
-import re
 import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -16,10 +15,11 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, case, func, or_, select
+from sqlalchemy import ColumnElement, case, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
+from .. import identity
 from ..errors import DomainError
 from ..models import (
     OPEN_REQUEST_STATUSES,
@@ -65,10 +65,6 @@ WAITING_STATUSES = frozenset({S.SUBMITTED, S.IN_PROGRESS})
 # Links in notifications; tests check that they match the blueprint's routes.
 EMPLOYER_PATH = "/enterprises/{enterprise_id}/requests/{request_id}"
 ADVISER_PATH = "/inbox/{request_id}"
-
-# Eleven digits, also written 6+5 with a space, dot or hyphen: a Norwegian national identity
-# number (fødselsnummer / D-number). Refused outright, whether or not the check digits match.
-IDENTITY_NUMBER = re.compile(r"(?<!\d)\d{6}[ .\-]?\d{5}(?!\d)")
 
 register_event(
     "requests.new",
@@ -147,6 +143,7 @@ NOT_OPEN = _l("The request is closed, so nothing more can be added to it.")
 TRANSITION_REFUSED = _l("The request cannot change to that status now.")
 RATING_REFUSED = _l("Only the person who asked can rate a closed request.")
 NOT_A_COLLEAGUE = _l("Choose a contact person at the same centre.")
+NOT_THE_ASSIGNEE = _l("The adviser handling the request answers it. Take it over first.")
 
 
 def _conflict(message: LazyString) -> DomainError:
@@ -163,15 +160,9 @@ IDENTITY_NUMBER_MESSAGE = _l(
 # --- free text ----------------------------------------------------------------------------------
 
 
-def contains_identity_number(text: str | None) -> bool:
-    return bool(text) and IDENTITY_NUMBER.search(text or "") is not None
-
-
 def check_free_text(**fields: str | None) -> None:
     """Refuse any field holding a national identity number, naming the first such field."""
-    for name, text in fields.items():
-        if contains_identity_number(text):
-            raise DomainError(str(IDENTITY_NUMBER_MESSAGE), name)
+    identity.check_free_text(IDENTITY_NUMBER_MESSAGE, **fields)
 
 
 def new_form_token() -> str:
@@ -403,8 +394,13 @@ def can_follow(request: EmployerRequest, user: User, role: MemberRole | None) ->
 
 
 def can_reply(request: EmployerRequest, user: User) -> bool:
-    """Both sides write while the request is open."""
-    return request.is_open
+    """Both sides write while the request is open; for the centre, the adviser handling it
+    (or any adviser while nobody has taken it: the reply takes it)."""
+    if not request.is_open:
+        return False
+    if user.kind == UserKind.ADVISER:
+        return request.assigned_to_id in (None, user.id)
+    return True
 
 
 def can_take(request: EmployerRequest, user: User) -> bool:
@@ -466,7 +462,7 @@ def permissions(request: EmployerRequest, user: User) -> Permissions:
 
 
 def _require_open(request: EmployerRequest, user: User) -> None:
-    if not can_reply(request, user):
+    if not request.is_open:
         raise _conflict(NOT_OPEN)
 
 
@@ -490,6 +486,8 @@ def adviser_reply(
 ) -> RequestMessage:
     """The centre writes; a reply takes an untaken request, and may mark it answered."""
     _require_open(request, adviser)
+    if not can_reply(request, adviser):
+        raise DomainError(str(NOT_THE_ASSIGNEE), status=403)
     check_free_text(body=body)
     now = utcnow()
     if request.assigned_to_id is None:
@@ -930,3 +928,40 @@ def plan_activities(session: Session, enterprise_id: int) -> list[PlanActivity]:
             .order_by(ActionPlan.period_start.desc(), PlanTheme.position, PlanActivity.position)
         )
     )
+
+
+# --- retention ----------------------------------------------------------------------------------
+
+
+def purge_closed_texts(session: Session, keep_for: timedelta, now: datetime | None = None) -> int:
+    """Empty the free text of requests closed or withdrawn longer than ``keep_for`` ago.
+
+    What was written may hold personal details; the request itself (kind, dates, status,
+    rating) stays for the statistics. Returns how many requests were purged.
+    """
+    cutoff = (now or utcnow()) - keep_for
+    ids = list(
+        session.scalars(
+            select(EmployerRequest.id).where(
+                EmployerRequest.status.in_([S.CLOSED, S.WITHDRAWN]),
+                func.coalesce(EmployerRequest.closed_at, EmployerRequest.last_activity_at) < cutoff,
+            )
+        )
+    )
+    if not ids:
+        return 0
+    session.execute(
+        update(EmployerRequest).where(EmployerRequest.id.in_(ids)).values(description="")
+    )
+    session.execute(
+        update(RequestMessage).where(RequestMessage.request_id.in_(ids)).values(body="")
+    )
+    session.execute(
+        update(RecruitmentRequest)
+        .where(RecruitmentRequest.request_id.in_(ids))
+        .values(requirements="")
+    )
+    session.execute(
+        update(RequestRating).where(RequestRating.request_id.in_(ids)).values(comment="")
+    )
+    return len(ids)

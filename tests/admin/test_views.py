@@ -408,6 +408,12 @@ def test_invitation_is_mailed_and_lets_the_user_choose_a_password_and_sign_in(
         match.group(1), {"new_password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD}
     )
     assert accepted.status_code == 303
+    session.expire_all()
+    assert session.scalar(
+        select(AuditEntry).where(
+            AuditEntry.endpoint == "auth.accept_invitation", AuditEntry.subject_user_id == user.id
+        )
+    )
     assert invitee.get(match.group(1)).status_code == 404  # used once
 
     fresh = make_client()

@@ -15,7 +15,13 @@ def test_password_policy_refuses_short_and_common_passwords() -> None:
     assert services.password_problems("password1234", [])
     assert services.password_problems("qwertyuiop12", [])
     assert services.password_problems("x" * 129, [])
-    assert services.password_problems("Demo-passord-2026", []) == []
+    assert services.password_problems("Lang-og-trygg-2026", []) == []
+
+
+def test_password_policy_refuses_guessable_norwegian_and_published_passwords() -> None:
+    assert services.password_problems("Sommer2026!!", [])
+    assert services.password_problems("Demo-passord-2026", [])
+    assert services.password_problems("Nordlys2026!!", ["Nordlys Omsorg AS"])
 
 
 def test_password_policy_refuses_the_users_own_name() -> None:

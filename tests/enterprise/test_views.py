@@ -85,3 +85,13 @@ def test_upcoming_agreement_status(world: World) -> None:
     )
     assert terminated.status(today).value == "terminated"
     assert not terminated.ends_soon(today)
+
+
+def test_occupational_health_sees_names_not_addresses(world: World, client: WebClient) -> None:
+    client.login_as(world.user("bht@helsepartner.example"))
+    page = client.get(f"/enterprises/{world.nordlys.id}/members").text
+    assert "Aisha Rahman" in page
+    assert "tillitsvalgt@nordlys.example" not in page
+    client.login_as(world.user("leder@nordlys.example"))
+    page = client.get(f"/enterprises/{world.nordlys.id}/members").text
+    assert "tillitsvalgt@nordlys.example" in page

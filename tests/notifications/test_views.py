@@ -3,7 +3,9 @@ from __future__ import annotations
 import re
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete
 
+from iwemployer.models import Membership
 from iwemployer.notifications.services import notify, register_event, unread_count
 from tests.conftest import WebClient, World
 
@@ -23,14 +25,14 @@ def test_notifications_are_listed_counted_and_marked_read(world: World, client: 
         exclude=safety.id,
     )
     world.session.commit()
-    assert unread_count(world.session, safety.id) == 0
+    assert unread_count(world.session, safety) == 0
     client.login_as(manager)
     page = client.get("/notifications").text
     assert "Something happened at Nordlys Omsorg AS" in page
     badge = client.get("/notifications/badge", htmx=True)
     assert '<span class="badge">1' in badge.text and "<html" not in badge.text
     assert client.post("/notifications/read").status_code == 303
-    assert unread_count(world.session, manager.id) == 0
+    assert unread_count(world.session, manager) == 0
 
 
 def test_other_users_notifications_are_not_shown(world: World, client: WebClient) -> None:
@@ -60,7 +62,31 @@ def test_marking_read_reports_the_event_the_badge_listens_for(
     assert response.status_code == 200
     assert response.headers["HX-Trigger"] == "notifications-changed"
     assert 'id="notification-list"' in response.text and "<html" not in response.text
-    assert unread_count(world.session, manager.id) == 0
+    assert unread_count(world.session, manager) == 0
     # Without JS: a 303 back to the list, which no longer offers the button.
     assert client.post("/notifications/read").status_code == 303
     assert 'hx-post="/notifications/read"' not in client.get("/notifications").text
+
+
+def test_notifications_of_an_enterprise_go_when_access_to_it_goes(
+    world: World, client: WebClient
+) -> None:
+    safety = world.user("verneombud@nordlys.example")
+    notify(
+        world.session,
+        [safety.id],
+        "test.event",
+        enterprise_id=world.nordlys.id,
+        params={"enterprise": "Nordlys Omsorg AS"},
+    )
+    world.session.commit()
+    assert unread_count(world.session, safety) == 1
+    world.session.execute(
+        delete(Membership).where(
+            Membership.user_id == safety.id, Membership.enterprise_id == world.nordlys.id
+        )
+    )
+    world.session.commit()
+    assert unread_count(world.session, safety) == 0
+    client.login_as(safety)
+    assert "Nordlys Omsorg AS" not in client.get("/notifications").text

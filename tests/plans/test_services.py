@@ -24,6 +24,7 @@ from iwemployer.models import (
     PlanStatus,
     PlanVersion,
     Responsible,
+    UserKind,
 )
 from iwemployer.plans import services
 from iwemployer.plans.services import (
@@ -32,6 +33,7 @@ from iwemployer.plans.services import (
     Goals,
     StaleEdit,
 )
+from tests.conftest import build_membership, build_user
 
 from .conftest import Parties
 
@@ -717,3 +719,73 @@ def test_who_may_edit_and_send_is_what_the_services_enforce(parties: Parties) ->
     assert not services.can_delete_theme(parties.manager, theme)
     with pytest.raises(DomainError, match="before deleting the theme"):
         services.delete_theme(parties.session, theme, parties.manager)
+
+
+def test_plan_goals_activities_comments_and_decline_reasons_are_guarded(
+    parties: Parties,
+) -> None:
+    plan = parties.new_plan()
+    written = "01.01.90 10046"
+    with pytest.raises(DomainError, match="identity number"):
+        services.comment(parties.session, plan, parties.manager, f"Gjelder {written}")
+    with pytest.raises(DomainError, match="identity number"):
+        services.add_theme(parties.session, plan, parties.manager, f"Tema {written}")
+    parties.send(plan)
+    with pytest.raises(DomainError, match="identity number"):
+        services.decide(
+            parties.session,
+            plan,
+            parties.union,
+            MemberRole.UNION_REP,
+            1,
+            Decision.DECLINED,
+            f"Gjelder {written}",
+        )
+
+
+def test_a_second_holders_confirmation_does_not_silently_replace_a_decline(
+    parties: Parties,
+) -> None:
+    second = build_user(parties.session, name="Tillitsvalgt To")
+    build_membership(parties.session, second, parties.enterprise, MemberRole.UNION_REP)
+    plan = parties.new_plan()
+    parties.send(plan)
+    for role, user in (
+        (MemberRole.MANAGER, parties.manager),
+        (MemberRole.SAFETY_DELEGATE, parties.safety),
+    ):
+        services.decide(parties.session, plan, user, role, 1, Decision.CONFIRMED)
+    services.decide(
+        parties.session, plan, parties.union, MemberRole.UNION_REP, 1, Decision.DECLINED, "Nei"
+    )
+    parties.session.commit()
+    assert services.overruled_decline(second, MemberRole.UNION_REP, plan) is not None
+    with pytest.raises(DomainError, match="declined version 1") as refused:
+        services.decide(parties.session, plan, second, MemberRole.UNION_REP, 1, Decision.CONFIRMED)
+    assert refused.value.status == 409
+    parties.session.rollback()
+    assert plan.decisions(1)[MemberRole.UNION_REP].decision == Decision.DECLINED
+    assert plan.status != PlanStatus.AGREED
+    # Explicitly, with the decline shown: allowed, and the history keeps both answers.
+    services.decide(
+        parties.session, plan, second, MemberRole.UNION_REP, 1, Decision.CONFIRMED, overrule=True
+    )
+    parties.session.commit()
+    assert plan.status == PlanStatus.AGREED
+    assert [e.text for e in _events(parties.session, plan, PlanEventKind.DECLINED)] == ["Nei"]
+    confirmed_by = {e.user_id for e in _events(parties.session, plan, PlanEventKind.CONFIRMED)}
+    assert second.id in confirmed_by
+
+
+def test_only_the_contact_person_among_the_centres_advisers_changes_the_plan(
+    parties: Parties,
+) -> None:
+    colleague = build_user(
+        parties.session, UserKind.ADVISER, centre=parties.enterprise.centre, name="Annen Rådgiver"
+    )
+    plan = parties.new_plan()
+    assert services.can_edit(parties.adviser, plan)
+    assert not services.can_edit(colleague, plan)
+    with pytest.raises(DomainError) as refused:
+        services.add_theme(parties.session, plan, colleague, "Nytt tema")
+    assert refused.value.status == 403

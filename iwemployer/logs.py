@@ -1,0 +1,25 @@
+"""Log lines that typed text cannot forge."""
+
+from __future__ import annotations
+
+import logging
+import unicodedata
+
+
+def escape_controls(text: str) -> str:
+    """Control characters (newline, carriage return, escape codes) as visible escapes.
+
+    A newline typed into a form field would otherwise start a forged log line.
+    """
+    return "".join(
+        ch.encode("unicode_escape").decode("ascii") if unicodedata.category(ch) == "Cc" else ch
+        for ch in text
+    )
+
+
+class EscapingFormatter(logging.Formatter):
+    """Escapes the message only; a traceback appended after it keeps its lines."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        record.message = escape_controls(record.message)
+        return super().formatMessage(record)
