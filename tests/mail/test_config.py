@@ -8,7 +8,7 @@ from iwemployer import create_app
 
 PRODUCTION = {
     "ENV_NAME": "production",
-    "SECRET_KEY": "x" * 32,
+    "SECRET_KEY": "3f9c1e7a52b84d06a1c9e2f47b5d8036c2e19f4a7b60d3e85f1a2c4b9e7d6031",
     "MAIL_SERVER": "smtp.example",
     "PUBLIC_BASE_URL": "https://iw.example",
 }
