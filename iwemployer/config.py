@@ -41,6 +41,11 @@ def configure(app: Flask, test_config: dict[str, object] | None) -> None:
         INVITATION_DAYS=7,
         PAGE_SIZE=20,
         PREFERRED_URL_SCHEME="https",
+        # Bounded requests: a larger body is refused with 413 before anything reads it. Routes
+        # that take uploads raise ``request.max_content_length`` for themselves.
+        MAX_CONTENT_LENGTH=256 * 1024,
+        MAX_FORM_MEMORY_SIZE=256 * 1024,
+        MAX_FORM_PARTS=1000,
     )
     # The conventional unprefixed names, then IWEMPLOYER_* for everything else.
     for key in ("DATABASE_URL", "SECRET_KEY"):

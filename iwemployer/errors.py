@@ -39,11 +39,14 @@ TEMPLATES = {
     403: "errors/403.html",
     404: "errors/404.html",
     405: "errors/400.html",
+    413: "errors/413.html",
     429: "errors/429.html",
     500: "errors/500.html",
 }
 # Typed text that is never echoed back into a page.
 SECRET_FIELDS = {"csrf_token", "password", "current_password", "new_password", "confirm_password"}
+# The expired-form page keeps what a person typed; anything longer was not typed into our forms.
+KEPT_FIELD_MAX = 10_000
 
 
 def _page(template: str, status: int, **context: object) -> Response:
@@ -62,8 +65,9 @@ def init_app(app: Flask) -> None:
         kept = [
             (key, value)
             for key, values in request.form.lists()
-            if key not in SECRET_FIELDS
+            if key not in SECRET_FIELDS and len(key) <= 100
             for value in values
+            if len(value) <= KEPT_FIELD_MAX
         ]
         return _page("errors/csrf.html", 400, kept=kept, action=request.path)
 
