@@ -8,7 +8,7 @@ import logging
 from flask import Flask, Response, make_response, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, UnprocessableEntity
 
 from .extensions import db
 from .htmx import is_fragment_request
@@ -40,6 +40,7 @@ TEMPLATES = {
     404: "errors/404.html",
     405: "errors/400.html",
     413: "errors/413.html",
+    422: "errors/422.html",
     429: "errors/429.html",
     500: "errors/500.html",
 }
@@ -58,7 +59,20 @@ def _page(template: str, status: int, **context: object) -> Response:
     return response
 
 
+def _refuse_nul_characters() -> None:
+    """One input filter for every form and query parameter: a NUL character is never typed by a
+    person, SQLite would store it and PostgreSQL refuses it (a 500). A page rather than a field
+    error, so no form needs to know; the browser's back button still holds what was typed."""
+    for values in (request.args, request.form):
+        for key, value in values.items(multi=True):
+            if "\x00" in key or "\x00" in value:
+                log.warning("NUL character refused path=%s field=%.50s", request.path, key)
+                raise UnprocessableEntity()
+
+
 def init_app(app: Flask) -> None:
+    app.before_request(_refuse_nul_characters)
+
     @app.errorhandler(CSRFError)
     def _csrf(error: CSRFError) -> Response:
         log.warning("csrf failure path=%s reason=%s", request.path, error.description)
