@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
-from flask_login import current_user
+from flask import Flask, Response, g, request
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -35,7 +34,10 @@ def _set_headers(response: Response) -> Response:
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
     if request.is_secure:
         headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
-    if current_user.is_authenticated and not request.path.startswith("/static/"):
+    # Only a user this request already loaded: loading one here would need the database, which
+    # may be what failed (the error page must still get its headers).
+    user = g.get("_login_user")
+    if user is not None and user.is_authenticated and not request.path.startswith("/static/"):
         # Pages with an enterprise's data must not linger in shared caches or the back button.
         headers["Cache-Control"] = "no-store"
     return response
