@@ -41,6 +41,12 @@ def configure(app: Flask, test_config: dict[str, object] | None) -> None:
         INVITATION_DAYS=7,
         PAGE_SIZE=20,
         PREFERRED_URL_SCHEME="https",
+        # Seconds. PostgreSQL: connecting (and waiting for a pooled connection), and any one
+        # statement; SQLite: waiting for another writer. /healthz has its own, shorter limit.
+        DATABASE_CONNECT_TIMEOUT=5,
+        DATABASE_STATEMENT_TIMEOUT=30,
+        DATABASE_BUSY_TIMEOUT=15,
+        HEALTHZ_TIMEOUT=2,
         # Bounded requests: a larger body is refused with 413 before anything reads it. Routes
         # that take uploads raise ``request.max_content_length`` for themselves.
         MAX_CONTENT_LENGTH=256 * 1024,
