@@ -47,6 +47,9 @@ def configure(app: Flask, test_config: dict[str, object] | None) -> None:
         DATABASE_STATEMENT_TIMEOUT=30,
         DATABASE_BUSY_TIMEOUT=15,
         HEALTHZ_TIMEOUT=2,
+        # Days kept before ``flask --app wsgi purge`` deletes them (expired sessions go at once).
+        RETENTION_NOTIFICATION_DAYS=180,
+        RETENTION_AUDIT_DAYS=730,
         # Bounded requests: a larger body is refused with 413 before anything reads it. Routes
         # that take uploads raise ``request.max_content_length`` for themselves.
         MAX_CONTENT_LENGTH=256 * 1024,
