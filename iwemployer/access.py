@@ -18,6 +18,7 @@ from flask import Flask, Response, abort, g, has_request_context, request, sessi
 from flask_login import current_user, login_required
 from sqlalchemy import ColumnElement, Select, event, false, select, true
 from sqlalchemy.orm import InstrumentedAttribute, Session, SessionTransaction
+from werkzeug.routing import IntegerConverter, Map
 
 from .extensions import db
 from .models import (
@@ -37,6 +38,15 @@ F = TypeVar("F", bound=Callable[..., Any])
 Action = Literal["read", "change"]
 # Ids are 32-bit integers in the database; a larger one cannot name a record.
 MAX_ID = 2**31 - 1
+
+
+class BoundedIntConverter(IntegerConverter):
+    """``<int:...>`` in every route: a number beyond an id column (``MAX_ID``) matches no route,
+    so it is a 404 before any view, decorator or query sees it."""
+
+    def __init__(self, url_map: Map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def visible_enterprise_ids(user: User) -> Select[int]:
@@ -307,6 +317,7 @@ def _audit_survives_rollback(session: Session, previous: SessionTransaction) -> 
 
 
 def init_app(app: Flask) -> None:
+    app.url_map.converters["int"] = BoundedIntConverter
     session_class = db.session.session_factory.class_
     for name, listener in (
         ("after_commit", _audit_committed),

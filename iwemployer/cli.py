@@ -1,4 +1,4 @@
-"""Command-line tasks: ``flask --app wsgi migrate|seed|send-mail|purge-request-texts``."""
+"""Command-line tasks: ``flask --app wsgi migrate|seed|send-mail|purge|purge-request-texts``."""
 
 from __future__ import annotations
 
@@ -73,3 +73,28 @@ def register_cli(app: Flask) -> None:
             purged = purge_closed_texts(session, timedelta(days=days))
             session.commit()
         click.echo(f"free text removed from {purged} requests ended more than {days} days ago")
+
+    @app.cli.command("purge")
+    def purge() -> None:
+        """Delete expired sessions, and notifications and audit rows past their retention."""
+        from .retention import Retention
+        from .retention import purge as purge_expired
+
+        config = current_app.config
+        lifetime = config["PERMANENT_SESSION_LIFETIME"]
+        retention = Retention(
+            session_idle=timedelta(minutes=int(config["SESSION_IDLE_MINUTES"])),
+            # Flask takes the lifetime as seconds too (an environment variable gives a number).
+            session_lifetime=lifetime
+            if isinstance(lifetime, timedelta)
+            else timedelta(seconds=int(lifetime)),
+            notifications=timedelta(days=int(config["RETENTION_NOTIFICATION_DAYS"])),
+            audit=timedelta(days=int(config["RETENTION_AUDIT_DAYS"])),
+        )
+        with db.new_session() as session:
+            purged = purge_expired(session, retention)
+            session.commit()
+        click.echo(
+            f"purged {purged.sessions} sessions, {purged.notifications} notifications, "
+            f"{purged.audit_entries} audit rows"
+        )

@@ -68,8 +68,20 @@ def configure(app: Flask, test_config: dict[str, object] | None) -> None:
         # Closed or withdrawn requests keep their free text this long (flask purge-request-texts).
         REQUEST_TEXT_RETENTION_DAYS=365,
         PREFERRED_URL_SCHEME="https",
-        # Every request body is limited (413 above it); upload routes raise it for themselves.
-        MAX_CONTENT_LENGTH=1024 * 1024,
+        # Seconds. PostgreSQL: connecting (and waiting for a pooled connection), and any one
+        # statement; SQLite: waiting for another writer. /healthz has its own, shorter limit.
+        DATABASE_CONNECT_TIMEOUT=5,
+        DATABASE_STATEMENT_TIMEOUT=30,
+        DATABASE_BUSY_TIMEOUT=15,
+        HEALTHZ_TIMEOUT=2,
+        # Days kept before ``flask --app wsgi purge`` deletes them (expired sessions go at once).
+        RETENTION_NOTIFICATION_DAYS=180,
+        RETENTION_AUDIT_DAYS=730,
+        # Bounded requests: a larger body is refused with 413 before anything reads it. Routes
+        # that take uploads raise ``request.max_content_length`` for themselves.
+        MAX_CONTENT_LENGTH=256 * 1024,
+        MAX_FORM_MEMORY_SIZE=256 * 1024,
+        MAX_FORM_PARTS=1000,
         # Uploaded attachments, outside static/ and under generated names: back it up.
         ATTACHMENT_DIR=str(instance / "attachments"),
     )

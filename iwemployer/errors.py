@@ -5,13 +5,24 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, g, make_response, render_template, request
+from flask import Flask, Response, current_app, g, make_response, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_babel import force_locale
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+from werkzeug.exceptions import (
+    HTTPException,
+    InternalServerError,
+    SecurityError,
+    ServiceUnavailable,
+    UnprocessableEntity,
+)
 
+from .config import LANGUAGES
 from .extensions import db
 from .htmx import is_fragment_request
+from .i18n import LANGUAGE_COOKIE, language_from_header
 
 log = logging.getLogger("iwemployer.errors")
 
@@ -40,11 +51,16 @@ TEMPLATES = {
     404: "errors/404.html",
     405: "errors/400.html",
     413: "errors/413.html",
+    422: "errors/422.html",
     429: "errors/429.html",
     500: "errors/500.html",
 }
+# The database is down, hung or refusing connections: a passing condition, not a bug.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError, PoolTimeout)
 # Typed text that is never echoed back into a page.
 SECRET_FIELDS = {"csrf_token", "password", "current_password", "new_password", "confirm_password"}
+# The expired-form page keeps what a person typed; anything longer was not typed into our forms.
+KEPT_FIELD_MAX = 10_000
 
 
 def is_same_origin() -> bool:
@@ -68,7 +84,49 @@ def _page(template: str, status: int, **context: object) -> Response:
     return response
 
 
+def _without_database(status: int) -> Response:
+    """An error page that needs no database: no signed-in user, no menu; the language from the
+    cookie or the browser (the profile's choice would need the database)."""
+    language = request.cookies.get(LANGUAGE_COOKIE) or language_from_header(
+        request.accept_languages
+    )
+    if language not in LANGUAGES:
+        language = language_from_header(request.accept_languages)
+    # Nobody is signed in as far as the rest of this request goes (the after-request hooks ask).
+    g._login_user = current_app.login_manager.anonymous_user()  # type: ignore[attr-defined]
+    # Straight from the Jinja environment: render_template would run the context processors,
+    # and Flask-Login's loads the signed-in user from the database.
+    template = current_app.jinja_env.get_template("errors/standalone.html")
+    with force_locale(language):
+        body = template.render(status=status, language=language)
+    response = make_response(body, status)
+    response.headers["Cache-Control"] = "no-store"
+    if status == ServiceUnavailable.code:
+        response.headers["Retry-After"] = "30"
+    return response
+
+
+def _rollback_quietly() -> None:
+    try:
+        db.session.rollback()
+    except Exception:
+        db.session.remove()
+
+
+def _refuse_nul_characters() -> None:
+    """One input filter for every form and query parameter: a NUL character is never typed by a
+    person, SQLite would store it and PostgreSQL refuses it (a 500). A page rather than a field
+    error, so no form needs to know; the browser's back button still holds what was typed."""
+    for values in (request.args, request.form):
+        for key, value in values.items(multi=True):
+            if "\x00" in key or "\x00" in value:
+                log.warning("NUL character refused path=%s field=%.50s", request.path, key)
+                raise UnprocessableEntity()
+
+
 def init_app(app: Flask) -> None:
+    app.before_request(_refuse_nul_characters)
+
     @app.errorhandler(CSRFError)
     def _csrf(error: CSRFError) -> Response:
         log.warning("csrf failure path=%s reason=%s", request.path, error.description)
@@ -80,8 +138,9 @@ def init_app(app: Flask) -> None:
         kept = [
             (key, value)
             for key, values in request.form.lists()
-            if key not in SECRET_FIELDS
+            if key not in SECRET_FIELDS and len(key) <= 100
             for value in values
+            if len(value) <= KEPT_FIELD_MAX
         ]
         return _page("errors/csrf.html", 400, kept=kept, action=request.path)
 
@@ -103,6 +162,19 @@ def init_app(app: Flask) -> None:
     def _unexpected(error: Exception) -> Response:
         if app.debug:
             raise error
-        db.session.rollback()
+        _rollback_quietly()
+        if isinstance(error, DATABASE_UNAVAILABLE):
+            # One line, no traceback: an outage would otherwise fill the log with them.
+            log.error(
+                "database unavailable on %s %s: %s",
+                request.method,
+                request.path,
+                type(getattr(error, "orig", None) or error).__name__,
+            )
+            return _without_database(ServiceUnavailable.code)
         log.exception("unhandled error on %s %s", request.method, request.path)
-        return _page(TEMPLATES[500], InternalServerError.code)
+        try:
+            return _page(TEMPLATES[500], InternalServerError.code)
+        except Exception:
+            _rollback_quietly()
+            return _without_database(InternalServerError.code)

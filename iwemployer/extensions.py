@@ -15,6 +15,7 @@ from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
+from sqlalchemy.pool import NullPool
 
 babel = Babel()
 csrf = CSRFProtect()
@@ -24,6 +25,14 @@ limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 
 ENGINE_KEY = "iwemployer.engine"
+HEALTH_ENGINE_KEY = "iwemployer.health_engine"
+
+
+def _postgres_limits(connect_seconds: float, statement_seconds: float) -> dict[str, Any]:
+    return {
+        "connect_timeout": max(1, round(connect_seconds)),
+        "options": f"-c statement_timeout={round(statement_seconds * 1000)}",
+    }
 
 
 class _AppBoundSession(Session):
@@ -46,12 +55,34 @@ class Database:
     def init_app(self, app: Flask) -> None:
         url = app.config["DATABASE_URL"]
         if url.startswith("sqlite"):
-            engine = create_engine(url, connect_args={"timeout": 15})
+            busy = app.config["DATABASE_BUSY_TIMEOUT"]
+            engine = create_engine(url, connect_args={"timeout": busy})
             _private_file(engine.url.database)
             event.listen(engine, "connect", _sqlite_pragmas)
+            health = engine
         else:
-            engine = create_engine(url, pool_pre_ping=True)
+            # A database that stops answering must not hold a worker: connecting and every
+            # statement have time limits, and so does waiting for a pooled connection.
+            engine = create_engine(
+                url,
+                pool_pre_ping=True,
+                pool_timeout=app.config["DATABASE_CONNECT_TIMEOUT"],
+                connect_args=_postgres_limits(
+                    app.config["DATABASE_CONNECT_TIMEOUT"],
+                    app.config["DATABASE_STATEMENT_TIMEOUT"],
+                ),
+            )
+            # /healthz connects afresh with short limits, so it answers within seconds even
+            # when the pooled connections hang.
+            health = create_engine(
+                url,
+                poolclass=NullPool,
+                connect_args=_postgres_limits(
+                    app.config["HEALTHZ_TIMEOUT"], app.config["HEALTHZ_TIMEOUT"]
+                ),
+            )
         app.extensions[ENGINE_KEY] = engine
+        app.extensions[HEALTH_ENGINE_KEY] = health
         app.teardown_appcontext(self._remove)
 
     def engine_for(self, app: Flask | None = None) -> Engine:

@@ -4,18 +4,25 @@ show a domain error to the user."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from enum import StrEnum
 from typing import Any, TypeVar
 
 from flask import flash
+from flask_babel import gettext
 from flask_wtf import FlaskForm
-from wtforms import SelectField
+from wtforms import DateField, SelectField
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
 
 from .access import MAX_ID
 from .errors import DomainError
 
 E = TypeVar("E", bound=StrEnum)
+
+# One range for every date a person types: nothing in an IW cooperation lies outside it, and
+# years such as 0001 or 9999 break the date arithmetic of the pages that show them.
+EARLIEST_DATE = date(1990, 1, 1)
+LATEST_DATE = date(2199, 12, 31)
 
 
 def choice(value: object, label: Any) -> Any:
@@ -99,3 +106,27 @@ class EnumSelectField(SelectField):
         self.invalid_value_message = message
         self.invalid_choice_message = message
         self.type = "SelectField"  # styled as a select by macros/forms.html
+
+
+class BoundedDateField(DateField):
+    """Every date input: ISO (the date picker) or dd.mm.yyyy (typed), surrounding spaces ignored,
+    within ``EARLIEST_DATE``..``LATEST_DATE``. Only spaces counts as no date: a required field
+    says "Enter a date.", an ``Optional()`` one is left empty."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("format", ["%Y-%m-%d", "%d.%m.%Y"])
+        super().__init__(*args, **kwargs)
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        if not valuelist:
+            return
+        text = str(valuelist[0]).strip()
+        if not text:
+            self.data = None
+            if valuelist[0]:
+                raise ValueError(gettext("Enter a date."))
+            return
+        super().process_formdata([text])
+        if self.data is not None and not EARLIEST_DATE <= self.data <= LATEST_DATE:
+            self.data = None
+            raise ValueError(gettext("Enter a date between 1990 and 2199."))

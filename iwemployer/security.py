@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Flask, Response, g, request
 from flask.sessions import SecureCookieSessionInterface, SessionMixin
-from flask_login import current_user
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -51,8 +50,11 @@ def _set_headers(response: Response) -> Response:
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
     if request.is_secure:
         headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+    # Only a user this request already loaded: loading one here would need the database, which
+    # may be what failed (the error page must still get its headers).
+    user = g.get("_login_user")
     if request.endpoint in NO_STORE_ENDPOINTS or (
-        current_user.is_authenticated and not request.path.startswith("/static/")
+        user is not None and user.is_authenticated and not request.path.startswith("/static/")
     ):
         # Pages with an enterprise's data must not linger in shared caches or the back button.
         headers["Cache-Control"] = "no-store"

@@ -10,7 +10,6 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
-    DateField,
     EmailField,
     Field,
     HiddenField,
@@ -31,7 +30,7 @@ from wtforms.validators import (
 from wtforms.widgets import TextInput
 
 from ..errors import DomainError
-from ..forms import EnumSelectField, IdSelectField
+from ..forms import BoundedDateField, EnumSelectField, IdSelectField
 from ..labels import MEMBER_ROLE_LABELS, USER_KIND_LABELS, WRITTEN_STANDARD_LABELS
 from ..models import MemberRole, UserKind, WrittenStandard
 from . import services
@@ -54,7 +53,7 @@ class WholeNumberField(IntegerField):
         super().process_formdata(valuelist)
 
 
-class DateInputField(DateField):
+class DateInputField(BoundedDateField):
     def __init__(self, label: Any, validators: list[Any] | None = None, **kwargs: Any) -> None:
         super().__init__(label, validators, **kwargs)
         self.invalid_value_message = _l("Enter a real date, for example 2026-03-01.")

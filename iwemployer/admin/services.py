@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, selectinload
 from .. import orgnr
 from ..auth.services import IssuedInvitation, end_all_sessions, issue_invitation, normalise_email
 from ..errors import DomainError
+from ..locking import lock_row
 from ..models import (
     Centre,
     CooperationAgreement,
@@ -349,6 +350,8 @@ def add_agreement(
     end = default_end_date(start) if end is None else _check_date("end_date", end)
     if end <= start:
         raise DomainError(_l("The end date must be after the start date."), "end_date")
+    # Periods of one enterprise are added one at a time, so the overlap check sees them all.
+    lock_row(session, enterprise)
     existing = session.scalars(
         select(CooperationAgreement)
         .where(CooperationAgreement.enterprise_id == enterprise.id)

@@ -30,7 +30,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import HiddenInput
 
-from ..forms import choice
+from ..forms import BoundedDateField, choice
 from ..models import ActivityStatus, Decision, Responsible
 from .labels import ACTIVITY_STATUS_LABELS, RESPONSIBLE_LABELS
 from .services import MAX_TEXT, MAX_TITLE
@@ -70,17 +70,12 @@ class PercentField(DecimalField):
         return str(format_decimal(self.data, "0.0"))
 
 
-class PlanDateField(DateField):
+class PlanDateField(BoundedDateField):
     """An ``<input type="date">``; an empty value is left to ``InputRequired`` alone."""
 
-    def process_formdata(self, valuelist: list[Any]) -> None:
-        if not valuelist or not str(valuelist[0]).strip():
-            self.data = None
-            return
-        try:
-            super().process_formdata([str(valuelist[0]).strip()])
-        except ValueError:
-            raise ValueError(gettext("Enter a date such as 31.12.2027.")) from None
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.invalid_value_message = _l("Enter a date such as 31.12.2027.")
 
 
 class HiddenIntegerField(IntegerField):
@@ -102,7 +97,6 @@ def _revision() -> IntegerField:
 def _date(label: Any) -> DateField:
     return PlanDateField(
         label,
-        format=["%Y-%m-%d", "%d.%m.%Y"],
         validators=[InputRequired(message=_l("Enter a date."))],
     )
 

@@ -40,6 +40,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from .. import identity
 from ..access import can_act
 from ..errors import DomainError
+from ..locking import lock_row
 from ..models import (
     PLAN_PARTIES,
     ActionPlan,
@@ -761,6 +762,8 @@ def create_plan(
     """A new draft plan for a period, started from the template of themes and activities."""
     _require_edit(actor, enterprise)
     _check_period(period_start, period_end)
+    # Plans of one enterprise are created one at a time, so the overlap check sees them all.
+    lock_row(session, enterprise)
     overlapping = session.scalar(
         select(ActionPlan.id).where(
             ActionPlan.enterprise_id == enterprise.id,
@@ -842,6 +845,7 @@ def update_goals(
     if all(getattr(plan, name) == value for name, value in values.items()):
         return False
     if (goals.period_start, goals.period_end) != (plan.period_start, plan.period_end):
+        lock_row(session, session.get_one(Enterprise, plan.enterprise_id))
         overlapping = session.scalar(
             select(ActionPlan.id).where(
                 ActionPlan.enterprise_id == plan.enterprise_id,

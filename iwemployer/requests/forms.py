@@ -9,7 +9,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     EmailField,
     Field,
     HiddenField,
@@ -29,7 +28,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from ..forms import choice
+from ..forms import BoundedDateField, choice
 from ..identity import contains_identity_number
 from ..models import CaseHelpKind, QuestionKind, Urgency
 from . import labels
@@ -55,11 +54,10 @@ class WholeNumberField(IntegerField):
         self.invalid_value_message = _l("Enter a whole number.")
 
 
-class LocalDateField(DateField):
+class LocalDateField(BoundedDateField):
     """A date input (ISO from the date picker, or dd.mm.yyyy typed) with our own message."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("format", ["%Y-%m-%d", "%d.%m.%Y"])
         super().__init__(*args, **kwargs)
         self.invalid_value_message = _l("Enter a date like 31.03.2027.")
 

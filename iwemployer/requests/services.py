@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from .. import identity
 from ..errors import DomainError
+from ..locking import lock_row
 from ..models import (
     OPEN_REQUEST_STATUSES,
     ActionPlan,
@@ -470,6 +471,7 @@ def employer_reply(
     session: Session, request: EmployerRequest, author: User, body: str
 ) -> RequestMessage:
     """The enterprise writes more; an answered request goes back to the centre."""
+    lock_row(session, request)
     _require_open(request, author)
     check_free_text(body=body)
     now = utcnow()
@@ -485,6 +487,7 @@ def adviser_reply(
     session: Session, request: EmployerRequest, adviser: User, body: str, answered: bool = False
 ) -> RequestMessage:
     """The centre writes; a reply takes an untaken request, and may mark it answered."""
+    lock_row(session, request)
     _require_open(request, adviser)
     if not can_reply(request, adviser):
         raise DomainError(str(NOT_THE_ASSIGNEE), status=403)
@@ -507,6 +510,7 @@ def adviser_reply(
 
 def take(session: Session, request: EmployerRequest, adviser: User) -> bool:
     """The adviser handles the request from now on; False when nothing changed."""
+    lock_row(session, request)
     _require_open(request, adviser)
     if not can_take(request, adviser):
         return False
@@ -539,6 +543,7 @@ def colleagues(session: Session, request: EmployerRequest) -> list[User]:
 
 def hand_over(session: Session, request: EmployerRequest, actor: User, to_user_id: int) -> User:
     """Give the request to another contact person at the same centre."""
+    lock_row(session, request)
     if not can_hand_over(request, actor):
         raise _conflict(NOT_OPEN)
     target = next((u for u in colleagues(session, request) if u.id == to_user_id), None)
@@ -562,6 +567,7 @@ def hand_over(session: Session, request: EmployerRequest, actor: User, to_user_i
 
 def close(session: Session, request: EmployerRequest, adviser: User) -> None:
     """The centre closes the request; the asker is asked, once, to rate the help."""
+    lock_row(session, request)
     if not can_close(request, adviser):
         raise _conflict(TRANSITION_REFUSED)
     now = utcnow()
@@ -575,6 +581,7 @@ def close(session: Session, request: EmployerRequest, adviser: User) -> None:
 
 def withdraw(session: Session, request: EmployerRequest, actor: User) -> None:
     """The enterprise no longer needs help."""
+    lock_row(session, request)
     if not can_withdraw(request, actor):
         raise _conflict(TRANSITION_REFUSED)
     now = utcnow()
@@ -587,6 +594,7 @@ def rate(
     session: Session, request: EmployerRequest, user: User, score: int, comment: str = ""
 ) -> RequestRating:
     """The asker's 1–5 rating of the help with a closed request, once."""
+    lock_row(session, request)
     if request.rating is not None:
         raise AlreadyRated()
     if not can_rate(request, user):
