@@ -79,7 +79,7 @@ def contains_identity_number(text: str | None) -> bool:
     return False
 
 
-def check_free_text(message: object = MESSAGE, **fields: str | None) -> None:
+def check_free_text(message: object = MESSAGE, /, **fields: str | None) -> None:
     """Refuse any field holding an identity number, naming the first such field."""
     for name, text in fields.items():
         if contains_identity_number(text):
