@@ -22,6 +22,7 @@ def create_app(test_config: dict[str, object] | None = None) -> Flask:
     from .adviser import bp as adviser_bp
     from .auth import bp as auth_bp
     from .cli import register_cli
+    from .cooperation import bp as cooperation_bp
     from .enterprise import bp as enterprise_bp
     from .extensions import csrf, db, limiter
     from .health import bp as health_bp
@@ -50,5 +51,6 @@ def create_app(test_config: dict[str, object] | None = None) -> Flask:
     app.register_blueprint(adviser_bp, url_prefix="/adviser")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(requests_bp)
+    app.register_blueprint(cooperation_bp)
     register_cli(app)
     return app

@@ -1,4 +1,4 @@
-"""Command-line tasks: ``flask --app wsgi migrate|seed``."""
+"""Command-line tasks: ``flask --app wsgi migrate|seed|remind-deadlines``."""
 
 from __future__ import annotations
 
@@ -44,3 +44,14 @@ def register_cli(app: Flask) -> None:
         with db.new_session() as session:
             created = seed_demo(session)
         click.echo("demo data loaded" if created else "database not empty; demo data left as is")
+
+    @app.cli.command("remind-deadlines")
+    def remind_deadlines() -> None:
+        """Notify about open inspection orders due in 14 and 3 days (daily timer; idempotent)."""
+        from .cooperation.services import local, remind_deadlines
+        from .models import utcnow
+
+        with db.new_session() as session:
+            sent = remind_deadlines(session, local(utcnow()).date())
+            session.commit()
+        click.echo(f"{sent} reminders sent")

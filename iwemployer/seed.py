@@ -242,10 +242,13 @@ def seed_demo(session: Session, today: date | None = None) -> bool:
             if exists is None:
                 session.add(Membership(user_id=user.id, enterprise_id=enterprise.id, role=role))
     # Plans first: the demo recruitment request links to a recruitment activity of the plan.
+    from .cooperation.demo import seed_cooperation
     from .plans.demo import seed_plans
     from .requests.demo import seed_requests
 
     seed_plans(session, today)
     seed_requests(session, today)
+    # After the plans: minutes' follow-ups and an order link to plan activities.
+    seed_cooperation(session, today)
     session.commit()
     return before is None

@@ -1,6 +1,19 @@
 """All models, imported here so Alembic and the app see one metadata."""
 
 from .base import Base, utcnow
+from .cooperation import (
+    HealthServiceReport,
+    Inspection,
+    InspectionOrder,
+    Meeting,
+    MeetingFollowUp,
+    MeetingMessage,
+    MeetingMode,
+    MeetingSlot,
+    MeetingStatus,
+    MeetingStep,
+    OrderReminder,
+)
 from .core import (
     AGREEMENT_WARNING_DAYS,
     AgreementStatus,
@@ -61,10 +74,21 @@ __all__ = [
     "Decision",
     "EmployerRequest",
     "Enterprise",
+    "HealthServiceReport",
+    "Inspection",
+    "InspectionOrder",
     "Invitation",
+    "Meeting",
+    "MeetingFollowUp",
+    "MeetingMessage",
+    "MeetingMode",
+    "MeetingSlot",
+    "MeetingStatus",
+    "MeetingStep",
     "MemberRole",
     "Membership",
     "Notification",
+    "OrderReminder",
     "PlanActivity",
     "PlanConfirmation",
     "PlanEvent",
