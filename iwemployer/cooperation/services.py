@@ -255,7 +255,7 @@ def _when(meeting: Meeting) -> str:
 
 def _transition(meeting: Meeting, to: MeetingStatus) -> None:
     if to not in ALLOWED_TRANSITIONS[meeting.status]:
-        raise DomainError(_("The meeting has changed in the meantime; see its state now."), None)
+        raise DomainError(_("The meeting has changed in the meantime; see its state now."))
     meeting.status = to
 
 
@@ -352,13 +352,17 @@ def overlapping(
 
 
 def _book(session: Session, meeting: Meeting, slot: Slot, now: datetime, field: str) -> None:
+    """Confirm ``meeting`` at ``slot`` unless its contact person is busy then."""
     _check_slot(slot, now, field)
     if meeting.adviser_id is None:
         raise DomainError(_("The enterprise has no contact person yet."), field)
+    if S.CONFIRMED not in ALLOWED_TRANSITIONS[meeting.status]:
+        raise DomainError(_("The meeting has changed in the meantime; see its state now."))
     _lock_adviser(session, meeting.adviser_id)
     if overlapping(session, meeting.adviser_id, slot, meeting.id) is not None:
         raise DomainError(_("The contact person has another meeting at that time."), field)
     meeting.starts_at, meeting.ends_at = slot.starts_at, slot.ends_at
+    _transition(meeting, S.CONFIRMED)
     try:
         with session.begin_nested():
             session.flush()
@@ -383,7 +387,6 @@ def accept_time(
         raise DomainError(_("The other side chooses from these times."), status=403)
     if meeting.adviser_id is None and actor.kind != UserKind.EMPLOYER:
         meeting.adviser_id = actor.id
-    _transition(meeting, S.CONFIRMED)
     _book(session, meeting, Slot(slot.starts_at, slot.ends_at), now, "slot")
     _step(session, meeting, actor, MeetingStep.CONFIRMED)
     session.flush()
@@ -396,7 +399,6 @@ def move_meeting(
     if not can_move(actor, meeting, now):
         raise DomainError(_("This meeting can no longer be moved."), status=403)
     body = _text(message, "message")
-    _transition(meeting, S.CONFIRMED)
     _book(session, meeting, slot, now, "starts_at")
     meeting.sequence += 1
     _step(session, meeting, actor, MeetingStep.MOVED, body)
