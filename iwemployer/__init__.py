@@ -26,6 +26,7 @@ def create_app(test_config: dict[str, object] | None = None) -> Flask:
     from .adviser import bp as adviser_bp
     from .auth import bp as auth_bp
     from .cli import register_cli
+    from .cooperation import bp as cooperation_bp
     from .enterprise import bp as enterprise_bp
     from .extensions import csrf, db, limiter
     from .health import bp as health_bp
@@ -62,6 +63,7 @@ def create_app(test_config: dict[str, object] | None = None) -> Flask:
     app.register_blueprint(statistics_bp)
     app.register_blueprint(subsidies_bp)
     app.register_blueprint(mail_bp)
+    app.register_blueprint(cooperation_bp)
     register_cli(app)
     if app.config["MAIL_WORKER_THREAD"]:
         from .mail.worker import start_background_worker

@@ -1,4 +1,5 @@
-"""Command-line tasks: ``flask --app wsgi migrate|seed|send-mail|purge|purge-request-texts``."""
+"""Command-line tasks: ``flask --app wsgi COMMAND``: migrate, seed, send-mail, purge,
+purge-request-texts, remind-deadlines (the last four meant for timers)."""
 
 from __future__ import annotations
 
@@ -98,3 +99,14 @@ def register_cli(app: Flask) -> None:
             f"purged {purged.sessions} sessions, {purged.notifications} notifications, "
             f"{purged.audit_entries} audit rows"
         )
+
+    @app.cli.command("remind-deadlines")
+    def remind_deadlines() -> None:
+        """Notify about open inspection orders due in 14 and 3 days (daily timer; idempotent)."""
+        from .cooperation.services import local, remind_deadlines
+        from .models import utcnow
+
+        with db.new_session() as session:
+            sent = remind_deadlines(session, local(utcnow()).date())
+            session.commit()
+        click.echo(f"{sent} reminders sent")

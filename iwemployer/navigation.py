@@ -10,6 +10,12 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from .access import current_enterprise_id, member_enterprises, member_role
+from .cooperation.menu import (
+    ADVISER_MENU_LABEL,
+    HEALTH_SERVICE_MENU_LABEL,
+    INSPECTIONS_MENU_LABEL,
+    MEETINGS_MENU_LABEL,
+)
 from .extensions import db
 from .mail.views import OUTBOX_MENU_LABEL
 from .models import Enterprise, MemberRole, UserKind
@@ -70,12 +76,36 @@ MENU: list[MenuEntry] = [
         prefix="subsidies.",
         roles=(MemberRole.MANAGER, MemberRole.SAFETY_DELEGATE, MemberRole.UNION_REP),
     ),
+    MenuEntry(
+        (E,),
+        "cooperation.meetings",
+        MEETINGS_MENU_LABEL,
+        per_enterprise=True,
+        prefix="cooperation.meeting",
+    ),
+    MenuEntry(
+        (E,),
+        "cooperation.inspections",
+        INSPECTIONS_MENU_LABEL,
+        per_enterprise=True,
+        prefix="cooperation.inspection",
+    ),
+    MenuEntry(
+        (E,),
+        "cooperation.reports",
+        HEALTH_SERVICE_MENU_LABEL,
+        per_enterprise=True,
+        prefix="cooperation.report",
+    ),
     MenuEntry((A,), "adviser.enterprises", _l("My enterprises"), prefix="adviser.enterprises"),
     MenuEntry((A,), "requests.inbox", INBOX_MENU_LABEL, prefix="requests.inbox"),
     MenuEntry((A,), "plans.overview", MENU_OVERVIEW_LABEL, prefix="plans.overview"),
     MenuEntry((A, D), "training.centre_courses", COURSES_LABEL, prefix="training.centre"),
     MenuEntry((A, D), "statistics.centre_report", MENU_REPORT_LABEL, prefix="statistics."),
     MenuEntry((A,), "subsidies.centre", _l("Subsidies"), prefix="subsidies."),
+    MenuEntry(
+        (A,), "cooperation.adviser_overview", ADVISER_MENU_LABEL, prefix="cooperation.adviser"
+    ),
     MenuEntry((D,), "admin.enterprises", _l("Enterprises"), prefix="admin.enterprise"),
     MenuEntry((D,), "admin.users", _l("Users"), prefix="admin.user"),
     MenuEntry((D,), "subsidies.schemes", _l("Subsidy schemes"), prefix="subsidies.scheme"),

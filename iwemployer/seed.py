@@ -242,6 +242,7 @@ def seed_demo(session: Session, today: date | None = None) -> bool:
             if exists is None:
                 session.add(Membership(user_id=user.id, enterprise_id=enterprise.id, role=role))
     # Plans first: the demo recruitment request links to a recruitment activity of the plan.
+    from .cooperation.demo import seed_cooperation
     from .plans.demo import seed_plans
     from .requests.demo import seed_requests
     from .statistics.demo import seed_statistics
@@ -253,5 +254,7 @@ def seed_demo(session: Session, today: date | None = None) -> bool:
     seed_training(session, today)
     seed_statistics(session, today)
     seed_subsidies(session, today)
+    # After the plans: minutes' follow-ups and an order link to plan activities.
+    seed_cooperation(session, today)
     session.commit()
     return before is None

@@ -340,9 +340,10 @@ def enterprise_new_case_help(enterprise_id: int) -> ResponseReturnValue:
 @member_role_required(*ASKERS_OF[RequestKind.QUESTION], adviser=False)
 @employers_only()
 def enterprise_new_question(enterprise_id: int) -> ResponseReturnValue:
-    form = QuestionForm()
     if request.method == "GET" and request.args.get("kind") == QuestionKind.MEETING.value:
-        form.question_kind.data = QuestionKind.MEETING.value
+        # Meetings have their own thread now (the cooperation area); old links lead there.
+        return redirect(url_for("cooperation.new_meeting", enterprise_id=enterprise_id), 303)
+    form = QuestionForm()
 
     def create(enterprise: Enterprise, token: str) -> EmployerRequest:
         return services.submit_question(

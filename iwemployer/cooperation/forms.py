@@ -1,0 +1,176 @@
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    DateTimeLocalField,
+    FieldList,
+    Form,
+    FormField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from ..forms import EnumSelectField, IdSelectField, blank_choice, choice
+from ..models import MeetingMode, Responsible
+from .labels import MODE_LABELS, RESPONSIBLE_LABELS
+from .services import LOCAL_TIME, Slot
+
+DURATIONS = (30, 60, 90, 120)
+CHOOSE_DURATION = _l("Choose a length.")
+NOT_A_TIME = _l("Give a date and time, such as 2026-12-03 10:00.")
+
+
+def _duration_field() -> SelectField:
+    return SelectField(
+        _l("Length"),
+        choices=[choice(m, _l("%(n)d minutes", n=m)) for m in DURATIONS],
+        coerce=int,
+        default=60,
+        validate_choice=True,
+    )
+
+
+def _slot(start: datetime | None, minutes: int) -> Slot | None:
+    """A local (Europe/Oslo) start and a length, as aware UTC times."""
+    if start is None:
+        return None
+    begins = start.replace(tzinfo=LOCAL_TIME)
+    return Slot(begins, begins + timedelta(minutes=minutes))
+
+
+class SlotForm(Form):
+    starts_at = DateTimeLocalField(
+        _l("Start"), validators=[Optional()], format="%Y-%m-%dT%H:%M", render_kw={"step": 900}
+    )
+    length = _duration_field()
+
+    def slot(self) -> Slot | None:
+        return _slot(self.starts_at.data, self.length.data or 60)
+
+
+class MeetingRequestForm(FlaskForm):
+    purpose = TextAreaField(
+        _l("Purpose of the meeting"), validators=[DataRequired(), Length(max=4000)]
+    )
+    wished_participants = TextAreaField(
+        _l("Who from the enterprise would like to take part"), validators=[Length(max=4000)]
+    )
+    mode = EnumSelectField(
+        _l("Where"), MeetingMode, MODE_LABELS, [InputRequired()], message=_l("Choose where.")
+    )
+    slots = FieldList(FormField(SlotForm), min_entries=3, max_entries=3)
+    wished_week = IntegerField(
+        _l("Or any time in week"),
+        validators=[Optional(), NumberRange(1, 53, _l("Choose a week from 1 to 53."))],
+    )
+
+    def chosen_slots(self) -> list[Slot]:
+        return [s for s in (entry.form.slot() for entry in self.slots) if s is not None]
+
+
+class ProposeForm(FlaskForm):
+    slots = FieldList(FormField(SlotForm), min_entries=3, max_entries=3)
+    message = TextAreaField(_l("Message"), validators=[Length(max=4000)])
+
+    def chosen_slots(self) -> list[Slot]:
+        return [s for s in (entry.form.slot() for entry in self.slots) if s is not None]
+
+
+class AcceptForm(FlaskForm):
+    slot = IdSelectField(_l("Time"), [InputRequired()], message=_l("Choose one of the times."))
+
+
+class MoveForm(FlaskForm):
+    starts_at = DateTimeLocalField(
+        _l("New start"),
+        validators=[InputRequired(NOT_A_TIME)],
+        format="%Y-%m-%dT%H:%M",
+        render_kw={"step": 900},
+    )
+    length = _duration_field()
+    message = TextAreaField(_l("Message"), validators=[DataRequired(), Length(max=4000)])
+
+    def slot(self) -> Slot | None:
+        return _slot(self.starts_at.data, self.length.data or 60)
+
+
+class CancelForm(FlaskForm):
+    message = TextAreaField(
+        _l("Why is it cancelled?"), validators=[DataRequired(), Length(max=4000)]
+    )
+
+
+class CommentForm(FlaskForm):
+    body = TextAreaField(_l("Comment"), validators=[DataRequired(), Length(max=4000)])
+
+
+class FollowUpForm(Form):
+    title = StringField(_l("Follow-up"), validators=[Optional(), Length(max=200)])
+    theme = IdSelectField(_l("Theme in the plan"), [Optional()], message=_l("Choose a theme."))
+    responsible = EnumSelectField(
+        _l("Responsible"),
+        Responsible,
+        RESPONSIBLE_LABELS,
+        [Optional()],
+        message=_l("Choose who is responsible."),
+    )
+    end_date = DateField(_l("Done by"), validators=[Optional()])
+
+
+class MinutesForm(FlaskForm):
+    discussed = TextAreaField(
+        _l("What was discussed"), validators=[DataRequired(), Length(max=4000)]
+    )
+    decisions = TextAreaField(_l("Decisions"), validators=[Length(max=4000)])
+    follow_ups = FieldList(FormField(FollowUpForm), min_entries=2, max_entries=2)
+
+    def set_themes(self, themes: list[tuple[int, str]]) -> None:
+        for entry in self.follow_ups:
+            entry.form.theme.choices = [blank_choice(_l("Choose a theme"))] + [
+                choice(theme_id, title) for theme_id, title in themes
+            ]
+
+
+class ReportForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    report_date = DateField(_l("Date"), validators=[InputRequired(_l("Give a date."))])
+    summary = TextAreaField(
+        _l("Short summary"),
+        validators=[DataRequired(), Length(max=4000)],
+        description=_l("No health information about named employees."),
+    )
+
+
+class OrderForm(Form):
+    text = TextAreaField(_l("Order"), validators=[Optional(), Length(max=4000)])
+    deadline = DateField(_l("Deadline"), validators=[Optional()])
+
+
+class InspectionForm(FlaskForm):
+    inspected_on = DateField(
+        _l("Date of the inspection"), validators=[InputRequired(_l("Give a date."))]
+    )
+    topic = StringField(_l("Topic"), validators=[DataRequired(), Length(max=200)])
+    letter_url = StringField(_l("Link to the authority's letter"), validators=[Length(max=500)])
+    orders = FieldList(FormField(OrderForm), min_entries=3, max_entries=3)
+
+
+class LinkOrderForm(FlaskForm):
+    activity = IdSelectField(
+        _l("Plan activity that answers the order"),
+        [Optional()],
+        message=_l("Choose one of the plan's activities."),
+    )
+
+
+class AnswerOrderForm(FlaskForm):
+    answer = TextAreaField(
+        _l("How was the order answered?"), validators=[DataRequired(), Length(max=4000)]
+    )
