@@ -249,15 +249,23 @@ def member_role(user: User, enterprise_id: int) -> MemberRole | None:
     """The user's role at the enterprise; asked by decorators, views and menus: once a request."""
     if not user.is_authenticated or user.kind != UserKind.EMPLOYER:
         return None
-    cache: dict[tuple[int, int], MemberRole | None] = g.setdefault("member_roles", {})
-    key = (user.id, enterprise_id)
-    if key not in cache:
-        cache[key] = db.session.scalar(
-            select(Membership.role).where(
-                Membership.user_id == user.id, Membership.enterprise_id == enterprise_id
-            )
-        )
-    return cache[key]
+    return _memberships(user)[1].get(enterprise_id)
+
+
+def _memberships(user: User) -> tuple[list[Enterprise], dict[int, MemberRole]]:
+    """An employer's enterprises (by name) and roles, in one statement once a request."""
+    cache: dict[int, tuple[list[Enterprise], dict[int, MemberRole]]] = g.setdefault(
+        "memberships", {}
+    )
+    if user.id not in cache:
+        rows = db.session.execute(
+            select(Enterprise, Membership.role)
+            .join(Membership, Membership.enterprise_id == Enterprise.id)
+            .where(Membership.user_id == user.id)
+            .order_by(Enterprise.name)
+        ).all()
+        cache[user.id] = ([e for e, _ in rows], {e.id: role for e, role in rows})
+    return cache[user.id]
 
 
 def kind_required(*kinds: UserKind) -> Callable[[F], F]:
@@ -340,7 +348,10 @@ CURRENT_ENTERPRISE_KEY = "enterprise_id"
 
 
 def member_enterprises(user: User) -> list[Enterprise]:
-    # Asked by the menu, the switcher and the view within one request: look it up once.
+    """The enterprises the menu and the switcher offer: an employer's own, or those the user
+    may see (asked several times a request: looked up once)."""
+    if user.kind == UserKind.EMPLOYER:
+        return _memberships(user)[0]
     cache: dict[int, list[Enterprise]] = g.setdefault("member_enterprises", {})
     if user.id not in cache:
         cache[user.id] = list(

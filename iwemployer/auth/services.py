@@ -12,7 +12,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 from zxcvbn import zxcvbn
 
 from ..models import Invitation, User, UserSession, utcnow
@@ -133,7 +133,12 @@ def load_session_user(
     The removal and the new last-seen time are left for the caller to commit.
     """
     now = now or utcnow()
-    record = session.scalar(select(UserSession).where(UserSession.token_hash == hash_token(token)))
+    # The user comes with the session in one statement: every signed-in request asks this.
+    record = session.scalar(
+        select(UserSession)
+        .options(joinedload(UserSession.user))
+        .where(UserSession.token_hash == hash_token(token))
+    )
     if record is None:
         return None
     expired = now - record.last_seen_at > idle_limit or now - record.created_at > absolute_limit

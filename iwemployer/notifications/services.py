@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from flask_babel import LazyString
-from sqlalchemy import ColumnElement, func, or_, select, update
+from sqlalchemy import ColumnElement, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from ..access import visible_enterprise_ids
@@ -51,31 +51,36 @@ def notify(
     url: str = "",
     params: dict[str, str] | None = None,
     exclude: int | None = None,
-) -> list[Notification]:
+) -> None:
     """Record ``kind`` for each user (once each, never for ``exclude``, the one who acted)."""
     if kind not in EVENT_TEXTS:
         raise ValueError(f"unregistered notification kind {kind!r}")
-    created = []
-    for user_id in sorted(set(user_ids) - {exclude}):
-        note = Notification(
-            user_id=user_id,
-            enterprise_id=enterprise_id,
-            kind=kind,
-            params=dict(params or {}),
-            url=url,
+    recipients = sorted(set(user_ids) - {exclude})
+    if recipients:
+        # One INSERT for all recipients on every database (ORM objects would be inserted one by
+        # one on SQLite, which cannot hand back several new ids at once).
+        session.execute(
+            insert(Notification),
+            [
+                {
+                    "user_id": user_id,
+                    "enterprise_id": enterprise_id,
+                    "kind": kind,
+                    "params": dict(params or {}),
+                    "url": url,
+                }
+                for user_id in recipients
+            ],
         )
-        session.add(note)
-        created.append(note)
     # Mail goes through the outbox in this same transaction: a change is never without its mail.
     queue_notification_mail(
         session,
-        [note.user_id for note in created],
+        recipients,
         kind,
         url=url,
         params=dict(params or {}),
         by_default=EVENT_MAIL[kind].by_default,
     )
-    return created
 
 
 def render_text(note: Notification) -> str:

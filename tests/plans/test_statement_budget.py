@@ -9,7 +9,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from iwemployer.models import ActionPlan, ActivityStatus, PlanActivity, PlanTheme, Responsible
-from tests.conftest import BACKEND, WebClient, World
+from tests.conftest import WebClient, World
 from tests.statements import count_statements
 
 MANAGER = "leder@nordlys.example"
@@ -95,11 +95,7 @@ def test_a_status_change_returning_its_row(app: Flask, world: World, client: Web
     assert f'id="activity-{activity.id}"' in response.get_data(as_text=True)
     world.session.expire_all()
     assert world.session.get(PlanActivity, activity.id).status == new_status  # type: ignore[union-attr]
-    # SQLite cannot return the ids of several new rows in order, so SQLAlchemy inserts the
-    # notifications one by one there; PostgreSQL inserts them in one statement.
-    notifications = sum(sql.startswith("INSERT INTO notification") for sql in seen.executed)
-    allowed = STATUS_CHANGE + (notifications - 1 if BACKEND == "sqlite" else 0)
-    assert seen.count <= allowed, f"{seen.count} statements\n{seen}"
+    assert seen.count <= STATUS_CHANGE, f"{seen.count} statements\n{seen}"
 
 
 @pytest.mark.parametrize("times", [3])
