@@ -1,9 +1,9 @@
 """The centre report: per enterprise and in total, is the cooperation working?
 
 Built from one aggregate statement per column group (enterprises, quarters, agreement starts,
-plans with their activities, answered requests, ratings) whatever the number of enterprises;
-sorting, filtering and pages are then done on the rows in memory, so any column sorts.
-Training and subsidy columns come when those areas land.
+plans with their activities, answered requests, ratings, training attendance, subsidies granted)
+whatever the number of enterprises; sorting, filtering and pages are then done on the rows in
+memory, so any column sorts.
 """
 
 from __future__ import annotations
@@ -16,13 +16,16 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, func, select, true
+from sqlalchemy import ColumnElement, case, func, select, true, union_all
 from sqlalchemy.orm import Session
 
 from ..access import visible_enterprise_ids
 from ..models import (
     ActionPlan,
     ActivityStatus,
+    ApplicationStatus,
+    AttendanceCount,
+    Booking,
     Centre,
     CooperationAgreement,
     EmployerRequest,
@@ -33,12 +36,23 @@ from ..models import (
     PlanTheme,
     RequestMessage,
     RequestRating,
+    SubsidyApplication,
     User,
 )
 from ..requests.services import local_date, working_days_between
 from .figures import Change, Figures, Quarter, change_since, graded_share, sick_leave_rate
 
-SORTS = ("name", "change", "rate", "graded", "answered", "answer_days", "rating")
+SORTS = (
+    "name",
+    "change",
+    "rate",
+    "graded",
+    "answered",
+    "answer_days",
+    "rating",
+    "attended",
+    "granted",
+)
 COMMENTS_SHOWN = 20
 
 
@@ -69,6 +83,10 @@ class ReportRow:
     plan: PlanState | None = None
     answer_days: list[int] = field(default_factory=list)
     scores: list[int] = field(default_factory=list)
+    # People who attended the centre's courses (named, and counted after names were deleted).
+    attended: int = 0
+    # Kroner granted in subsidies (approved or partly approved applications, reported or not).
+    granted: int = 0
 
     @property
     def masked(self) -> bool:
@@ -124,6 +142,8 @@ class Totals:
     median_answer_days: Decimal | None
     rating: Decimal | None
     ratings: int
+    attended: int
+    granted: int
     distribution: list[tuple[int, int]]
     comments: list[Comment]
 
@@ -198,6 +218,8 @@ def build(session: Session, user: User, filters: ReportFilter, today: date) -> R
 
     _plans(session, ids, rows, today)
     _answers(session, ids, rows)
+    _training(session, ids, rows)
+    _subsidies(session, ids, rows)
     ratings = _ratings(session, ids, rows)
     report = Report(list(rows.values()), _totals(list(rows.values()), ratings))
     report.rows.sort(key=_sort_key(filters.sort), reverse=filters.descending)
@@ -254,6 +276,42 @@ def _answers(session: Session, ids: Any, rows: dict[int, ReportRow]) -> None:
         rows[eid].answer_days.append(working_days_between(local_date(asked), local_date(answered)))
 
 
+def _training(session: Session, ids: Any, rows: dict[int, ReportRow]) -> None:
+    """Attendance at the centre's courses: named bookings marked attended, plus the counts kept
+    after the names were deleted (retention); one statement."""
+    named = (
+        select(Booking.enterprise_id.label("eid"), func.count(Booking.id).label("n"))
+        .where(Booking.enterprise_id.in_(ids), Booking.attended == true())
+        .group_by(Booking.enterprise_id)
+    )
+    counted = (
+        select(
+            AttendanceCount.enterprise_id.label("eid"),
+            func.sum(AttendanceCount.attended).label("n"),
+        )
+        .where(AttendanceCount.enterprise_id.in_(ids))
+        .group_by(AttendanceCount.enterprise_id)
+    )
+    both = union_all(named, counted).subquery()
+    for eid, n in session.execute(select(both.c.eid, func.sum(both.c.n)).group_by(both.c.eid)):
+        rows[eid].attended = int(n or 0)
+
+
+def _subsidies(session: Session, ids: Any, rows: dict[int, ReportRow]) -> None:
+    """Kroner granted: applications approved or partly approved, whether reported or closed."""
+    for eid, total in session.execute(
+        select(SubsidyApplication.enterprise_id, func.sum(SubsidyApplication.granted_amount))
+        .where(
+            SubsidyApplication.enterprise_id.in_(ids),
+            SubsidyApplication.status.in_(
+                (ApplicationStatus.GRANTED, ApplicationStatus.REPORTED, ApplicationStatus.CLOSED)
+            ),
+        )
+        .group_by(SubsidyApplication.enterprise_id)
+    ):
+        rows[eid].granted = int(total or 0)
+
+
 def _ratings(session: Session, ids: Any, rows: dict[int, ReportRow]) -> list[Comment]:
     comments: list[Comment] = []
     for eid, score, comment, at in session.execute(
@@ -301,6 +359,8 @@ def _totals(rows: list[ReportRow], comments: list[Comment]) -> Totals:
         median_answer_days=median([d for r in rows for d in r.answer_days]),
         rating=average(scores),
         ratings=len(scores),
+        attended=sum(r.attended for r in rows),
+        granted=sum(r.granted for r in rows),
         distribution=[(score, counts.get(score, 0)) for score in range(5, 0, -1)],
         comments=comments[:COMMENTS_SHOWN],
     )
@@ -319,5 +379,7 @@ def _sort_key(sort: str) -> Callable[[ReportRow], Any]:
         "answered": lambda r: (r.answered, r.name),
         "answer_days": lambda r: (numeric(r.median_answer_days), r.name),
         "rating": lambda r: (numeric(r.rating), r.name),
+        "attended": lambda r: (r.attended, r.name),
+        "granted": lambda r: (r.granted, r.name),
     }
     return keys.get(sort, lambda r: r.name.lower())

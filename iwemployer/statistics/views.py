@@ -494,6 +494,8 @@ def centre_report_csv() -> ResponseReturnValue:
         _("Median answer time (working days)"),
         _("Average rating"),
         _("Ratings"),
+        _("Training attended (people)"),
+        _("Subsidies granted (kroner)"),
     ]
 
     def line(r: report.ReportRow) -> list[str]:
@@ -512,6 +514,8 @@ def centre_report_csv() -> ResponseReturnValue:
             _number(r.median_answer_days),
             _number(r.rating),
             str(len(r.scores)),
+            str(r.attended),
+            str(r.granted),
         ]
 
     return _csv("senterrapport.csv", header, map(line, built.rows))

@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from iwemployer.models import PlanStatus
+from sqlalchemy import func, select
+
+from iwemployer.models import (
+    ApplicationStatus,
+    AttendanceCount,
+    Booking,
+    Course,
+    ParticipantRole,
+    PlanStatus,
+    SubsidyApplication,
+)
 from iwemployer.statistics import report
 from iwemployer.statistics.demo import SMALL
 from tests.conftest import World
@@ -55,3 +65,60 @@ def test_sorting_filtering_and_the_administrators_centre_filter(world: World) ->
 def test_median_of_answer_days() -> None:
     assert report.median([1, 3, 2, 10]) == Decimal("2.5")
     assert report.median([]) is None
+
+
+def test_training_attendance_and_subsidies_granted(world: World) -> None:
+    """The training and subsidy columns: named attendance plus counts kept after the names were
+    deleted, and kroner granted; a rejected or pending application grants nothing."""
+    session = world.session
+    nordlys = world.nordlys
+    named = session.scalar(
+        select(func.count(Booking.id)).where(
+            Booking.enterprise_id == nordlys.id, Booking.attended.is_(True)
+        )
+    )
+    course = session.scalars(select(Course)).first()
+    assert course is not None
+    session.add(
+        AttendanceCount(
+            course_id=course.id,
+            enterprise_id=nordlys.id,
+            role=next(iter(ParticipantRole)),
+            attended=3,
+        )
+    )
+    granted = sum(
+        a.granted_amount or 0
+        for a in session.scalars(
+            select(SubsidyApplication).where(
+                SubsidyApplication.enterprise_id == nordlys.id,
+                SubsidyApplication.status.in_(
+                    (
+                        ApplicationStatus.GRANTED,
+                        ApplicationStatus.REPORTED,
+                        ApplicationStatus.CLOSED,
+                    )
+                ),
+            )
+        )
+    )
+    session.commit()
+    built = report.build(
+        session, world.user("radgiver.oslo@nav.example"), report.ReportFilter(), date.today()
+    )
+    row = next(r for r in built.rows if r.enterprise_id == nordlys.id)
+    assert named and row.attended == named + 3
+    assert granted > 0 and row.granted == granted
+    fjellbygg = report.build(
+        session, world.user("radgiver.vestland@nav.example"), report.ReportFilter(), date.today()
+    )
+    # Fjellbygg's application is submitted, not decided: nothing granted yet.
+    assert next(r for r in fjellbygg.rows if r.name == "Fjellbygg AS").granted == 0
+    assert built.totals.attended >= row.attended and built.totals.granted >= row.granted
+    by_granted = report.build(
+        session,
+        world.user("radgiver.oslo@nav.example"),
+        report.ReportFilter(sort="granted", descending=True),
+        date.today(),
+    )
+    assert by_granted.rows[0].granted == max(r.granted for r in by_granted.rows)
