@@ -368,6 +368,8 @@ def add_agreement(
                     end=_long_date(other.end_date),
                 ),
                 "start_date",
+                # A conflict with a stored period (also for the loser of two at once).
+                status=409,
             )
     agreement = CooperationAgreement(enterprise_id=enterprise.id, start_date=start, end_date=end)
     session.add(agreement)

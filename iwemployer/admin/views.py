@@ -231,6 +231,7 @@ def _agreements_url(enterprise_id: int) -> str:
 def enterprise_agreement_add(enterprise_id: int) -> ResponseReturnValue:
     enterprise = get_or_404(Enterprise, enterprise_id, "change")
     form = AgreementForm()
+    status = 422
     if form.validate_on_submit():
         try:
             agreement = services.add_agreement(
@@ -238,6 +239,7 @@ def enterprise_agreement_add(enterprise_id: int) -> ResponseReturnValue:
             )
         except DomainError as error:
             show_error(error, form)
+            status = error.status
         else:
             db.session.commit()
             return finish(
@@ -248,7 +250,7 @@ def enterprise_agreement_add(enterprise_id: int) -> ResponseReturnValue:
                 ),
                 _agreements_url(enterprise.id),
             )
-    return _enterprise_page(enterprise, 422, agreement_form=form)
+    return _enterprise_page(enterprise, status, agreement_form=form)
 
 
 @bp.post(f"/agreements/<{ID}:agreement_id>/terminate")

@@ -772,7 +772,10 @@ def create_plan(
         )
     )
     if overlapping is not None:
-        raise DomainError(_("The enterprise already has an action plan for part of this period."))
+        # A conflict with a stored plan (also for the loser of two at once).
+        raise DomainError(
+            _("The enterprise already has an action plan for part of this period."), status=409
+        )
     now = utcnow()
     plan = ActionPlan(
         enterprise_id=enterprise.id,
@@ -856,7 +859,7 @@ def update_goals(
         )
         if overlapping is not None:
             raise DomainError(
-                _("The enterprise already has an action plan for part of this period.")
+                _("The enterprise already has an action plan for part of this period."), status=409
             )
     _content_change(session, plan, actor)
     for name, value in values.items():

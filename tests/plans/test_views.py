@@ -498,7 +498,7 @@ def test_a_plan_is_started_from_the_template(world: World, client: WebClient) ->
     assert "Cooperation between the parties (partssamarbeid)" in page.text
     assert "Send version 1 for confirmation" in page.text
     again = adviser.post(f"/enterprises/{grunerlokka.id}/plans", data)
-    assert again.status_code == 422 and "already has an action plan" in again.text
+    assert again.status_code == 409 and "already has an action plan" in again.text
     # The occupational health adviser of that enterprise cannot start one, only read.
     health = _as(WebClient(client.app), world, HEALTH)
     assert health.get(f"/enterprises/{grunerlokka.id}/plans/new").status_code == 403
