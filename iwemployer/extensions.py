@@ -113,8 +113,12 @@ def _private_file(path: str | None) -> None:
         return
     if not os.path.isdir(os.path.dirname(os.path.abspath(path))):
         return  # SQLite reports the missing folder when it first connects
+    if os.path.exists(path):
+        # Never open and close an existing database file here: closing any descriptor of it
+        # drops the POSIX locks this process's SQLite connections hold (disk I/O errors).
+        os.chmod(path, 0o600)
+        return
     os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
-    os.chmod(path, 0o600)
 
 
 def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
