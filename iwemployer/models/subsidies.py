@@ -195,9 +195,6 @@ class BudgetLine(Base):
 
     __tablename__ = "subsidy_budget_line"
     __owner__ = child_of("SubsidyApplication", "application_id")
-    # Two saves of one draft at once (leaving a field, then Save) may both replace the lines;
-    # the later one finding them gone is not an error.
-    __mapper_args__ = {"confirm_deleted_rows": False}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(

@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from ..errors import DomainError
+from ..locking import lock_row
 from ..models import (
     ActionPlan,
     ApplicationEvent,
@@ -418,7 +419,13 @@ def save_draft(
     draft: Draft,
     lines: Sequence[tuple[str, int | None]],
 ) -> None:
-    """Keep what is written so far, complete or not; the budget lines are replaced."""
+    """Keep what is written so far, complete or not; the budget lines are replaced.
+
+    Two saves of one draft can arrive at once (leaving a field, then Save): the application's
+    row lock queues the second, which then replaces the lines the first wrote rather than
+    adding its own beside them."""
+    lock_row(session, app)
+    session.expire(app, ["lines"])
     if not can_edit(app, author, role):
         raise _conflict(NOT_YOURS)
     _check_text(draft, **{f"line-{i}-item": item for i, (item, _) in enumerate(lines)})

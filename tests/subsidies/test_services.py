@@ -4,6 +4,7 @@ decisions at once, on both databases), final reports and attachments. No HTTP.""
 from __future__ import annotations
 
 import threading
+import time
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -562,3 +563,47 @@ def test_the_same_application_submitted_twice_at_once_is_submitted_once(
         )
     )
     assert submitted == 2  # the first submission, and one resubmission
+
+
+def test_two_saves_of_one_draft_at_once_leave_one_set_of_budget_lines(
+    app: Flask, world: World
+) -> None:
+    """The second save starts while the first is written but not yet committed; it must
+    replace the first one's lines, not add its own beside them."""
+    draft = build_application(world)
+    manager_id = world.user(MANAGER).id
+    first_written = threading.Event()
+    errors: list[BaseException] = []
+
+    def save(lines: list[tuple[str, int | None]], first: bool) -> None:
+        with app.test_request_context(), db.new_session(app) as session:
+            try:
+                record = session.get_one(SubsidyApplication, draft.id)
+                manager = session.get_one(User, manager_id)
+                if not first:
+                    first_written.wait(timeout=10)
+                assert record.lines == []  # as the view's form reads them before saving
+                services.save_draft(
+                    session, record, manager, MemberRole.MANAGER, services.Draft(title="T"), lines
+                )
+                session.flush()
+                if first:
+                    first_written.set()
+                    time.sleep(0.5)  # the second save runs meanwhile
+                session.commit()
+            except BaseException as error:  # reported to the test's thread
+                errors.append(error)
+                first_written.set()
+
+    threads = [
+        threading.Thread(target=save, args=([("Kurs", 10_000), ("Lokale", 2_500)], True)),
+        threading.Thread(target=save, args=([("Kurs", 12_500)], False)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert errors == []
+    world.session.expire_all()
+    record = world.session.get_one(SubsidyApplication, draft.id)
+    assert [(line.item, line.amount) for line in record.lines] == [("Kurs", 12_500)]
