@@ -44,8 +44,10 @@ lint: $(VENV)/.installed-test
 typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy
 
+# Browser tests run once, on PostgreSQL (production's database): the pages they drive are the
+# same on both, and every route's server side runs on both databases in the other tests.
 test-sqlite: $(VENV)/.installed-test translations system-test-deps
-	IWEMPLOYER_TEST_DATABASE=sqlite $(BIN)/pytest -n $(TEST_WORKERS)
+	IWEMPLOYER_TEST_DATABASE=sqlite $(BIN)/pytest -n $(TEST_WORKERS) -m "not browser"
 
 # The same suite on a throwaway PostgreSQL cluster that the test setup starts and removes.
 test-postgres: $(VENV)/.installed-test translations system-test-deps

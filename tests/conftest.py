@@ -75,12 +75,22 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Flask:
 
 def _wipe(app: Flask) -> None:
     with db.engine_for(app).begin() as conn:
+        if conn.dialect.name == "postgresql":
+            # One statement (a round trip per table costs more than the deleting). Fixed ids in
+            # tests stay predictable: sequences restart with every test (setval: ALTER SEQUENCE
+            # would rewrite the catalogue each time).
+            conn.execute(text(_PG_WIPE))
+            return
         for table in reversed(Base.metadata.sorted_tables):
             conn.execute(table.delete())
-        if conn.dialect.name == "postgresql":
-            # Fixed ids in tests stay predictable; sequences restart with every test.
-            for table in Base.metadata.sorted_tables:
-                conn.execute(text(f"ALTER SEQUENCE IF EXISTS {table.name}_id_seq RESTART"))
+
+
+# Table names from our own metadata, not input.
+_DELETES = " ".join(f"DELETE FROM {t.name};" for t in reversed(Base.metadata.sorted_tables))  # noqa: S608
+_PG_WIPE = (
+    f"DO $$ BEGIN {_DELETES} PERFORM setval(c.oid, 1, false) FROM pg_class c"
+    " WHERE c.relkind = 'S' AND c.relnamespace = 'public'::regnamespace; END $$"
+)
 
 
 @pytest.fixture(autouse=True)
@@ -116,12 +126,64 @@ class World:
         return user
 
 
+class Snapshot:
+    """The demo data, seeded once per worker (seeding runs the services and hashes passwords)
+    and restored before every test that asks for it.
+
+    PostgreSQL keeps a copy of each table in a schema of its own and restores in one statement
+    (a round trip per table costs more than the rows); SQLite inserts the rows kept here."""
+
+    SCHEMA = "demo_snapshot"
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        with db.engine_for(app).begin() as conn:
+            self.tables = [
+                (table, [dict(row) for row in conn.execute(table.select()).mappings()])
+                for table in Base.metadata.sorted_tables
+            ]
+            self.postgresql = conn.dialect.name == "postgresql"
+            if self.postgresql:
+                conn.execute(text(f"DROP SCHEMA IF EXISTS {self.SCHEMA} CASCADE"))
+                conn.execute(text(f"CREATE SCHEMA {self.SCHEMA}"))
+                copies = []
+                for table, rows in self.tables:
+                    if rows:
+                        conn.execute(
+                            text(f"CREATE TABLE {self.SCHEMA}.{table.name} AS TABLE {table.name}")
+                        )
+                        copies.append(f"INSERT INTO {table.name} TABLE {self.SCHEMA}.{table.name};")
+                        if "id" in table.c:
+                            # New rows continue after the restored ids, as after seeding.
+                            last = max(row["id"] for row in rows)
+                            copies.append(f"PERFORM setval('{table.name}_id_seq', {last});")
+                self.restore_statement = text(f"DO $$ BEGIN {' '.join(copies)} END $$")
+
+    def restore(self) -> None:
+        with db.engine_for(self.app).begin() as conn:
+            if self.postgresql:
+                conn.execute(self.restore_statement)
+                return
+            for table, rows in self.tables:
+                if rows:
+                    conn.execute(table.insert(), rows)
+
+
+@pytest.fixture(scope="session")
+def demo_snapshot(app: Flask) -> Snapshot:
+    with db.new_session(app) as seeding:
+        seed_demo(seeding)
+        # The demo's own notifications queue mail; a test counts only the mail it causes.
+        seeding.execute(delete(OutboxMail))
+        seeding.commit()
+    snapshot = Snapshot(app)
+    _wipe(app)
+    return snapshot
+
+
 @pytest.fixture
-def world(session: Session) -> World:
-    seed_demo(session)
-    # The demo's own notifications queue mail; a test counts only the mail it causes.
-    session.execute(delete(OutboxMail))
-    session.commit()
+def world(session: Session, demo_snapshot: Snapshot) -> World:
+    demo_snapshot.restore()
     nordlys = session.scalar(select(Enterprise).where(Enterprise.name == "Nordlys Omsorg AS"))
     fjellbygg = session.scalar(select(Enterprise).where(Enterprise.name == "Fjellbygg AS"))
     assert nordlys and fjellbygg
