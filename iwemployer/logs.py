@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import logging
+import re
 import unicodedata
+
+# Colour codes (werkzeug colours its request lines on a terminal): dropped, not escaped, so a
+# development log stays readable; a colour code forges nothing.
+COLOURS = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def escape_controls(text: str) -> str:
@@ -13,7 +18,7 @@ def escape_controls(text: str) -> str:
     """
     return "".join(
         ch.encode("unicode_escape").decode("ascii") if unicodedata.category(ch) == "Cc" else ch
-        for ch in text
+        for ch in COLOURS.sub("", text)
     )
 
 

@@ -8,7 +8,11 @@ from tests.conftest import WebClient, World
 
 
 def test_controls_are_escaped_and_letters_kept() -> None:
-    assert escape_controls("a\nb\rc\x1b[0m æøå") == "a\\nb\\rc\\x1b[0m æøå"
+    assert escape_controls("a\nb\rc\x1b]0;title\x07 æøå") == "a\\nb\\rc\\x1b]0;title\\x07 æøå"
+
+
+def test_colour_codes_are_dropped() -> None:
+    assert escape_controls("\x1b[36mGET /static/app.js\x1b[0m") == "GET /static/app.js"
 
 
 def test_a_newline_in_the_sign_in_email_cannot_forge_a_log_line(
