@@ -64,7 +64,8 @@
 
   // --- one inline edit at a time -------------------------------------------------------------
   // An open inline edit is a form sent by htmx with a Cancel link (hx-get) that brings the
-  // row back (plans/_activity_row.html); an opener is an hx-get link outside any form.
+  // row back (plans/_activity_row.html); an opener is a clicked hx-get link of a region that
+  // swaps itself (not a link that only polls, such as the notification badge), outside a form.
   function openEdits() {
     return Array.prototype.filter.call(document.querySelectorAll("form[hx-post]"), function (form) {
       return form.querySelector("a[hx-get]") !== null;
@@ -72,8 +73,8 @@
   }
   var messages = document.getElementById("form-messages");
   document.addEventListener("click", function (event) {
-    var opener = event.target.closest && event.target.closest("a[hx-get]");
-    if (!opener || opener.closest("form")) { return; }
+    var opener = event.target.closest && event.target.closest("a[hx-get]:not([hx-trigger])");
+    if (!opener || opener.closest("form") || !opener.closest('[hx-target="this"]')) { return; }
     var others = openEdits();
     var changed = others.filter(isChanged);
     if (changed.length && !window.confirm(messages.getAttribute("data-unsaved-edit"))) {
