@@ -88,6 +88,8 @@ def configure(app: Flask, test_config: dict[str, object] | None) -> None:
         MAX_FORM_PARTS=1000,
         # Uploaded attachments, outside static/ and under generated names: back it up.
         ATTACHMENT_DIR=str(instance / "attachments"),
+        # Forms sent after the session ended, until their sender signs in again (kept_forms.py).
+        KEPT_FORM_DIR=str(instance / "kept-forms"),
     )
     # The conventional unprefixed names, then IWEMPLOYER_* for everything else.
     for key in ("DATABASE_URL", "SECRET_KEY"):

@@ -178,7 +178,6 @@ def _kept_or_submitted(self: Any, form: Any, formdata: Any) -> Any:
 
 
 def init_app(app: Flask) -> None:
-    app.config.setdefault("KEPT_FORM_DIR", str(Path(app.instance_path) / "kept-forms"))
     FlaskForm.Meta.wrap_formdata = _kept_or_submitted
     app.before_request(_for_this_page)
     app.after_request(_used)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -45,6 +46,11 @@ TEXT = {
 }
 FIRST = "Faste partsmøter hver måned"
 SECOND = "Oppfølgingssamtaler innen fire uker"
+
+
+@pytest.fixture(autouse=True)
+def _own_kept_forms(app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(app.config, "KEPT_FORM_DIR", str(tmp_path))
 
 
 def _words(language: str) -> Callable[[str], str]:

@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 from urllib.parse import unquote
 
+import pytest
 from flask import Flask
 from sqlalchemy import select, update
 
@@ -59,6 +60,11 @@ def _idle_timeout_passes(world: World, email: str) -> None:
 def _requests(world: World) -> int:
     world.session.expire_all()
     return len(world.session.scalars(select(EmployerRequest.id)).all())
+
+
+@pytest.fixture(autouse=True)
+def _own_kept_forms(app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(app.config, "KEPT_FORM_DIR", str(tmp_path))
 
 
 def _kept_files(app: Flask) -> list[Path]:
