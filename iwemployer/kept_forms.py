@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, g, request, session
+from flask import Flask, current_app, flash, g, request, session
+from flask_babel import gettext
 from flask_wtf import FlaskForm
 from flask_wtf.form import _Auto
 from werkzeug.datastructures import MultiDict
@@ -150,6 +151,16 @@ def _for_this_page() -> None:
         g.kept_form = kept
 
 
+def unused_answers() -> list[tuple[str, str]]:
+    """On the kept form's page without that form (an inline edit that is closed again after
+    signing in): the answers to copy back, labelled; shown once, then the kept copy goes."""
+    kept: KeptForm | None = g.get("kept_form")
+    if kept is None or g.get("kept_form_used"):
+        return []
+    g.kept_form_used = True
+    return labelled(kept.fields)
+
+
 def refilled(form: FlaskForm) -> bool:
     """Was ``form`` filled from a kept form? (Then a view leaves its defaults out.)"""
     return bool(getattr(form, "refilled", False))
@@ -173,6 +184,7 @@ def _kept_or_submitted(self: Any, form: Any, formdata: Any) -> Any:
         if kept.names and kept.names <= names:
             g.kept_form_used = True
             form.refilled = True
+            flash(gettext("Welcome back. What you typed is filled in again: check it and send it."))
             return MultiDict(kept.fields)
     return _flask_wrap_formdata(self, form, formdata)
 
@@ -180,6 +192,7 @@ def _kept_or_submitted(self: Any, form: Any, formdata: Any) -> Any:
 def init_app(app: Flask) -> None:
     FlaskForm.Meta.wrap_formdata = _kept_or_submitted
     app.before_request(_for_this_page)
+    app.jinja_env.globals["unused_kept_answers"] = unused_answers
     app.after_request(_used)
 
 

@@ -4,7 +4,6 @@ import logging
 
 from flask import (
     Blueprint,
-    flash,
     redirect,
     render_template,
     request,
@@ -67,9 +66,7 @@ def sign_in() -> ResponseReturnValue:
     session.permanent = True
     if kept_key is not None:
         session[kept_forms.SESSION_KEY] = kept_key
-        if kept_forms.waiting(user.id) is not None:
-            flash(_("Welcome back. What you typed is filled in again: check it and send it."))
-        else:
+        if kept_forms.waiting(user.id) is None:
             kept_forms.discard()
     kept_forms.remember_owner(user.id)
     user.session_token = token

@@ -132,6 +132,22 @@ def test_passwords_are_never_kept(world: World, client: WebClient, app: Flask) -
     assert "kept" in text and DEMO_PASSWORD not in text and "x" * 20 not in text
 
 
+def test_answers_whose_form_is_not_on_the_page_are_shown_to_copy_back(
+    world: World, client: WebClient
+) -> None:
+    client.sign_in(MANAGER)
+    _idle_timeout_passes(world, MANAGER)
+    sign_in = client.post("/account/password", {"title": "Faste partsmøter hver uke"}).headers[
+        "Location"
+    ]
+    client.post(sign_in, {"email": MANAGER, "password": DEMO_PASSWORD})
+    page = client.get("/account/password").text
+    shown = page.split('id="kept-answers"')[1].split("</dialog>")[0]
+    assert "Det du skrev før du ble logget ut" in shown
+    assert "Faste partsmøter hver uke" in shown and "title" not in shown
+    assert 'id="kept-answers"' not in client.get("/account/password").text
+
+
 def test_keep_alive_answers_the_script_and_the_form_without_script(
     world: World, client: WebClient
 ) -> None:
