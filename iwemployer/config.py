@@ -30,6 +30,10 @@ def configure(app: Flask, test_config: dict[str, object] | None) -> None:
         PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
         # Idle timeout enforced on the server-side session record.
         SESSION_IDLE_MINUTES=30,
+        # Pages warn this many seconds before the idle timeout, with a way to stay signed in.
+        SESSION_WARNING_SECONDS=120,
+        # A form sent after the session ended is kept this long for its sender to sign in again.
+        KEPT_FORM_MINUTES=60,
         # The CSRF token lives as long as the session: htmx's <body hx-headers> copy is never
         # refreshed under hx-boost, so a time-limited token would expire mid-session.
         WTF_CSRF_TIME_LIMIT=None,
@@ -84,6 +88,8 @@ def configure(app: Flask, test_config: dict[str, object] | None) -> None:
         MAX_FORM_PARTS=1000,
         # Uploaded attachments, outside static/ and under generated names: back it up.
         ATTACHMENT_DIR=str(instance / "attachments"),
+        # Forms sent after the session ended, until their sender signs in again (kept_forms.py).
+        KEPT_FORM_DIR=str(instance / "kept-forms"),
     )
     # The conventional unprefixed names, then IWEMPLOYER_* for everything else.
     for key in ("DATABASE_URL", "SECRET_KEY"):

@@ -19,10 +19,11 @@ from werkzeug.exceptions import (
     UnprocessableEntity,
 )
 
+from . import kept_forms
 from .config import LANGUAGES
 from .extensions import db
 from .htmx import is_fragment_request
-from .i18n import LANGUAGE_COOKIE, language_from_header
+from .i18n import LANGUAGE_COOKIE, babel_locale, language_from_header
 
 log = logging.getLogger("iwemployer.errors")
 
@@ -57,10 +58,6 @@ TEMPLATES = {
 }
 # The database is down, hung or refusing connections: a passing condition, not a bug.
 DATABASE_UNAVAILABLE = (OperationalError, InterfaceError, PoolTimeout)
-# Typed text that is never echoed back into a page.
-SECRET_FIELDS = {"csrf_token", "password", "current_password", "new_password", "confirm_password"}
-# The expired-form page keeps what a person typed; anything longer was not typed into our forms.
-KEPT_FIELD_MAX = 10_000
 
 
 def is_same_origin() -> bool:
@@ -97,7 +94,7 @@ def _without_database(status: int) -> Response:
     # Straight from the Jinja environment: render_template would run the context processors,
     # and Flask-Login's loads the signed-in user from the database.
     template = current_app.jinja_env.get_template("errors/standalone.html")
-    with force_locale(language):
+    with force_locale(babel_locale(language)):
         body = template.render(status=status, language=language)
     response = make_response(body, status)
     response.headers["Cache-Control"] = "no-store"
@@ -135,14 +132,14 @@ def init_app(app: Flask) -> None:
             # visitor's session cookie is left exactly as it was.
             g.keep_session_cookie = True
             return _page(TEMPLATES[400], 400)
-        kept = [
-            (key, value)
-            for key, values in request.form.lists()
-            if key not in SECRET_FIELDS and len(key) <= 100
-            for value in values
-            if len(value) <= KEPT_FIELD_MAX
-        ]
-        return _page("errors/csrf.html", 400, kept=kept, action=request.path)
+        kept = kept_forms.submitted_fields(request.form)
+        return _page(
+            "errors/csrf.html",
+            400,
+            kept=kept,
+            answers=kept_forms.labelled(kept),
+            action=request.path,
+        )
 
     @app.errorhandler(SecurityError)
     def _untrusted_host(error: SecurityError) -> Response:

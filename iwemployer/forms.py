@@ -9,10 +9,11 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 from flask import flash
-from flask_babel import gettext
+from flask_babel import format_decimal, gettext
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField
+from wtforms import DateField, Field, SelectField
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
+from wtforms.validators import Length, ValidationError
 
 from .access import MAX_ID
 from .errors import DomainError
@@ -130,3 +131,26 @@ class BoundedDateField(DateField):
         if self.data is not None and not EARLIEST_DATE <= self.data <= LATEST_DATE:
             self.data = None
             raise ValueError(gettext("Enter a date between 1990 and 2199."))
+
+
+class MaxLength(Length):
+    """At most ``max`` characters, said at the field with its label and the numbers in the
+    user's language (WTForms' own message reads "lenger enn 4000 tegn" in bokmål and is English
+    in nynorsk). Inputs get ``data-maxlength`` and a counter from ``macros/forms.html`` instead
+    of a hard ``maxlength``, which would cut pasted text without a word."""
+
+    def __init__(self, max: int) -> None:
+        super().__init__(max=max)
+
+    def __call__(self, form: Any, field: Field) -> None:
+        # A line break counts as one, as the counter shows it (browsers send CR LF).
+        length = len((field.data or "").replace("\r\n", "\n"))
+        if length > self.max:
+            raise ValidationError(
+                gettext(
+                    "“%(field)s” is longer than %(max)s characters (now %(length)s).",
+                    field=field.label.text,
+                    max=format_decimal(self.max),
+                    length=format_decimal(length),
+                )
+            )

@@ -22,10 +22,22 @@ DEFAULT_LANGUAGE = "nb"
 # Browser language tags by their primary subtag. "no" (Norwegian, unspecified) means bokmål, the
 # written standard most readers use; werkzeug's best_match would not relate "no" to "nb".
 ACCEPTED_LANGUAGES = {"nb": "nb", "no": "nb", "nn": "nn", "en": "en"}
+# The Babel locale of each language, for dates and numbers: British English (30 November 2026,
+# 30/11/2026) for readers in Norway, not Babel's US default for "en".
+BABEL_LOCALES = {"nb": "nb", "nn": "nn", "en": "en_GB"}
 bp = Blueprint("i18n", __name__)
 
 
 def select_locale() -> str:
+    return babel_locale(select_language())
+
+
+def babel_locale(language: str) -> str:
+    """The locale Flask-Babel formats ``language`` in (``force_locale`` takes it too)."""
+    return BABEL_LOCALES.get(language, language)
+
+
+def select_language() -> str:
     if current_user.is_authenticated and current_user.locale in LANGUAGES:
         return str(current_user.locale)
     chosen = request.cookies.get(LANGUAGE_COOKIE)
@@ -53,7 +65,9 @@ def language_from_header(accepted: Iterable[tuple[str, float]]) -> str:
 
 
 def current_language() -> str:
-    return str(get_locale() or DEFAULT_LANGUAGE)
+    """The language code (nb, nn, en), whatever the locale its dates are formatted in."""
+    locale = get_locale()
+    return locale.language if locale else DEFAULT_LANGUAGE
 
 
 def init_app(app: Flask) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask
-from flask_babel import format_date, format_datetime
+from flask_babel import format_date, format_datetime, format_decimal
 from flask_babel import lazy_gettext as _l
 
 from . import orgnr
@@ -44,7 +44,10 @@ AGREEMENT_STATUS_VARIANTS = {
 
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
-        format_date=format_date, format_datetime=format_datetime, orgnr=orgnr.display
+        format_date=format_date,
+        format_datetime=format_datetime,
+        format_decimal=format_decimal,
+        orgnr=orgnr.display,
     )
     template_globals(
         app,

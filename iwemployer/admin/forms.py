@@ -21,7 +21,6 @@ from wtforms.validators import (
     DataRequired,
     Email,
     InputRequired,
-    Length,
     NumberRange,
     Optional,
     StopValidation,
@@ -30,7 +29,7 @@ from wtforms.validators import (
 from wtforms.widgets import TextInput
 
 from ..errors import DomainError
-from ..forms import BoundedDateField, EnumSelectField, IdSelectField
+from ..forms import BoundedDateField, EnumSelectField, IdSelectField, MaxLength
 from ..labels import MEMBER_ROLE_LABELS, USER_KIND_LABELS, WRITTEN_STANDARD_LABELS
 from ..models import MemberRole, UserKind, WrittenStandard
 from . import services
@@ -95,7 +94,7 @@ class EnterpriseForm(FlaskForm):
         _l("Name"),
         validators=[
             DataRequired(message=_l("Enter the enterprise's name.")),
-            Length(max=200, message=_l("Use at most 200 characters.")),
+            MaxLength(200),
         ],
         render_kw={"autocomplete": "organization"},
     )
@@ -175,7 +174,7 @@ class InviteForm(FlaskForm):
         _l("Full name"),
         validators=[
             DataRequired(message=_l("Enter the user's name.")),
-            Length(max=200, message=_l("Use at most 200 characters.")),
+            MaxLength(200),
         ],
         render_kw={"autocomplete": "off"},
     )
@@ -183,7 +182,7 @@ class InviteForm(FlaskForm):
         _l("E-mail address"),
         validators=[
             DataRequired(message=_l("Enter the user's e-mail address.")),
-            Length(max=254, message=_l("Use at most 254 characters.")),
+            MaxLength(254),
             Email(message=_l("Enter an e-mail address like name@example.no.")),
         ],
         description=_l("The invitation is sent here. It is also the user's sign-in name."),
@@ -204,12 +203,12 @@ class InviteForm(FlaskForm):
     )
     title = StringField(
         _l("Job title"),
-        validators=[Length(max=200, message=_l("Use at most 200 characters."))],
+        validators=[MaxLength(200)],
         description=_l("Advisers only, shown to the enterprises, for example Senior adviser."),
     )
     phone = StringField(
         _l("Phone"),
-        validators=[Length(max=30, message=_l("Use at most 30 characters."))],
+        validators=[MaxLength(30)],
         description=_l("Advisers only, shown to the enterprises."),
         render_kw={"autocomplete": "off", "inputmode": "tel"},
     )

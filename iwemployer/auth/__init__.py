@@ -4,9 +4,11 @@ from datetime import timedelta
 
 from flask import Flask, Response, current_app, flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import AnonymousUserMixin
 
+from .. import kept_forms
 from ..extensions import db, login_manager
 from ..models import User
 from .services import load_session_user
@@ -32,13 +34,26 @@ def init_app(app: Flask) -> None:
     @login_manager.unauthorized_handler
     def _unauthorized() -> ResponseReturnValue:
         back = request.full_path.rstrip("?") if request.method == "GET" else None
+        expired_user_id = kept_forms.signed_in_before()
+        fields = kept_forms.submitted_fields(request.form) if request.method == "POST" else []
+        if fields and expired_user_id is not None:
+            # The session ended while a form was open: keep what was typed, and come back to
+            # the form after signing in.
+            back = kept_forms.form_page()
+            kept_forms.keep(expired_user_id, back, fields)
+            message = _(
+                "You were signed out because you had been away for a while. Sign in again: "
+                "what you typed is kept."
+            )
+            flash(message, "info")
         target = url_for("auth.sign_in", next=back)
         if request.headers.get("HX-Request") == "true":
             # htmx would swap the sign-in page into a fragment; send the whole browser there.
             response = Response(status=401)
             response.headers["HX-Redirect"] = target
             return response
-        flash(str(login_manager.login_message), "info")
+        if not fields or expired_user_id is None:
+            flash(str(login_manager.login_message), "info")
         return redirect(target)
 
     @login_manager.user_loader

@@ -13,6 +13,7 @@ from flask_login import current_user
 
 from ..config import LANGUAGES
 from ..extensions import db
+from ..i18n import babel_locale
 from ..mail.links import public_url
 from ..mail.outbox import queue_mail
 from ..models import User
@@ -74,7 +75,7 @@ def _send_access_granted(user: User, enterprise_name: str) -> None:
 def in_language_of(user: User) -> AbstractContextManager[None]:
     """The recipient's language, not the sender's: an invitee starts in their enterprise's."""
     if user.locale in LANGUAGES:
-        return force_locale(user.locale)
+        return force_locale(babel_locale(user.locale))
     return nullcontext()
 
 

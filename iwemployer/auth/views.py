@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
+from .. import kept_forms
 from ..access import audit
 from ..extensions import db
 from ..htmx import finish
@@ -57,10 +58,17 @@ def sign_in() -> ResponseReturnValue:
     throttle.record_success(account, address)
     token = services.start_session(db.session(), user)
     db.session.commit()
-    # A fresh session: nothing from before sign-in (fixation) carries over.
+    # A fresh session: nothing from before sign-in (fixation) carries over, except the key of
+    # a form kept when the last session ended (given back only to the same person).
     next_url = request.args.get("next")
+    kept_key = session.get(kept_forms.SESSION_KEY)
     session.clear()
     session.permanent = True
+    if kept_key is not None:
+        session[kept_forms.SESSION_KEY] = kept_key
+        if kept_forms.waiting(user.id) is None:
+            kept_forms.discard()
+    kept_forms.remember_owner(user.id)
     user.session_token = token
     login_user(user)
     return redirect(safe_next(next_url, url_for("enterprise.index")), code=303)
@@ -75,6 +83,16 @@ def sign_out() -> ResponseReturnValue:
     logout_user()
     session.clear()
     return finish(_("You are signed out."), url_for("auth.sign_in"))
+
+
+@bp.post("/keep-alive")
+@login_required
+def keep_alive() -> ResponseReturnValue:
+    """Stay signed in: loading the user already moved the session's last use on. The warning's
+    script gets 204; its form without the script goes back to the page it was on."""
+    if "next" not in request.form:
+        return "", 204
+    return redirect(safe_next(request.form["next"], url_for("enterprise.index")), code=303)
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -116,6 +134,7 @@ def accept_invitation(token: str) -> ResponseReturnValue:
             logout_user()
         session.clear()
         session.permanent = True
+        kept_forms.remember_owner(user.id)
         user.session_token = new_token
         login_user(user)
         return finish(_("Welcome! Your password is set."), url_for("enterprise.index"))

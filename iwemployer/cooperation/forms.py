@@ -15,9 +15,9 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
 
-from ..forms import EnumSelectField, IdSelectField, blank_choice, choice
+from ..forms import EnumSelectField, IdSelectField, MaxLength, blank_choice, choice
 from ..models import MeetingMode, Responsible
 from .labels import MODE_LABELS, RESPONSIBLE_LABELS
 from .services import LOCAL_TIME, Slot
@@ -57,10 +57,10 @@ class SlotForm(Form):
 
 class MeetingRequestForm(FlaskForm):
     purpose = TextAreaField(
-        _l("Purpose of the meeting"), validators=[DataRequired(), Length(max=4000)]
+        _l("Purpose of the meeting"), validators=[DataRequired(), MaxLength(4000)]
     )
     wished_participants = TextAreaField(
-        _l("Who from the enterprise would like to take part"), validators=[Length(max=4000)]
+        _l("Who from the enterprise would like to take part"), validators=[MaxLength(4000)]
     )
     mode = EnumSelectField(
         _l("Where"), MeetingMode, MODE_LABELS, [InputRequired()], message=_l("Choose where.")
@@ -77,7 +77,7 @@ class MeetingRequestForm(FlaskForm):
 
 class ProposeForm(FlaskForm):
     slots = FieldList(FormField(SlotForm), min_entries=3, max_entries=3)
-    message = TextAreaField(_l("Message"), validators=[Length(max=4000)])
+    message = TextAreaField(_l("Message"), validators=[MaxLength(4000)])
 
     def chosen_slots(self) -> list[Slot]:
         return [s for s in (entry.form.slot() for entry in self.slots) if s is not None]
@@ -95,7 +95,7 @@ class MoveForm(FlaskForm):
         render_kw={"step": 900},
     )
     length = _duration_field()
-    message = TextAreaField(_l("Message"), validators=[DataRequired(), Length(max=4000)])
+    message = TextAreaField(_l("Message"), validators=[DataRequired(), MaxLength(4000)])
 
     def slot(self) -> Slot | None:
         return _slot(self.starts_at.data, self.length.data or 60)
@@ -103,16 +103,16 @@ class MoveForm(FlaskForm):
 
 class CancelForm(FlaskForm):
     message = TextAreaField(
-        _l("Why is it cancelled?"), validators=[DataRequired(), Length(max=4000)]
+        _l("Why is it cancelled?"), validators=[DataRequired(), MaxLength(4000)]
     )
 
 
 class CommentForm(FlaskForm):
-    body = TextAreaField(_l("Comment"), validators=[DataRequired(), Length(max=4000)])
+    body = TextAreaField(_l("Comment"), validators=[DataRequired(), MaxLength(4000)])
 
 
 class FollowUpForm(Form):
-    title = StringField(_l("Follow-up"), validators=[Optional(), Length(max=200)])
+    title = StringField(_l("Follow-up"), validators=[Optional(), MaxLength(200)])
     theme = IdSelectField(_l("Theme in the plan"), [Optional()], message=_l("Choose a theme."))
     responsible = EnumSelectField(
         _l("Responsible"),
@@ -126,9 +126,9 @@ class FollowUpForm(Form):
 
 class MinutesForm(FlaskForm):
     discussed = TextAreaField(
-        _l("What was discussed"), validators=[DataRequired(), Length(max=4000)]
+        _l("What was discussed"), validators=[DataRequired(), MaxLength(4000)]
     )
-    decisions = TextAreaField(_l("Decisions"), validators=[Length(max=4000)])
+    decisions = TextAreaField(_l("Decisions"), validators=[MaxLength(4000)])
     follow_ups = FieldList(FormField(FollowUpForm), min_entries=2, max_entries=2)
 
     def set_themes(self, themes: list[tuple[int, str]]) -> None:
@@ -139,17 +139,17 @@ class MinutesForm(FlaskForm):
 
 
 class ReportForm(FlaskForm):
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    title = StringField(_l("Title"), validators=[DataRequired(), MaxLength(200)])
     report_date = DateField(_l("Date"), validators=[InputRequired(_l("Give a date."))])
     summary = TextAreaField(
         _l("Short summary"),
-        validators=[DataRequired(), Length(max=4000)],
+        validators=[DataRequired(), MaxLength(4000)],
         description=_l("No health information about named employees."),
     )
 
 
 class OrderForm(Form):
-    text = TextAreaField(_l("Order"), validators=[Optional(), Length(max=4000)])
+    text = TextAreaField(_l("Order"), validators=[Optional(), MaxLength(4000)])
     deadline = DateField(_l("Deadline"), validators=[Optional()])
 
 
@@ -157,8 +157,8 @@ class InspectionForm(FlaskForm):
     inspected_on = DateField(
         _l("Date of the inspection"), validators=[InputRequired(_l("Give a date."))]
     )
-    topic = StringField(_l("Topic"), validators=[DataRequired(), Length(max=200)])
-    letter_url = StringField(_l("Link to the authority's letter"), validators=[Length(max=500)])
+    topic = StringField(_l("Topic"), validators=[DataRequired(), MaxLength(200)])
+    letter_url = StringField(_l("Link to the authority's letter"), validators=[MaxLength(500)])
     orders = FieldList(FormField(OrderForm), min_entries=3, max_entries=3)
 
 
@@ -172,5 +172,5 @@ class LinkOrderForm(FlaskForm):
 
 class AnswerOrderForm(FlaskForm):
     answer = TextAreaField(
-        _l("How was the order answered?"), validators=[DataRequired(), Length(max=4000)]
+        _l("How was the order answered?"), validators=[DataRequired(), MaxLength(4000)]
     )

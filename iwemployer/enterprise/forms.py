@@ -3,13 +3,15 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, StringField
-from wtforms.validators import DataRequired, Email, Length
+from wtforms.validators import DataRequired, Email
+
+from ..forms import MaxLength
 
 
 class InviteOccupationalHealthForm(FlaskForm):
     name = StringField(
         _l("Name"),
-        validators=[DataRequired(message=_l("Enter the name.")), Length(max=200)],
+        validators=[DataRequired(message=_l("Enter the name.")), MaxLength(200)],
         render_kw={"autocomplete": "off"},
     )
     email = EmailField(
@@ -20,7 +22,7 @@ class InviteOccupationalHealthForm(FlaskForm):
                 message=_l("Enter an e-mail address like name@example.no."),
                 check_deliverability=False,
             ),
-            Length(max=254),
+            MaxLength(254),
         ],
         description=_l("Their work address at the occupational health service."),
     )

@@ -3,7 +3,9 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired
+
+from ..forms import MaxLength
 
 
 class ForgotPasswordForm(FlaskForm):
@@ -11,7 +13,7 @@ class ForgotPasswordForm(FlaskForm):
         _l("E-mail address"),
         validators=[
             DataRequired(message=_l("Enter your e-mail address.")),
-            Length(max=254),
+            MaxLength(254),
         ],
         render_kw={"autocomplete": "username"},
     )

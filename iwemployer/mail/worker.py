@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from ..config import LANGUAGES
 from ..extensions import db
+from ..i18n import babel_locale
 from ..models import MailStatus, OutboxMail, User, utcnow
 from . import smtp
 from .links import public_url
@@ -152,7 +153,7 @@ def render_events(events: list[dict[str, object]]) -> tuple[str, str]:
 
 def _in_language_of(user: User) -> AbstractContextManager[None]:
     if user.locale in LANGUAGES:
-        return force_locale(user.locale)
+        return force_locale(babel_locale(user.locale))
     return nullcontext()
 
 

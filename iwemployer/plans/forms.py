@@ -23,14 +23,13 @@ from wtforms.validators import (
     AnyOf,
     DataRequired,
     InputRequired,
-    Length,
     NumberRange,
     Optional,
     ValidationError,
 )
 from wtforms.widgets import HiddenInput
 
-from ..forms import BoundedDateField, choice
+from ..forms import BoundedDateField, MaxLength, choice
 from ..models import ActivityStatus, Decision, Responsible
 from .labels import ACTIVITY_STATUS_LABELS, RESPONSIBLE_LABELS
 from .services import MAX_TEXT, MAX_TITLE
@@ -106,7 +105,7 @@ def _title() -> StringField:
         _l("Title"),
         validators=[
             DataRequired(message=_l("Enter a title.")),
-            Length(max=MAX_TITLE, message=_l("The title is too long.")),
+            MaxLength(MAX_TITLE),
         ],
     )
 
@@ -141,7 +140,7 @@ class GoalsForm(PeriodForm):
     )
     goals = TextAreaField(
         _l("Other goals"),
-        validators=[Optional(), Length(max=MAX_TEXT, message=_l("The text is too long."))],
+        validators=[Optional(), MaxLength(MAX_TEXT)],
         description=_l("What else the parties want to achieve, in their own words."),
     )
     revision = _revision()
@@ -157,7 +156,7 @@ class NewThemeForm(NoCsrfForm):
         _l("Name of a new theme"),
         validators=[
             DataRequired(message=_l("Enter a title.")),
-            Length(max=MAX_TITLE, message=_l("The title is too long.")),
+            MaxLength(MAX_TITLE),
         ],
     )
 
@@ -179,7 +178,7 @@ class ActivityForm(NoCsrfForm):
     title = _title()
     description = TextAreaField(
         _l("Description"),
-        validators=[Optional(), Length(max=MAX_TEXT, message=_l("The text is too long."))],
+        validators=[Optional(), MaxLength(MAX_TEXT)],
     )
     responsible = _select(
         _l("Responsible"),
@@ -223,7 +222,7 @@ class DecisionForm(NoCsrfForm):
     overrule = HiddenField(default="")
     reason = TextAreaField(
         _l("Why do you decline?"),
-        validators=[Optional(), Length(max=MAX_TEXT, message=_l("The text is too long."))],
+        validators=[Optional(), MaxLength(MAX_TEXT)],
         description=_l("The others see your reason and can change the plan."),
     )
 
@@ -237,7 +236,7 @@ class CommentForm(NoCsrfForm):
         _l("Comment"),
         validators=[
             DataRequired(message=_l("Write a comment.")),
-            Length(max=MAX_TEXT, message=_l("The text is too long.")),
+            MaxLength(MAX_TEXT),
         ],
     )
     activity_id = _select(

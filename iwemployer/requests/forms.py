@@ -22,13 +22,12 @@ from wtforms.validators import (
     DataRequired,
     Email,
     InputRequired,
-    Length,
     NumberRange,
     Optional,
     ValidationError,
 )
 
-from ..forms import BoundedDateField, choice
+from ..forms import BoundedDateField, MaxLength, choice
 from ..identity import contains_identity_number
 from ..models import CaseHelpKind, QuestionKind, Urgency
 from . import labels
@@ -78,7 +77,7 @@ class RecruitmentForm(NewRequestForm):
         _l("Job title"),
         validators=[
             DataRequired(message=_l("Enter the job title.")),
-            Length(max=200),
+            MaxLength(200),
             no_identity_number,
         ],
     )
@@ -104,7 +103,7 @@ class RecruitmentForm(NewRequestForm):
         description=_l("Address or place where the work is done."),
         validators=[
             DataRequired(message=_l("Enter where the workplace is.")),
-            Length(max=200),
+            MaxLength(200),
             no_identity_number,
         ],
     )
@@ -117,7 +116,7 @@ class RecruitmentForm(NewRequestForm):
         description=_l("Qualifications, experience, languages, driving licence, working hours."),
         validators=[
             DataRequired(message=_l("Describe what the job requires.")),
-            Length(max=MAX_TEXT),
+            MaxLength(MAX_TEXT),
             no_identity_number,
         ],
     )
@@ -135,14 +134,14 @@ class RecruitmentForm(NewRequestForm):
         _l("Contact person at the enterprise"),
         validators=[
             DataRequired(message=_l("Enter who the centre should contact.")),
-            Length(max=200),
+            MaxLength(200),
             no_identity_number,
         ],
         render_kw={"autocomplete": "name"},
     )
     contact_phone = StringField(
         _l("Phone"),
-        validators=[Optional(), Length(max=30), no_identity_number],
+        validators=[Optional(), MaxLength(30), no_identity_number],
         render_kw={"autocomplete": "tel", "inputmode": "tel"},
     )
     contact_email = EmailField(
@@ -150,7 +149,7 @@ class RecruitmentForm(NewRequestForm):
         validators=[
             DataRequired(message=_l("Enter an e-mail address.")),
             Email(message=_l("Enter a valid e-mail address, like name@example.com.")),
-            Length(max=254),
+            MaxLength(254),
         ],
         render_kw={"autocomplete": "email"},
     )
@@ -177,7 +176,7 @@ class CaseHelpForm(NewRequestForm):
         description=NO_PERSONAL_DETAILS,
         validators=[
             DataRequired(message=_l("Describe what you need help with.")),
-            Length(max=MAX_TEXT),
+            MaxLength(MAX_TEXT),
             no_identity_number,
         ],
     )
@@ -194,7 +193,7 @@ class QuestionForm(NewRequestForm):
         _l("Subject"),
         validators=[
             DataRequired(message=_l("Enter a subject.")),
-            Length(max=200),
+            MaxLength(200),
             no_identity_number,
         ],
     )
@@ -206,7 +205,7 @@ class QuestionForm(NewRequestForm):
         ),
         validators=[
             DataRequired(message=_l("Write your question or what the meeting is about.")),
-            Length(max=MAX_TEXT),
+            MaxLength(MAX_TEXT),
             no_identity_number,
         ],
     )
@@ -214,11 +213,11 @@ class QuestionForm(NewRequestForm):
 
 class ReplyForm(FlaskForm):
     body = TextAreaField(
-        _l("Your reply"),
+        _l("Your message"),
         description=_l("Do not write names, national identity numbers or health details."),
         validators=[
             DataRequired(message=_l("Write a reply before sending.")),
-            Length(max=MAX_TEXT),
+            MaxLength(MAX_TEXT),
             no_identity_number,
         ],
     )
@@ -242,5 +241,5 @@ class RatingForm(FlaskForm):
     comment = TextAreaField(
         _l("Comment"),
         description=_l("Do not write names, national identity numbers or health details."),
-        validators=[Optional(), Length(max=2000), no_identity_number],
+        validators=[Optional(), MaxLength(2000), no_identity_number],
     )

@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
+from .. import kept_forms
 from ..access import (
     Action,
     get_or_404,
@@ -283,7 +284,7 @@ def enterprise_new_recruitment(enterprise_id: int) -> ResponseReturnValue:
         choice(None, _("No activity")),
         *(choice(value, label) for value, label in activities),
     ]
-    if request.method == "GET":
+    if request.method == "GET" and not kept_forms.refilled(form):
         form.contact_name.data = current_user.name
         form.contact_phone.data = current_user.phone
         form.contact_email.data = current_user.email

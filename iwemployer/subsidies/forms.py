@@ -15,9 +15,9 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Optional
 
-from ..forms import choice
+from ..forms import MaxLength, choice
 from ..models import SubsidyDecision, SubsidyKind
 from ..requests.forms import LocalDateField, WholeNumberField
 from . import labels
@@ -37,13 +37,13 @@ class NewApplicationForm(FlaskForm):
     )
     title = StringField(
         _l("Title of the application"),
-        validators=[DataRequired(message=_l("Fill in this field.")), Length(max=200)],
+        validators=[DataRequired(message=_l("Fill in this field.")), MaxLength(200)],
     )
     plan_activity_id = SelectField(_l("The action plan's activity it funds"), validate_choice=False)
 
 
 class DraftForm(FlaskForm):
-    title = StringField(_l("Title of the application"), validators=[Length(max=200)])
+    title = StringField(_l("Title of the application"), validators=[MaxLength(200)])
     scheme_id = SelectField(_l("Scheme"), validate_choice=False)
     plan_activity_id = SelectField(_l("The action plan's activity it funds"), validate_choice=False)
     purpose = TextAreaField(_l("Purpose"), description=NO_HEALTH_DETAILS)

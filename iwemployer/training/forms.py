@@ -15,10 +15,10 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Email, InputRequired, NumberRange, Optional
 
 from ..config import LANGUAGES
-from ..forms import choice
+from ..forms import MaxLength, choice
 from ..models import CourseTopic, ParticipantRole
 from ..requests.forms import LocalDateField, WholeNumberField
 from . import labels
@@ -37,14 +37,14 @@ class CourseForm(FlaskForm):
     centre_id = SelectField(_l("Centre"), coerce=int, validate_choice=True)
     title = StringField(
         _l("Title"),
-        validators=[DataRequired(message=_l("Give the course a title.")), Length(max=200)],
+        validators=[DataRequired(message=_l("Give the course a title.")), MaxLength(200)],
     )
-    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=4000)])
+    description = TextAreaField(_l("Description"), validators=[Optional(), MaxLength(4000)])
     topic = SelectField(_l("Topic"), validators=[InputRequired()])
     audience = SelectMultipleField(_l("Audience"))
     language = SelectField(_l("Language"), validators=[InputRequired()])
-    place = StringField(_l("Place"), validators=[Optional(), Length(max=200)])
-    online_url = StringField(_l("Online link"), validators=[Optional(), Length(max=500)])
+    place = StringField(_l("Place"), validators=[Optional(), MaxLength(200)])
+    online_url = StringField(_l("Online link"), validators=[Optional(), MaxLength(500)])
     capacity = WholeNumberField(
         _l("Capacity (seats)"),
         validators=[
@@ -70,14 +70,14 @@ class CourseForm(FlaskForm):
 class BookingForm(FlaskForm):
     name = StringField(
         _l("Participant's name"),
-        validators=[DataRequired(message=_l("Give the participant's name.")), Length(max=200)],
+        validators=[DataRequired(message=_l("Give the participant's name.")), MaxLength(200)],
     )
     email = EmailField(
         _l("Participant's e-mail address"),
         validators=[
             DataRequired(message=_l("Give the participant's e-mail address.")),
             Email(message=_l("Give the participant's e-mail address.")),
-            Length(max=254),
+            MaxLength(254),
         ],
     )
     role = SelectField(_l("Participant's role"), validators=[InputRequired()])

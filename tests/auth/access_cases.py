@@ -15,4 +15,11 @@ CASES = [
         EVERYONE,
         ok_statuses=frozenset({422}),
     ),
+    RouteCase(
+        "auth.keep_alive",
+        "POST",
+        lambda w: ("/keep-alive", {}),
+        EVERYONE,
+        ok_statuses=frozenset({204}),
+    ),
 ]
