@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
@@ -42,7 +42,6 @@ from ..models import (
     MeetingStep,
     MemberRole,
     Membership,
-    OrderReminder,
     PlanActivity,
     PlanTheme,
     Responsible,
@@ -57,7 +56,7 @@ LOCAL_TIME = ZoneInfo("Europe/Oslo")
 MAX_TEXT = 4000
 MAX_TITLE = 200
 MAX_SLOTS = 3
-# Reminders of an open order's deadline, in days before it.
+# Reminders of an open order's deadline, in days before it (sent by ``reminders``).
 REMINDER_DAYS = (14, 3)
 
 S = MeetingStatus
@@ -85,17 +84,62 @@ REPORT_AUTHORS = (MemberRole.OCCUPATIONAL_HEALTH,)
 MEETING_PATH = "/enterprises/{enterprise_id}/meetings/{meeting_id}"
 INSPECTIONS_PATH = "/enterprises/{enterprise_id}/inspections"
 
+# A step someone must act on is mailed unless the user turns it off; the mail's one line names
+# no enterprise and no person.
 register_event(
-    "meeting.requested", _l("%(actor)s asked for a meeting: %(enterprise)s (%(purpose)s)")
+    "meeting.requested",
+    _l("%(actor)s asked for a meeting: %(enterprise)s (%(purpose)s)"),
+    mail_default=True,
+    mail_line=_l("A meeting request awaits your answer."),
 )
-register_event("meeting.proposed", _l("New times proposed for the meeting with %(enterprise)s"))
-register_event("meeting.confirmed", _l("The meeting with %(enterprise)s is on %(when)s"))
-register_event("meeting.moved", _l("The meeting with %(enterprise)s is moved to %(when)s"))
-register_event("meeting.cancelled", _l("The meeting with %(enterprise)s is cancelled"))
-register_event("meeting.minutes", _l("Minutes of the meeting with %(enterprise)s are written"))
-register_event("meeting.comment", _l("%(actor)s commented on the meeting with %(enterprise)s"))
-register_event("inspection.order_due", _l("An order to %(enterprise)s is due on %(deadline)s"))
-register_event("health_service.report", _l("New report from the health service: %(title)s"))
+register_event(
+    "meeting.proposed",
+    _l("New times proposed for the meeting with %(enterprise)s"),
+    mail_default=True,
+    mail_line=_l("New times are proposed for a meeting: choose one."),
+)
+register_event(
+    "meeting.confirmed",
+    _l("The meeting with %(enterprise)s is on %(when)s"),
+    mail_default=True,
+    mail_line=_l("A meeting is confirmed."),
+    dates=("when",),
+)
+register_event(
+    "meeting.moved",
+    _l("The meeting with %(enterprise)s is moved to %(when)s"),
+    mail_default=True,
+    mail_line=_l("A meeting is moved to another time."),
+    dates=("when",),
+)
+register_event(
+    "meeting.cancelled",
+    _l("The meeting with %(enterprise)s is cancelled"),
+    mail_default=True,
+    mail_line=_l("A meeting is cancelled."),
+)
+register_event(
+    "meeting.minutes",
+    _l("Minutes of the meeting with %(enterprise)s are written"),
+    mail_line=_l("Minutes of a meeting are written."),
+)
+register_event(
+    "meeting.comment",
+    _l("%(actor)s commented on the meeting with %(enterprise)s"),
+    mail_line=_l("There is a new comment on a meeting."),
+)
+register_event(
+    "inspection.order_due",
+    _l("An order to %(enterprise)s is due on %(deadline)s"),
+    mail_default=True,
+    mail_line=_l("An order from the Labour Inspection Authority is due soon."),
+    dates=("deadline",),
+)
+register_event(
+    "health_service.report",
+    _l("New report from the health service: %(title)s"),
+    mail_line=_l("The occupational health service has written a new report."),
+)
 
 
 def local(moment: datetime) -> datetime:
@@ -246,6 +290,12 @@ def _notify(session: Session, meeting: Meeting, actor: User, kind: str, **params
     )
 
 
+def _starts_at(meeting: Meeting) -> str:
+    """The start as stored in a notification: ISO, shown in each reader's language."""
+    assert meeting.starts_at is not None
+    return meeting.starts_at.isoformat()
+
+
 def _when(meeting: Meeting) -> str:
     from flask_babel import format_datetime
 
@@ -390,7 +440,7 @@ def accept_time(
     _book(session, meeting, Slot(slot.starts_at, slot.ends_at), now, "slot")
     _step(session, meeting, actor, MeetingStep.CONFIRMED)
     session.flush()
-    _notify(session, meeting, actor, "meeting.confirmed", when=_when(meeting))
+    _notify(session, meeting, actor, "meeting.confirmed", when=_starts_at(meeting))
 
 
 def move_meeting(
@@ -403,7 +453,7 @@ def move_meeting(
     meeting.sequence += 1
     _step(session, meeting, actor, MeetingStep.MOVED, body)
     session.flush()
-    _notify(session, meeting, actor, "meeting.moved", when=_when(meeting))
+    _notify(session, meeting, actor, "meeting.moved", when=_starts_at(meeting))
 
 
 def cancel_meeting(
@@ -732,55 +782,3 @@ def plan_activities(session: Session, enterprise_id: int) -> list[PlanActivity]:
             .order_by(PlanTheme.position, PlanActivity.position)
         )
     )
-
-
-def remind_deadlines(session: Session, today: date) -> int:
-    """Notify 14 and 3 days before an open order's deadline; a sent reminder is remembered
-    (unique per order and day count), so running twice, or late, sends nothing twice."""
-    sent = 0
-    # The nearest first: an order found late gets one reminder, not both at once.
-    for days in sorted(REMINDER_DAYS):
-        due = session.scalars(
-            select(InspectionOrder)
-            .join(Inspection)
-            .where(
-                InspectionOrder.answered_on.is_(None),
-                InspectionOrder.deadline <= today + timedelta(days=days),
-                InspectionOrder.deadline >= today,
-                ~select(OrderReminder.id)
-                .where(
-                    OrderReminder.order_id == InspectionOrder.id,
-                    OrderReminder.days_before <= days,
-                )
-                .exists(),
-            )
-            .options(selectinload(InspectionOrder.inspection).selectinload(Inspection.enterprise))
-        )
-        for order in due:
-            enterprise = order.inspection.enterprise
-            try:
-                with session.begin_nested():
-                    session.add(OrderReminder(order_id=order.id, days_before=days))
-                    session.flush()
-            except IntegrityError:  # another run sent it meanwhile
-                continue
-            people = set(
-                session.scalars(
-                    select(Membership.user_id).where(
-                        Membership.enterprise_id == enterprise.id,
-                        Membership.role.in_(list(INSPECTION_READERS)),
-                    )
-                )
-            )
-            if enterprise.contact_person_id is not None:
-                people.add(enterprise.contact_person_id)
-            notify(
-                session,
-                people,
-                "inspection.order_due",
-                enterprise_id=enterprise.id,
-                url=INSPECTIONS_PATH.format(enterprise_id=enterprise.id),
-                params={"enterprise": enterprise.name, "deadline": order.deadline.isoformat()},
-            )
-            sent += 1
-    return sent

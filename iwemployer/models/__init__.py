@@ -12,7 +12,6 @@ from .cooperation import (
     MeetingSlot,
     MeetingStatus,
     MeetingStep,
-    OrderReminder,
 )
 from .core import (
     AGREEMENT_WARNING_DAYS,
@@ -45,6 +44,7 @@ from .plans import (
     PlanVersion,
     Responsible,
 )
+from .reminders import ReminderSubject, SentReminder
 from .requests import (
     OPEN_REQUEST_STATUSES,
     CaseHelpKind,
@@ -143,7 +143,6 @@ __all__ = [
     "MemberRole",
     "Membership",
     "Notification",
-    "OrderReminder",
     "OutboxMail",
     "ParticipantRole",
     "PartyStatement",
@@ -159,6 +158,7 @@ __all__ = [
     "RecruitmentRequest",
     "ReferenceLevel",
     "ReferenceQuarter",
+    "ReminderSubject",
     "RequestEvent",
     "RequestKind",
     "RequestMessage",
@@ -166,6 +166,7 @@ __all__ = [
     "RequestSeen",
     "RequestStatus",
     "Responsible",
+    "SentReminder",
     "StatisticsImport",
     "SubsidyApplication",
     "SubsidyAttachment",

@@ -14,7 +14,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, child_of, owned_by, utcnow
@@ -266,17 +266,3 @@ class InspectionOrder(Base):
     @property
     def is_open(self) -> bool:
         return self.answered_on is None
-
-
-class OrderReminder(Base):
-    """A deadline reminder sent (14 or 3 days before): the unique key makes sending idempotent."""
-
-    __tablename__ = "order_reminder"
-    __owner__ = child_of("InspectionOrder", "order_id")
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    order_id: Mapped[int] = mapped_column(ForeignKey("inspection_order.id", ondelete="CASCADE"))
-    days_before: Mapped[int]
-    sent_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    __table_args__ = (UniqueConstraint("order_id", "days_before"),)
