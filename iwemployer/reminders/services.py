@@ -134,8 +134,10 @@ def _claim(session: Session, due: Due, days: int) -> bool:
             days_before=days,
         )
         .on_conflict_do_nothing(index_elements=["subject", "subject_id", "days_before"])
+        # A row back means this insert happened (row counts differ between the drivers here).
+        .returning(SentReminder.id)
     )
-    return session.execute(statement).rowcount == 1  # type: ignore[attr-defined]
+    return session.execute(statement).scalar_one_or_none() is not None
 
 
 def _people(
