@@ -23,7 +23,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from ..access import can_act
 from ..errors import DomainError
@@ -34,6 +34,7 @@ from ..models import (
     Inspection,
     InspectionOrder,
     Meeting,
+    MeetingAgendaItem,
     MeetingFollowUp,
     MeetingMessage,
     MeetingMode,
@@ -309,6 +310,56 @@ def _transition(meeting: Meeting, to: MeetingStatus) -> None:
     meeting.status = to
 
 
+@dataclass(frozen=True)
+class AgendaPick:
+    """A plan theme (``is_theme``) or plan activity picked for a meeting's agenda."""
+
+    is_theme: bool
+    id: int
+
+
+def _agenda_items(
+    session: Session, enterprise_id: int, picks: Sequence[AgendaPick]
+) -> list[MeetingAgendaItem]:
+    """The picks as agenda rows, refused unless every one is in one of the enterprise's plans."""
+    picks = list(dict.fromkeys(picks))
+    theme_ids = [p.id for p in picks if p.is_theme]
+    activity_ids = [p.id for p in picks if not p.is_theme]
+    found_themes = (
+        set(
+            session.scalars(
+                select(PlanTheme.id)
+                .join(ActionPlan)
+                .where(ActionPlan.enterprise_id == enterprise_id, PlanTheme.id.in_(theme_ids))
+            )
+        )
+        if theme_ids
+        else set()
+    )
+    found_activities = (
+        set(
+            session.scalars(
+                select(PlanActivity.id)
+                .join(PlanTheme)
+                .join(ActionPlan)
+                .where(ActionPlan.enterprise_id == enterprise_id, PlanActivity.id.in_(activity_ids))
+            )
+        )
+        if activity_ids
+        else set()
+    )
+    if found_themes != set(theme_ids) or found_activities != set(activity_ids):
+        raise DomainError(_("Choose themes and activities from the enterprise's plan."), "agenda")
+    return [
+        MeetingAgendaItem(
+            theme_id=p.id if p.is_theme else None,
+            activity_id=None if p.is_theme else p.id,
+            position=position,
+        )
+        for position, p in enumerate(picks)
+    ]
+
+
 def request_meeting(
     session: Session,
     enterprise: Enterprise,
@@ -320,11 +371,14 @@ def request_meeting(
     slots: Sequence[Slot],
     wished_week: int | None,
     now: datetime,
+    agenda: Sequence[AgendaPick] = (),
 ) -> Meeting:
-    """Ask the contact person for a meeting: two or three times, or any time in a week."""
+    """Ask the contact person for a meeting: two or three times, or any time in a week, and
+    the plan's themes and activities to talk about."""
     if not can_request_meeting(actor, enterprise.id):
         raise DomainError(_("Only the enterprise's people ask for a meeting."), status=403)
     purpose = _text(purpose, "purpose")
+    agenda_items = _agenda_items(session, enterprise.id, agenda)
     wished = _text(wished_participants, "wished_participants", required=False)
     if wished_week is None and not 2 <= len(slots) <= MAX_SLOTS:
         raise DomainError(_("Suggest two or three times, or a week."), "slots")
@@ -344,6 +398,7 @@ def request_meeting(
         slots=[
             MeetingSlot(starts_at=s.starts_at, ends_at=s.ends_at, from_centre=False) for s in slots
         ],
+        agenda_items=agenda_items,
     )
     session.add(meeting)
     _step(session, meeting, actor, MeetingStep.REQUESTED)
@@ -572,6 +627,10 @@ def load_meeting(session: Session, meeting: Meeting) -> Meeting:
             selectinload(Meeting.slots),
             selectinload(Meeting.messages).selectinload(MeetingMessage.author),
             selectinload(Meeting.follow_ups).selectinload(MeetingFollowUp.activity),
+            selectinload(Meeting.agenda_items).options(
+                joinedload(MeetingAgendaItem.theme),
+                joinedload(MeetingAgendaItem.activity).joinedload(PlanActivity.theme),
+            ),
         )
         .execution_options(populate_existing=True)
     ).one()

@@ -112,6 +112,8 @@ def meetings(enterprise_id: int) -> ResponseReturnValue:
 def new_meeting(enterprise_id: int) -> ResponseReturnValue:
     enterprise = _enterprise(enterprise_id, "change" if request.method == "POST" else "read")
     form = MeetingRequestForm()
+    themes = services.plan_themes(db.session(), enterprise_id, _today())
+    form.set_agenda(themes)
     if request.method == "POST":
         if form.validate():
             try:
@@ -125,6 +127,7 @@ def new_meeting(enterprise_id: int) -> ResponseReturnValue:
                     slots=form.chosen_slots(),
                     wished_week=form.wished_week.data,
                     now=utcnow(),
+                    agenda=form.agenda_picks(),
                 )
             except DomainError as error:
                 db.session.rollback()
@@ -132,8 +135,12 @@ def new_meeting(enterprise_id: int) -> ResponseReturnValue:
             else:
                 db.session.commit()
                 return finish(_("Your request is sent to the contact person."), _url(meeting))
-        return _form_page("cooperation/new_meeting.html", 422, enterprise=enterprise, form=form)
-    return _form_page("cooperation/new_meeting.html", 200, enterprise=enterprise, form=form)
+        status = 422
+    else:
+        status = 200
+    return _form_page(
+        "cooperation/new_meeting.html", status, enterprise=enterprise, form=form, themes=themes
+    )
 
 
 def _form_page(template: str, status: int, **context: Any) -> ResponseReturnValue:

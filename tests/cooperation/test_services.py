@@ -16,7 +16,13 @@ from sqlalchemy import func, select
 
 from iwemployer.cooperation import services
 from iwemployer.cooperation.calendar import meeting_ics
-from iwemployer.cooperation.services import ALLOWED_TRANSITIONS, FollowUp, OrderFields, Slot
+from iwemployer.cooperation.services import (
+    ALLOWED_TRANSITIONS,
+    AgendaPick,
+    FollowUp,
+    OrderFields,
+    Slot,
+)
 from iwemployer.errors import DomainError
 from iwemployer.extensions import db
 from iwemployer.models import (
@@ -446,3 +452,24 @@ def test_the_demo_is_as_the_issue_describes(world: World) -> None:
     due = next(o for o in orders if o.is_open)
     assert due.activity_id is not None and due.deadline == date.today() + timedelta(days=10)
     assert isinstance(world.nordlys, Enterprise)
+
+
+def test_the_agenda_takes_themes_and_activities_of_the_enterprises_plan_only(
+    world: World,
+) -> None:
+    themes = services.plan_themes(world.session, world.nordlys.id, date.today())
+    theme, activity = themes[0], themes[0].activities[0]
+    picks = [AgendaPick(True, theme.id), AgendaPick(False, activity.id), AgendaPick(True, theme.id)]
+    meeting = _ask(world, agenda=picks)
+    loaded = services.load_meeting(world.session, meeting)
+    # In the order picked, a repeated pick once.
+    assert [(i.theme_id, i.activity_id) for i in loaded.agenda_items] == [
+        (theme.id, None),
+        (None, activity.id),
+    ]
+    foreign = services.plan_themes(world.session, world.fjellbygg.id, date.today())[0]
+    for pick in (AgendaPick(True, foreign.id), AgendaPick(False, foreign.activities[0].id)):
+        with pytest.raises(DomainError) as caught:
+            _ask(world, agenda=[pick])
+        assert caught.value.field == "agenda"
+        world.session.rollback()
