@@ -168,6 +168,11 @@ class ReportForm(FlaskForm):
         validators=[DataRequired(), Length(max=4000)],
         description=_l("No health information about named employees."),
     )
+    activity = IdSelectField(
+        _l("Plan activity that follows up the report"),
+        [Optional()],
+        message=_l("Choose one of the plan's activities."),
+    )
 
 
 class OrderForm(Form):

@@ -318,6 +318,20 @@ class AgendaPick:
     id: int
 
 
+def _activity_ids(session: Session, enterprise_id: int, ids: Sequence[int]) -> set[int]:
+    """Those of ``ids`` that are activities in one of the enterprise's plans."""
+    if not ids:
+        return set()
+    return set(
+        session.scalars(
+            select(PlanActivity.id)
+            .join(PlanTheme)
+            .join(ActionPlan)
+            .where(ActionPlan.enterprise_id == enterprise_id, PlanActivity.id.in_(ids))
+        )
+    )
+
+
 def _agenda_items(
     session: Session, enterprise_id: int, picks: Sequence[AgendaPick]
 ) -> list[MeetingAgendaItem]:
@@ -336,18 +350,7 @@ def _agenda_items(
         if theme_ids
         else set()
     )
-    found_activities = (
-        set(
-            session.scalars(
-                select(PlanActivity.id)
-                .join(PlanTheme)
-                .join(ActionPlan)
-                .where(ActionPlan.enterprise_id == enterprise_id, PlanActivity.id.in_(activity_ids))
-            )
-        )
-        if activity_ids
-        else set()
-    )
+    found_activities = _activity_ids(session, enterprise_id, activity_ids)
     if found_themes != set(theme_ids) or found_activities != set(activity_ids):
         raise DomainError(_("Choose themes and activities from the enterprise's plan."), "agenda")
     return [
@@ -696,15 +699,22 @@ def add_report(
     title: str,
     report_date: date,
     summary: str,
+    activity_id: int | None = None,
 ) -> HealthServiceReport:
+    """Add a report; ``activity_id`` is the plan activity that follows it up (refers to it)."""
     if not can_add_report(actor, enterprise.id):
         raise DomainError(_("Only the occupational health service adds reports."), status=403)
+    if activity_id is not None and activity_id not in _activity_ids(
+        session, enterprise.id, [activity_id]
+    ):
+        raise DomainError(_("Choose one of the plan's activities."), "activity")
     report = HealthServiceReport(
         enterprise_id=enterprise.id,
         title=_text(title, "title", limit=MAX_TITLE),
         report_date=report_date,
         summary=_text(summary, "summary"),
         author_id=actor.id,
+        activity_id=activity_id,
     )
     session.add(report)
     session.flush()
@@ -730,7 +740,21 @@ def reports_of(session: Session, enterprise_id: int) -> list[HealthServiceReport
         session.scalars(
             select(HealthServiceReport)
             .where(HealthServiceReport.enterprise_id == enterprise_id)
-            .options(selectinload(HealthServiceReport.author))
+            .options(
+                selectinload(HealthServiceReport.author),
+                selectinload(HealthServiceReport.activity).joinedload(PlanActivity.theme),
+            )
+            .order_by(HealthServiceReport.report_date.desc(), HealthServiceReport.id.desc())
+        )
+    )
+
+
+def reports_for_activity(session: Session, activity_id: int) -> list[HealthServiceReport]:
+    """The reports an activity refers to, for its page (one statement)."""
+    return list(
+        session.scalars(
+            select(HealthServiceReport)
+            .where(HealthServiceReport.activity_id == activity_id)
             .order_by(HealthServiceReport.report_date.desc(), HealthServiceReport.id.desc())
         )
     )

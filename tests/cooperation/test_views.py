@@ -194,3 +194,40 @@ def test_the_agenda_picks_themes_and_activities_of_the_plan(
     page = client.get(asked.headers["Location"])
     assert theme.title in page.text
     assert f"/activities/{activity.id}" in page.text
+
+
+def test_a_report_referred_to_by_a_plan_activity_shows_on_both_pages(
+    world: World, client: WebClient
+) -> None:
+    client.login_as(world.user("bht@helsepartner.example"))
+    url = f"/enterprises/{world.nordlys.id}/health-service"
+
+    def activity_of(enterprise_id: int) -> PlanActivity:
+        found = world.session.scalars(
+            select(PlanActivity)
+            .join(PlanTheme)
+            .join(ActionPlan)
+            .where(ActionPlan.enterprise_id == enterprise_id)
+            .order_by(PlanActivity.id)
+        ).first()
+        assert found is not None
+        return found
+
+    activity, foreign = activity_of(world.nordlys.id), activity_of(world.fjellbygg.id)
+    assert f'<option value="{activity.id}"' in client.get(url).text
+    data = {
+        "title": "Kartlegging av støy",
+        "report_date": date.today().isoformat(),
+        "summary": "Støynivået i vaskeriet er høyt.",
+    }
+    refused = client.post(url, {**data, "activity": str(foreign.id)})
+    assert refused.status_code == 422 and 'aria-invalid="true"' in refused.text
+    assert foreign.title not in refused.text
+    added = client.post(url, {**data, "activity": str(activity.id)})
+    assert added.status_code == 303
+    page = client.get(url)
+    assert page.text.count("Kartlegging av støy") == 1
+    assert f"/activities/{activity.id}" in page.text
+    plan_id = activity.theme.plan_id
+    shown = client.get(f"/enterprises/{world.nordlys.id}/plans/{plan_id}/activities/{activity.id}")
+    assert shown.status_code == 200 and "Kartlegging av støy" in shown.text
