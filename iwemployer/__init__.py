@@ -33,6 +33,7 @@ def create_app(test_config: dict[str, object] | None = None) -> Flask:
     from .mail.views import bp as mail_bp
     from .notifications import bp as notifications_bp
     from .plans import bp as plans_bp
+    from .reminders import services as _reminders  # noqa: F401  (registers its notification kinds)
     from .requests import bp as requests_bp
     from .statistics import bp as statistics_bp
     from .subsidies import bp as subsidies_bp

@@ -1,5 +1,5 @@
 """Command-line tasks: ``flask --app wsgi COMMAND``: migrate, seed, send-mail, purge,
-purge-request-texts, remind-deadlines (the last four meant for timers)."""
+purge-request-texts, send-reminders (the last four meant for timers)."""
 
 from __future__ import annotations
 
@@ -100,13 +100,11 @@ def register_cli(app: Flask) -> None:
             f"{purged.audit_entries} audit rows"
         )
 
-    @app.cli.command("remind-deadlines")
-    def remind_deadlines() -> None:
-        """Notify about open inspection orders due in 14 and 3 days (daily timer; idempotent)."""
-        from .cooperation.services import local, remind_deadlines
-        from .models import utcnow
+    @app.cli.command("send-reminders")
+    def send_reminders() -> None:
+        """Notify about agreements ending, final reports and inspection orders coming due
+        (a daily timer; running it twice, or twice at once, sends nothing twice)."""
+        from .reminders.worker import send_reminders_now
 
-        with db.new_session() as session:
-            sent = remind_deadlines(session, local(utcnow()).date())
-            session.commit()
-        click.echo(f"{sent} reminders sent")
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        click.echo(f"{send_reminders_now(app)} reminders sent")

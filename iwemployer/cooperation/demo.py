@@ -17,6 +17,7 @@ from ..models import (
     Inspection,
     InspectionOrder,
     Meeting,
+    MeetingAgendaItem,
     MeetingFollowUp,
     MeetingMessage,
     MeetingMode,
@@ -135,6 +136,18 @@ def _nordlys(session: Session, enterprise: Enterprise, today: date) -> None:
         starts_at=_at(coming_day, 13),
         ends_at=_at(coming_day, 14),
     )
+    lifting = session.scalar(
+        select(PlanActivity)
+        .join(PlanTheme)
+        .join(ActionPlan)
+        .where(ActionPlan.enterprise_id == enterprise.id, PlanActivity.title.contains("løft"))
+        .limit(1)
+    )
+    # On the agenda: the plan's first theme and its activity against heavy lifting.
+    if theme is not None:
+        coming.agenda_items.append(MeetingAgendaItem(theme_id=theme.id, position=0))
+    if lifting is not None:
+        coming.agenda_items.append(MeetingAgendaItem(activity_id=lifting.id, position=1))
     coming.messages = [
         MeetingMessage(
             author_id=health.id if health else None,
@@ -166,6 +179,8 @@ def _nordlys(session: Session, enterprise: Enterprise, today: date) -> None:
                     "Vi anbefaler takheis på to avdelinger og opplæring i forflytning."
                 ),
                 author_id=health.id,
+                # The plan's activity against heavy lifting follows the report up.
+                activity_id=lifting.id if lifting is not None else None,
             )
         )
 

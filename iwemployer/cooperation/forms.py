@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
@@ -12,15 +13,16 @@ from wtforms import (
     FormField,
     IntegerField,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
 
 from ..forms import EnumSelectField, IdSelectField, MaxLength, blank_choice, choice
-from ..models import MeetingMode, Responsible
+from ..models import MeetingMode, PlanTheme, Responsible
 from .labels import MODE_LABELS, RESPONSIBLE_LABELS
-from .services import LOCAL_TIME, Slot
+from .services import LOCAL_TIME, AgendaPick, Slot
 
 DURATIONS = (30, 60, 90, 120)
 CHOOSE_DURATION = _l("Choose a length.")
@@ -71,8 +73,28 @@ class MeetingRequestForm(FlaskForm):
         validators=[Optional(), NumberRange(1, 53, _l("Choose a week from 1 to 53."))],
     )
 
+    # "theme:<id>" and "activity:<id>" of the current plan; the view sets the choices.
+    agenda = SelectMultipleField(_l("On the agenda from the action plan"), choices=[])
+
     def chosen_slots(self) -> list[Slot]:
         return [s for s in (entry.form.slot() for entry in self.slots) if s is not None]
+
+    def set_agenda(self, themes: Sequence[PlanTheme]) -> None:
+        self.agenda.choices = [
+            (value, title)
+            for theme in themes
+            for value, title in [
+                (f"theme:{theme.id}", theme.title),
+                *((f"activity:{a.id}", a.title) for a in theme.activities),
+            ]
+        ]
+
+    def agenda_picks(self) -> list[AgendaPick]:
+        picks = []
+        for value in self.agenda.data or []:
+            kind, _, number = value.partition(":")
+            picks.append(AgendaPick(kind == "theme", int(number)))
+        return picks
 
 
 class ProposeForm(FlaskForm):
@@ -145,6 +167,11 @@ class ReportForm(FlaskForm):
         _l("Short summary"),
         validators=[DataRequired(), MaxLength(4000)],
         description=_l("No health information about named employees."),
+    )
+    activity = IdSelectField(
+        _l("Plan activity that follows up the report"),
+        [Optional()],
+        message=_l("Choose one of the plan's activities."),
     )
 
 

@@ -16,14 +16,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from ..access import can_act
 from ..errors import DomainError
@@ -34,6 +34,7 @@ from ..models import (
     Inspection,
     InspectionOrder,
     Meeting,
+    MeetingAgendaItem,
     MeetingFollowUp,
     MeetingMessage,
     MeetingMode,
@@ -42,7 +43,6 @@ from ..models import (
     MeetingStep,
     MemberRole,
     Membership,
-    OrderReminder,
     PlanActivity,
     PlanTheme,
     Responsible,
@@ -57,7 +57,7 @@ LOCAL_TIME = ZoneInfo("Europe/Oslo")
 MAX_TEXT = 4000
 MAX_TITLE = 200
 MAX_SLOTS = 3
-# Reminders of an open order's deadline, in days before it.
+# Reminders of an open order's deadline, in days before it (sent by ``reminders``).
 REMINDER_DAYS = (14, 3)
 
 S = MeetingStatus
@@ -85,17 +85,62 @@ REPORT_AUTHORS = (MemberRole.OCCUPATIONAL_HEALTH,)
 MEETING_PATH = "/enterprises/{enterprise_id}/meetings/{meeting_id}"
 INSPECTIONS_PATH = "/enterprises/{enterprise_id}/inspections"
 
+# A step someone must act on is mailed unless the user turns it off; the mail's one line names
+# no enterprise and no person.
 register_event(
-    "meeting.requested", _l("%(actor)s asked for a meeting: %(enterprise)s (%(purpose)s)")
+    "meeting.requested",
+    _l("%(actor)s asked for a meeting: %(enterprise)s (%(purpose)s)"),
+    mail_default=True,
+    mail_line=_l("A meeting request awaits your answer."),
 )
-register_event("meeting.proposed", _l("New times proposed for the meeting with %(enterprise)s"))
-register_event("meeting.confirmed", _l("The meeting with %(enterprise)s is on %(when)s"))
-register_event("meeting.moved", _l("The meeting with %(enterprise)s is moved to %(when)s"))
-register_event("meeting.cancelled", _l("The meeting with %(enterprise)s is cancelled"))
-register_event("meeting.minutes", _l("Minutes of the meeting with %(enterprise)s are written"))
-register_event("meeting.comment", _l("%(actor)s commented on the meeting with %(enterprise)s"))
-register_event("inspection.order_due", _l("An order to %(enterprise)s is due on %(deadline)s"))
-register_event("health_service.report", _l("New report from the health service: %(title)s"))
+register_event(
+    "meeting.proposed",
+    _l("New times proposed for the meeting with %(enterprise)s"),
+    mail_default=True,
+    mail_line=_l("New times are proposed for a meeting: choose one."),
+)
+register_event(
+    "meeting.confirmed",
+    _l("The meeting with %(enterprise)s is on %(when)s"),
+    mail_default=True,
+    mail_line=_l("A meeting is confirmed."),
+    dates=("when",),
+)
+register_event(
+    "meeting.moved",
+    _l("The meeting with %(enterprise)s is moved to %(when)s"),
+    mail_default=True,
+    mail_line=_l("A meeting is moved to another time."),
+    dates=("when",),
+)
+register_event(
+    "meeting.cancelled",
+    _l("The meeting with %(enterprise)s is cancelled"),
+    mail_default=True,
+    mail_line=_l("A meeting is cancelled."),
+)
+register_event(
+    "meeting.minutes",
+    _l("Minutes of the meeting with %(enterprise)s are written"),
+    mail_line=_l("Minutes of a meeting are written."),
+)
+register_event(
+    "meeting.comment",
+    _l("%(actor)s commented on the meeting with %(enterprise)s"),
+    mail_line=_l("There is a new comment on a meeting."),
+)
+register_event(
+    "inspection.order_due",
+    _l("An order to %(enterprise)s is due on %(deadline)s"),
+    mail_default=True,
+    mail_line=_l("An order from the Labour Inspection Authority is due soon."),
+    dates=("deadline",),
+)
+register_event(
+    "health_service.report",
+    _l("New report from the health service: %(title)s"),
+    mail_line=_l("The occupational health service has written a new report."),
+)
 
 
 def local(moment: datetime) -> datetime:
@@ -246,6 +291,12 @@ def _notify(session: Session, meeting: Meeting, actor: User, kind: str, **params
     )
 
 
+def _starts_at(meeting: Meeting) -> str:
+    """The start as stored in a notification: ISO, shown in each reader's language."""
+    assert meeting.starts_at is not None
+    return meeting.starts_at.isoformat()
+
+
 def _when(meeting: Meeting) -> str:
     from flask_babel import format_datetime
 
@@ -259,6 +310,59 @@ def _transition(meeting: Meeting, to: MeetingStatus) -> None:
     meeting.status = to
 
 
+@dataclass(frozen=True)
+class AgendaPick:
+    """A plan theme (``is_theme``) or plan activity picked for a meeting's agenda."""
+
+    is_theme: bool
+    id: int
+
+
+def _activity_ids(session: Session, enterprise_id: int, ids: Sequence[int]) -> set[int]:
+    """Those of ``ids`` that are activities in one of the enterprise's plans."""
+    if not ids:
+        return set()
+    return set(
+        session.scalars(
+            select(PlanActivity.id)
+            .join(PlanTheme)
+            .join(ActionPlan)
+            .where(ActionPlan.enterprise_id == enterprise_id, PlanActivity.id.in_(ids))
+        )
+    )
+
+
+def _agenda_items(
+    session: Session, enterprise_id: int, picks: Sequence[AgendaPick]
+) -> list[MeetingAgendaItem]:
+    """The picks as agenda rows, refused unless every one is in one of the enterprise's plans."""
+    picks = list(dict.fromkeys(picks))
+    theme_ids = [p.id for p in picks if p.is_theme]
+    activity_ids = [p.id for p in picks if not p.is_theme]
+    found_themes = (
+        set(
+            session.scalars(
+                select(PlanTheme.id)
+                .join(ActionPlan)
+                .where(ActionPlan.enterprise_id == enterprise_id, PlanTheme.id.in_(theme_ids))
+            )
+        )
+        if theme_ids
+        else set()
+    )
+    found_activities = _activity_ids(session, enterprise_id, activity_ids)
+    if found_themes != set(theme_ids) or found_activities != set(activity_ids):
+        raise DomainError(_("Choose themes and activities from the enterprise's plan."), "agenda")
+    return [
+        MeetingAgendaItem(
+            theme_id=p.id if p.is_theme else None,
+            activity_id=None if p.is_theme else p.id,
+            position=position,
+        )
+        for position, p in enumerate(picks)
+    ]
+
+
 def request_meeting(
     session: Session,
     enterprise: Enterprise,
@@ -270,11 +374,14 @@ def request_meeting(
     slots: Sequence[Slot],
     wished_week: int | None,
     now: datetime,
+    agenda: Sequence[AgendaPick] = (),
 ) -> Meeting:
-    """Ask the contact person for a meeting: two or three times, or any time in a week."""
+    """Ask the contact person for a meeting: two or three times, or any time in a week, and
+    the plan's themes and activities to talk about."""
     if not can_request_meeting(actor, enterprise.id):
         raise DomainError(_("Only the enterprise's people ask for a meeting."), status=403)
     purpose = _text(purpose, "purpose")
+    agenda_items = _agenda_items(session, enterprise.id, agenda)
     wished = _text(wished_participants, "wished_participants", required=False)
     if wished_week is None and not 2 <= len(slots) <= MAX_SLOTS:
         raise DomainError(_("Suggest two or three times, or a week."), "slots")
@@ -294,6 +401,7 @@ def request_meeting(
         slots=[
             MeetingSlot(starts_at=s.starts_at, ends_at=s.ends_at, from_centre=False) for s in slots
         ],
+        agenda_items=agenda_items,
     )
     session.add(meeting)
     _step(session, meeting, actor, MeetingStep.REQUESTED)
@@ -390,7 +498,7 @@ def accept_time(
     _book(session, meeting, Slot(slot.starts_at, slot.ends_at), now, "slot")
     _step(session, meeting, actor, MeetingStep.CONFIRMED)
     session.flush()
-    _notify(session, meeting, actor, "meeting.confirmed", when=_when(meeting))
+    _notify(session, meeting, actor, "meeting.confirmed", when=_starts_at(meeting))
 
 
 def move_meeting(
@@ -403,7 +511,7 @@ def move_meeting(
     meeting.sequence += 1
     _step(session, meeting, actor, MeetingStep.MOVED, body)
     session.flush()
-    _notify(session, meeting, actor, "meeting.moved", when=_when(meeting))
+    _notify(session, meeting, actor, "meeting.moved", when=_starts_at(meeting))
 
 
 def cancel_meeting(
@@ -522,6 +630,10 @@ def load_meeting(session: Session, meeting: Meeting) -> Meeting:
             selectinload(Meeting.slots),
             selectinload(Meeting.messages).selectinload(MeetingMessage.author),
             selectinload(Meeting.follow_ups).selectinload(MeetingFollowUp.activity),
+            selectinload(Meeting.agenda_items).options(
+                joinedload(MeetingAgendaItem.theme),
+                joinedload(MeetingAgendaItem.activity).joinedload(PlanActivity.theme),
+            ),
         )
         .execution_options(populate_existing=True)
     ).one()
@@ -587,15 +699,22 @@ def add_report(
     title: str,
     report_date: date,
     summary: str,
+    activity_id: int | None = None,
 ) -> HealthServiceReport:
+    """Add a report; ``activity_id`` is the plan activity that follows it up (refers to it)."""
     if not can_add_report(actor, enterprise.id):
         raise DomainError(_("Only the occupational health service adds reports."), status=403)
+    if activity_id is not None and activity_id not in _activity_ids(
+        session, enterprise.id, [activity_id]
+    ):
+        raise DomainError(_("Choose one of the plan's activities."), "activity")
     report = HealthServiceReport(
         enterprise_id=enterprise.id,
         title=_text(title, "title", limit=MAX_TITLE),
         report_date=report_date,
         summary=_text(summary, "summary"),
         author_id=actor.id,
+        activity_id=activity_id,
     )
     session.add(report)
     session.flush()
@@ -621,7 +740,21 @@ def reports_of(session: Session, enterprise_id: int) -> list[HealthServiceReport
         session.scalars(
             select(HealthServiceReport)
             .where(HealthServiceReport.enterprise_id == enterprise_id)
-            .options(selectinload(HealthServiceReport.author))
+            .options(
+                selectinload(HealthServiceReport.author),
+                selectinload(HealthServiceReport.activity).joinedload(PlanActivity.theme),
+            )
+            .order_by(HealthServiceReport.report_date.desc(), HealthServiceReport.id.desc())
+        )
+    )
+
+
+def reports_for_activity(session: Session, activity_id: int) -> list[HealthServiceReport]:
+    """The reports an activity refers to, for its page (one statement)."""
+    return list(
+        session.scalars(
+            select(HealthServiceReport)
+            .where(HealthServiceReport.activity_id == activity_id)
             .order_by(HealthServiceReport.report_date.desc(), HealthServiceReport.id.desc())
         )
     )
@@ -732,55 +865,3 @@ def plan_activities(session: Session, enterprise_id: int) -> list[PlanActivity]:
             .order_by(PlanTheme.position, PlanActivity.position)
         )
     )
-
-
-def remind_deadlines(session: Session, today: date) -> int:
-    """Notify 14 and 3 days before an open order's deadline; a sent reminder is remembered
-    (unique per order and day count), so running twice, or late, sends nothing twice."""
-    sent = 0
-    # The nearest first: an order found late gets one reminder, not both at once.
-    for days in sorted(REMINDER_DAYS):
-        due = session.scalars(
-            select(InspectionOrder)
-            .join(Inspection)
-            .where(
-                InspectionOrder.answered_on.is_(None),
-                InspectionOrder.deadline <= today + timedelta(days=days),
-                InspectionOrder.deadline >= today,
-                ~select(OrderReminder.id)
-                .where(
-                    OrderReminder.order_id == InspectionOrder.id,
-                    OrderReminder.days_before <= days,
-                )
-                .exists(),
-            )
-            .options(selectinload(InspectionOrder.inspection).selectinload(Inspection.enterprise))
-        )
-        for order in due:
-            enterprise = order.inspection.enterprise
-            try:
-                with session.begin_nested():
-                    session.add(OrderReminder(order_id=order.id, days_before=days))
-                    session.flush()
-            except IntegrityError:  # another run sent it meanwhile
-                continue
-            people = set(
-                session.scalars(
-                    select(Membership.user_id).where(
-                        Membership.enterprise_id == enterprise.id,
-                        Membership.role.in_(list(INSPECTION_READERS)),
-                    )
-                )
-            )
-            if enterprise.contact_person_id is not None:
-                people.add(enterprise.contact_person_id)
-            notify(
-                session,
-                people,
-                "inspection.order_due",
-                enterprise_id=enterprise.id,
-                url=INSPECTIONS_PATH.format(enterprise_id=enterprise.id),
-                params={"enterprise": enterprise.name, "deadline": order.deadline.isoformat()},
-            )
-            sent += 1
-    return sent

@@ -65,6 +65,8 @@ template_globals(
     meeting_mode_label=lambda m: str(MODE_LABELS[MeetingMode(m)]),
     meeting_step_label=lambda s: str(STEP_LABELS[MeetingStep(s)]),
     local_time=services.local,
+    # On a plan activity's page (plans area): the health service's reports it refers to.
+    activity_reports=lambda activity_id: services.reports_for_activity(db.session(), activity_id),
 )
 
 
@@ -112,6 +114,8 @@ def meetings(enterprise_id: int) -> ResponseReturnValue:
 def new_meeting(enterprise_id: int) -> ResponseReturnValue:
     enterprise = _enterprise(enterprise_id, "change" if request.method == "POST" else "read")
     form = MeetingRequestForm()
+    themes = services.plan_themes(db.session(), enterprise_id, _today())
+    form.set_agenda(themes)
     if request.method == "POST":
         if form.validate():
             try:
@@ -125,6 +129,7 @@ def new_meeting(enterprise_id: int) -> ResponseReturnValue:
                     slots=form.chosen_slots(),
                     wished_week=form.wished_week.data,
                     now=utcnow(),
+                    agenda=form.agenda_picks(),
                 )
             except DomainError as error:
                 db.session.rollback()
@@ -132,8 +137,12 @@ def new_meeting(enterprise_id: int) -> ResponseReturnValue:
             else:
                 db.session.commit()
                 return finish(_("Your request is sent to the contact person."), _url(meeting))
-        return _form_page("cooperation/new_meeting.html", 422, enterprise=enterprise, form=form)
-    return _form_page("cooperation/new_meeting.html", 200, enterprise=enterprise, form=form)
+        status = 422
+    else:
+        status = 200
+    return _form_page(
+        "cooperation/new_meeting.html", status, enterprise=enterprise, form=form, themes=themes
+    )
 
 
 def _form_page(template: str, status: int, **context: Any) -> ResponseReturnValue:
@@ -383,12 +392,19 @@ def reports(enterprise_id: int) -> ResponseReturnValue:
 
 def _reports_page(enterprise_id: int, form: ReportForm, status: int) -> ResponseReturnValue:
     enterprise = _enterprise(enterprise_id)
+    can_add = services.can_add_report(current_user, enterprise_id)
+    if can_add:
+        _activity_choices(form.activity, services.plan_activities(db.session(), enterprise_id))
     return render_template(
         "cooperation/reports.html",
         enterprise=enterprise,
         reports=services.reports_of(db.session(), enterprise_id),
-        form=form if services.can_add_report(current_user, enterprise_id) else None,
+        form=form if can_add else None,
     ), status
+
+
+def _activity_choices(field: Any, activities: list[PlanActivity]) -> None:
+    field.choices = [blank_choice(_("No activity"))] + [choice(a.id, a.title) for a in activities]
 
 
 @bp.post("/enterprises/<int:enterprise_id>/health-service")
@@ -396,6 +412,8 @@ def _reports_page(enterprise_id: int, form: ReportForm, status: int) -> Response
 def add_report(enterprise_id: int) -> ResponseReturnValue:
     enterprise = _enterprise(enterprise_id, "change")
     form = ReportForm()
+    # Any activity of the enterprise's plans: the service checks it (422 at the field).
+    form.activity.validate_choice = False
     if form.validate():
         try:
             services.add_report(
@@ -405,6 +423,7 @@ def add_report(enterprise_id: int) -> ResponseReturnValue:
                 title=form.title.data or "",
                 report_date=form.report_date.data or _today(),
                 summary=form.summary.data or "",
+                activity_id=form.activity.data or None,
             )
         except DomainError as error:
             db.session.rollback()
@@ -433,9 +452,7 @@ def _inspections_page(enterprise_id: int, status: int, **forms: Any) -> Response
     can_edit = services.can_record_inspection(current_user, enterprise_id)
     activities = services.plan_activities(session, enterprise_id) if can_edit else []
     link_form = forms.get("link_form") or LinkOrderForm(formdata=None)
-    link_form.activity.choices = [blank_choice(_("No activity"))] + [
-        choice(a.id, a.title) for a in activities
-    ]
+    _activity_choices(link_form.activity, activities)
     return render_template(
         "cooperation/inspections.html",
         enterprise=enterprise,

@@ -33,7 +33,16 @@ ID = "int(min=1, max=2147483647)"
 MAILBOX_SIZE = 100
 
 # Headings for the groups of kinds on the settings page, by the kind's prefix ("plan.sent").
-KIND_GROUPS = {"plan": _l("Action plans"), "requests": _l("Requests")}
+KIND_GROUPS = {
+    "plan": _l("Action plans"),
+    "requests": _l("Requests"),
+    "agreement": _l("Cooperation agreement"),
+    "meeting": _l("Meetings"),
+    "inspection": _l("Inspections"),
+    "health_service": _l("Occupational health service"),
+    "subsidies": _l("Subsidies"),
+    "training": _l("Training"),
+}
 RESET_LIMIT = "5 per 15 minutes"
 MAIL_STATUS_LABELS = {
     MailStatus.WAITING: _l("Waiting"),

@@ -12,6 +12,7 @@ import os
 import smtplib
 import socket
 import threading
+import time
 import uuid
 from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime, timedelta
@@ -35,6 +36,8 @@ log = logging.getLogger("iwemployer.mail")
 BACKOFF_MINUTES = (1, 5, 15, 60, 240)
 STALE_CLAIM = timedelta(minutes=10)
 BATCH = 20
+# The development thread's reminder rounds, in seconds.
+REMINDERS_EVERY = 3600.0
 
 
 def new_worker_id() -> str:
@@ -157,11 +160,23 @@ def _in_language_of(user: User) -> AbstractContextManager[None]:
     return nullcontext()
 
 
-def run_forever(app: Flask, stop: threading.Event, interval: float = 10.0) -> None:
-    """Deliver every ``interval`` seconds until ``stop`` is set; errors are logged, not fatal."""
+def run_forever(
+    app: Flask,
+    stop: threading.Event,
+    interval: float = 10.0,
+    reminders_every: float | None = None,
+) -> None:
+    """Deliver every ``interval`` seconds until ``stop`` is set; errors are logged, not fatal.
+    With ``reminders_every`` (seconds) the reminders coming due are sent that often too."""
     worker_id = new_worker_id()
+    next_reminders = time.monotonic()
     while not stop.is_set():
         try:
+            if reminders_every is not None and time.monotonic() >= next_reminders:
+                from ..reminders.worker import send_reminders_now
+
+                next_reminders = time.monotonic() + reminders_every
+                send_reminders_now(app)
             deliver_due(app, worker_id)
         except Exception:
             # A broken round (database away) must not end the worker; the next round retries.
@@ -170,9 +185,14 @@ def run_forever(app: Flask, stop: threading.Event, interval: float = 10.0) -> No
 
 
 def start_background_worker(app: Flask) -> threading.Thread:
-    """The development server's worker thread (``make run``); production runs ``send-mail``."""
+    """The development server's worker thread (``make run``), which also sends the reminders
+    hourly (idempotent); production runs ``send-mail`` and a daily ``send-reminders`` timer."""
     thread = threading.Thread(
-        target=run_forever, args=(app, threading.Event()), name="mail-worker", daemon=True
+        target=run_forever,
+        args=(app, threading.Event()),
+        kwargs={"reminders_every": REMINDERS_EVERY},
+        name="mail-worker",
+        daemon=True,
     )
     thread.start()
     return thread

@@ -6,13 +6,13 @@ from .cooperation import (
     Inspection,
     InspectionOrder,
     Meeting,
+    MeetingAgendaItem,
     MeetingFollowUp,
     MeetingMessage,
     MeetingMode,
     MeetingSlot,
     MeetingStatus,
     MeetingStep,
-    OrderReminder,
 )
 from .core import (
     AGREEMENT_WARNING_DAYS,
@@ -45,6 +45,7 @@ from .plans import (
     PlanVersion,
     Responsible,
 )
+from .reminders import ReminderSubject, SentReminder
 from .requests import (
     OPEN_REQUEST_STATUSES,
     CaseHelpKind,
@@ -134,6 +135,7 @@ __all__ = [
     "MailPreference",
     "MailStatus",
     "Meeting",
+    "MeetingAgendaItem",
     "MeetingFollowUp",
     "MeetingMessage",
     "MeetingMode",
@@ -143,7 +145,6 @@ __all__ = [
     "MemberRole",
     "Membership",
     "Notification",
-    "OrderReminder",
     "OutboxMail",
     "ParticipantRole",
     "PartyStatement",
@@ -159,6 +160,7 @@ __all__ = [
     "RecruitmentRequest",
     "ReferenceLevel",
     "ReferenceQuarter",
+    "ReminderSubject",
     "RequestEvent",
     "RequestKind",
     "RequestMessage",
@@ -166,6 +168,7 @@ __all__ = [
     "RequestSeen",
     "RequestStatus",
     "Responsible",
+    "SentReminder",
     "StatisticsImport",
     "SubsidyApplication",
     "SubsidyAttachment",

@@ -14,12 +14,12 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, child_of, owned_by, utcnow
 from .core import Enterprise, User, _enum
-from .plans import PlanActivity
+from .plans import PlanActivity, PlanTheme
 
 
 class MeetingStatus(enum.StrEnum):
@@ -106,6 +106,12 @@ class Meeting(Base):
     follow_ups: Mapped[list[MeetingFollowUp]] = relationship(
         back_populates="meeting", cascade="all, delete-orphan", passive_deletes=True
     )
+    # Plan themes and activities picked for the agenda when the meeting was asked for.
+    agenda_items: Mapped[list[MeetingAgendaItem]] = relationship(
+        back_populates="meeting",
+        cascade="all, delete-orphan",
+        order_by=lambda: MeetingAgendaItem.position,
+    )
 
     __table_args__ = (
         CheckConstraint(
@@ -181,6 +187,38 @@ class MeetingFollowUp(Base):
     activity: Mapped[PlanActivity | None] = relationship()
 
 
+class MeetingAgendaItem(Base):
+    """A plan theme or a plan activity on a meeting's agenda (exactly one of the two)."""
+
+    __tablename__ = "meeting_agenda_item"
+    __owner__ = child_of("Meeting", "meeting_id")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meeting.id", ondelete="CASCADE"), index=True
+    )
+    # A theme or activity deleted from the plan leaves the agenda with it.
+    theme_id: Mapped[int | None] = mapped_column(
+        ForeignKey("plan_theme.id", ondelete="CASCADE"), index=True
+    )
+    activity_id: Mapped[int | None] = mapped_column(
+        ForeignKey("plan_activity.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(default=0)
+
+    meeting: Mapped[Meeting] = relationship(back_populates="agenda_items")
+    theme: Mapped[PlanTheme | None] = relationship()
+    activity: Mapped[PlanActivity | None] = relationship()
+
+    __table_args__ = (
+        CheckConstraint(
+            "(theme_id IS NULL AND activity_id IS NOT NULL) "
+            "OR (theme_id IS NOT NULL AND activity_id IS NULL)",
+            name="theme_or_activity",
+        ),
+    )
+
+
 class HealthServiceReport(Base):
     """An assessment or report by the occupational health service (BHT) for the enterprise.
 
@@ -200,9 +238,14 @@ class HealthServiceReport(Base):
     author_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL")
     )
+    # The plan activity that refers to this report (follows it up), if any.
+    activity_id: Mapped[int | None] = mapped_column(
+        ForeignKey("plan_activity.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     author: Mapped[User | None] = relationship()
+    activity: Mapped[PlanActivity | None] = relationship()
 
 
 class Inspection(Base):
@@ -266,17 +309,3 @@ class InspectionOrder(Base):
     @property
     def is_open(self) -> bool:
         return self.answered_on is None
-
-
-class OrderReminder(Base):
-    """A deadline reminder sent (14 or 3 days before): the unique key makes sending idempotent."""
-
-    __tablename__ = "order_reminder"
-    __owner__ = child_of("InspectionOrder", "order_id")
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    order_id: Mapped[int] = mapped_column(ForeignKey("inspection_order.id", ondelete="CASCADE"))
-    days_before: Mapped[int]
-    sent_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    __table_args__ = (UniqueConstraint("order_id", "days_before"),)

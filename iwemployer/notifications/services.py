@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date, datetime
 
-from flask_babel import LazyString
+from flask_babel import LazyString, format_date, format_datetime
 from sqlalchemy import ColumnElement, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
@@ -27,6 +28,9 @@ class MailSetting:
 
 
 EVENT_MAIL: dict[str, MailSetting] = {}
+# kind -> the params that hold a date or an aware time (ISO, as stored), shown in the reader's
+# language and time zone.
+EVENT_DATES: dict[str, tuple[str, ...]] = {}
 
 
 def register_event(
@@ -35,11 +39,14 @@ def register_event(
     *,
     mail_default: bool = False,
     mail_line: LazyString | None = None,
+    dates: tuple[str, ...] = (),
 ) -> None:
     """Register ``kind``; ``mail_default`` for events someone must act on (mail unless the
-    user turns it off), off for the rest (the site only unless the user turns it on)."""
+    user turns it off), off for the rest (the site only unless the user turns it on);
+    ``dates`` names the params given as ISO dates or times."""
     EVENT_TEXTS[kind] = text
     EVENT_MAIL[kind] = MailSetting(mail_default, mail_line)
+    EVENT_DATES[kind] = dates
 
 
 def notify(
@@ -87,10 +94,25 @@ def render_text(note: Notification) -> str:
     text = EVENT_TEXTS.get(note.kind)
     if text is None:
         return note.kind
+    params = dict(note.params)
+    for name in EVENT_DATES.get(note.kind, ()):
+        if name in params:
+            params[name] = _localised(params[name])
     try:
-        return str(text) % note.params
+        return str(text) % params
     except (KeyError, TypeError, ValueError):
         return str(text)
+
+
+def _localised(value: str) -> str:
+    """An ISO date or time in the reader's language; any other text as it is (an older
+    notification written before its date was stored as ISO)."""
+    try:
+        if "T" in value:
+            return format_datetime(datetime.fromisoformat(value), "short")
+        return format_date(date.fromisoformat(value), "long")
+    except (TypeError, ValueError):
+        return value
 
 
 def _still_visible(user: User) -> ColumnElement[bool]:

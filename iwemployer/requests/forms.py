@@ -29,7 +29,7 @@ from wtforms.validators import (
 
 from ..forms import BoundedDateField, MaxLength, choice
 from ..identity import contains_identity_number
-from ..models import CaseHelpKind, QuestionKind, Urgency
+from ..models import CaseHelpKind, Urgency
 from . import labels
 from .services import IDENTITY_NUMBER_MESSAGE, MAX_TEXT
 
@@ -183,12 +183,7 @@ class CaseHelpForm(NewRequestForm):
 
 
 class QuestionForm(NewRequestForm):
-    question_kind = RadioField(
-        _l("What would you like?"),
-        choices=[choice(q.value, labels.QUESTION_KIND_LABELS[q]) for q in QuestionKind],
-        default=QuestionKind.QUESTION.value,
-        validators=[InputRequired(message=_l("Choose a question or a meeting."))],
-    )
+    # A meeting is asked for in its own flow (the cooperation area), so only questions here.
     subject = StringField(
         _l("Subject"),
         validators=[
@@ -198,13 +193,10 @@ class QuestionForm(NewRequestForm):
         ],
     )
     description = TextAreaField(
-        _l("Your question or what the meeting is about"),
-        description=_l(
-            "For a meeting, suggest some times that suit you. Do not write names, national "
-            "identity numbers or health details."
-        ),
+        _l("Your question"),
+        description=_l("Do not write names, national identity numbers or health details."),
         validators=[
-            DataRequired(message=_l("Write your question or what the meeting is about.")),
+            DataRequired(message=_l("Write your question.")),
             MaxLength(MAX_TEXT),
             no_identity_number,
         ],

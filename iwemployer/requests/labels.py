@@ -49,12 +49,7 @@ URGENCY_LABELS = {
     Urgency.URGENT: _l("Urgent: as soon as possible"),
 }
 
-QUESTION_KIND_LABELS = {
-    QuestionKind.QUESTION: _l("Ask a question"),
-    QuestionKind.MEETING: _l("Ask for a meeting"),
-}
-
-# The same, as a name for what was sent.
+# What was sent (a meeting request is an old row: meetings have their own flow now).
 QUESTION_KIND_NAMES = {
     QuestionKind.QUESTION: _l("Question"),
     QuestionKind.MEETING: _l("Meeting request"),

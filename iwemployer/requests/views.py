@@ -352,7 +352,7 @@ def enterprise_new_question(enterprise_id: int) -> ResponseReturnValue:
             enterprise,
             current_user,
             token,
-            QuestionKind(form.question_kind.data),
+            QuestionKind.QUESTION,
             (form.subject.data or "").strip(),
             (form.description.data or "").strip(),
         )

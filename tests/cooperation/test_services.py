@@ -1,5 +1,6 @@
 """Service tests: the meeting state machine, booking without double booking (also under
-concurrency), minutes → plan activities, the calendar file, orders, deadlines and reminders."""
+concurrency), minutes → plan activities, the calendar file, orders and deadlines (their
+reminders are in tests/reminders)."""
 
 from __future__ import annotations
 
@@ -12,11 +13,16 @@ from flask import Flask
 from flask_babel import gettext
 from icalendar import Calendar
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
 from iwemployer.cooperation import services
 from iwemployer.cooperation.calendar import meeting_ics
-from iwemployer.cooperation.services import ALLOWED_TRANSITIONS, FollowUp, OrderFields, Slot
+from iwemployer.cooperation.services import (
+    ALLOWED_TRANSITIONS,
+    AgendaPick,
+    FollowUp,
+    OrderFields,
+    Slot,
+)
 from iwemployer.errors import DomainError
 from iwemployer.extensions import db
 from iwemployer.models import (
@@ -27,7 +33,6 @@ from iwemployer.models import (
     MeetingMode,
     MeetingStatus,
     Notification,
-    OrderReminder,
     PlanActivity,
     PlanTheme,
     Responsible,
@@ -419,38 +424,6 @@ def test_a_future_inspection_or_early_deadline_is_refused(world: World) -> None:
     assert caught.value.field == "letter_url"
 
 
-def _reminders(session: Session) -> set[tuple[int, int]]:
-    rows = session.execute(select(OrderReminder.order_id, OrderReminder.days_before))
-    return {(order_id, days) for order_id, days in rows}
-
-
-def test_deadline_reminders_go_14_and_3_days_before_once(world: World) -> None:
-    world.session.execute(OrderReminder.__table__.delete())
-    in14, in3, in40 = _record(world)
-    today = date.today()
-    # Demo orders aside, the 14-day order gets its 14-day reminder, the 3-day order only its
-    # 3-day one, the 40-day order nothing yet.
-    services.remind_deadlines(world.session, today)
-    sent = _reminders(world.session)
-    assert (in14.id, 14) in sent and (in3.id, 3) in sent
-    assert (in3.id, 14) not in sent and all(order != in40.id for order, _ in sent)
-    notes = world.session.scalar(
-        select(func.count())
-        .select_from(Notification)
-        .where(Notification.kind == "inspection.order_due")
-    )
-    # Run again the same day: nothing new.
-    assert services.remind_deadlines(world.session, today) == 0
-    # Eleven days later the 14-day order is 3 days away: its second reminder.
-    later = services.remind_deadlines(world.session, today + timedelta(days=11))
-    assert later >= 1 and (in14.id, 3) in _reminders(world.session)
-    assert notes and notes > 0
-    # An answered order is not reminded.
-    services.answer_order(world.session, in40, world.user(MANAGER), "Gjort", today)
-    services.remind_deadlines(world.session, today + timedelta(days=30))
-    assert all(order != in40.id for order, _ in _reminders(world.session))
-
-
 def test_the_adviser_overview_lists_coming_meetings_minutes_due_and_open_orders(
     world: World,
 ) -> None:
@@ -479,3 +452,24 @@ def test_the_demo_is_as_the_issue_describes(world: World) -> None:
     due = next(o for o in orders if o.is_open)
     assert due.activity_id is not None and due.deadline == date.today() + timedelta(days=10)
     assert isinstance(world.nordlys, Enterprise)
+
+
+def test_the_agenda_takes_themes_and_activities_of_the_enterprises_plan_only(
+    world: World,
+) -> None:
+    themes = services.plan_themes(world.session, world.nordlys.id, date.today())
+    theme, activity = themes[0], themes[0].activities[0]
+    picks = [AgendaPick(True, theme.id), AgendaPick(False, activity.id), AgendaPick(True, theme.id)]
+    meeting = _ask(world, agenda=picks)
+    loaded = services.load_meeting(world.session, meeting)
+    # In the order picked, a repeated pick once.
+    assert [(i.theme_id, i.activity_id) for i in loaded.agenda_items] == [
+        (theme.id, None),
+        (None, activity.id),
+    ]
+    foreign = services.plan_themes(world.session, world.fjellbygg.id, date.today())[0]
+    for pick in (AgendaPick(True, foreign.id), AgendaPick(False, foreign.activities[0].id)):
+        with pytest.raises(DomainError) as caught:
+            _ask(world, agenda=[pick])
+        assert caught.value.field == "agenda"
+        world.session.rollback()

@@ -154,3 +154,80 @@ def test_the_enterprise_home_shows_the_next_meeting(world: World, client: WebCli
     page = client.get(f"/enterprises/{world.nordlys.id}")
     assert page.status_code == 200
     assert f"/enterprises/{world.nordlys.id}/meetings/" in page.text
+
+
+def test_the_agenda_picks_themes_and_activities_of_the_plan(
+    world: World, client: WebClient
+) -> None:
+    client.login_as(world.user(MANAGER))
+    base = f"/enterprises/{world.nordlys.id}/meetings"
+    form = client.get(base + "/new")
+    theme = world.session.scalars(
+        select(PlanTheme)
+        .join(ActionPlan)
+        .where(ActionPlan.enterprise_id == world.nordlys.id)
+        .order_by(PlanTheme.id)
+    ).first()
+    assert theme is not None and theme.activities
+    activity = theme.activities[0]
+    assert f'value="theme:{theme.id}"' in form.text
+    assert f'value="activity:{activity.id}"' in form.text
+    data = {
+        "purpose": "Gjennomgang av planen",
+        "mode": "online",
+        "wished_week": "40",
+        "agenda": [f"theme:{theme.id}", f"activity:{activity.id}"],
+    }
+    # Another enterprise's activity is not a choice: refused at the field, nothing saved.
+    foreign = world.session.scalars(
+        select(PlanActivity)
+        .join(PlanTheme)
+        .join(ActionPlan)
+        .where(ActionPlan.enterprise_id == world.fjellbygg.id)
+    ).first()
+    assert foreign is not None
+    refused = client.post(base + "/new", {**data, "agenda": [f"activity:{foreign.id}"]})
+    assert refused.status_code == 422
+    assert 'id="agenda-error"' in refused.text and foreign.title not in refused.text
+    asked = client.post(base + "/new", data)
+    assert asked.status_code == 303
+    page = client.get(asked.headers["Location"])
+    assert theme.title in page.text
+    assert f"/activities/{activity.id}" in page.text
+
+
+def test_a_report_referred_to_by_a_plan_activity_shows_on_both_pages(
+    world: World, client: WebClient
+) -> None:
+    client.login_as(world.user("bht@helsepartner.example"))
+    url = f"/enterprises/{world.nordlys.id}/health-service"
+
+    def activity_of(enterprise_id: int) -> PlanActivity:
+        found = world.session.scalars(
+            select(PlanActivity)
+            .join(PlanTheme)
+            .join(ActionPlan)
+            .where(ActionPlan.enterprise_id == enterprise_id)
+            .order_by(PlanActivity.id)
+        ).first()
+        assert found is not None
+        return found
+
+    activity, foreign = activity_of(world.nordlys.id), activity_of(world.fjellbygg.id)
+    assert f'<option value="{activity.id}"' in client.get(url).text
+    data = {
+        "title": "Kartlegging av støy",
+        "report_date": date.today().isoformat(),
+        "summary": "Støynivået i vaskeriet er høyt.",
+    }
+    refused = client.post(url, {**data, "activity": str(foreign.id)})
+    assert refused.status_code == 422 and 'aria-invalid="true"' in refused.text
+    assert foreign.title not in refused.text
+    added = client.post(url, {**data, "activity": str(activity.id)})
+    assert added.status_code == 303
+    page = client.get(url)
+    assert page.text.count("Kartlegging av støy") == 1
+    assert f"/activities/{activity.id}" in page.text
+    plan_id = activity.theme.plan_id
+    shown = client.get(f"/enterprises/{world.nordlys.id}/plans/{plan_id}/activities/{activity.id}")
+    assert shown.status_code == 200 and "Kartlegging av støy" in shown.text

@@ -77,6 +77,23 @@ def test_a_question_is_sent_once_even_if_sent_twice(world: World, client: WebCli
     assert _token(client.get(url).text) != token
 
 
+def test_the_question_form_asks_questions_only_and_leads_to_the_meeting_flow(
+    world: World, client: WebClient
+) -> None:
+    client.login_as(world.user(MANAGER))
+    url = f"/enterprises/{world.nordlys.id}/requests/new/question"
+    page = client.get(url)
+    assert 'name="question_kind"' not in page.text
+    assert f'href="/enterprises/{world.nordlys.id}/meetings/new"' in page.text
+    # An old form posting the meeting choice still sends a question.
+    sent = client.post(url, _question_data(_token(page.text), question_kind="meeting"))
+    assert sent.status_code == 303
+    record = world.session.scalars(
+        select(EmployerRequest).order_by(EmployerRequest.id.desc()).limit(1)
+    ).one()
+    assert record.question_kind == "question"
+
+
 def test_a_resend_with_changed_values_still_finds_the_first(
     world: World, client: WebClient
 ) -> None:
