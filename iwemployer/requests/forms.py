@@ -232,7 +232,7 @@ class HandOverForm(FlaskForm):
         validate_choice=False,
     )
     note = TextAreaField(
-        _l("Note to your colleague (optional)"),
+        _l("Note to your colleague"),
         description=_l(
             "What has been done and what is next. Only the centre sees it. Do not write names, "
             "national identity numbers or health details."
