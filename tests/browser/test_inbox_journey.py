@@ -52,7 +52,7 @@ def test_inbox_by_urgency_and_a_hand_over_with_a_note(
     with page.expect_navigation():
         page.locator("table.inbox-table tbody tr").first.get_by_role("link").first.click()
     page.evaluate("window.__inboxNoReload = true")
-    page.get_by_label(t("colleague")).select_option(label="Jonas Berg")
+    page.get_by_label(t("colleague"), exact=True).select_option(label="Jonas Berg")
     page.get_by_label(t("note")).fill(NOTE)
     page.get_by_role("button", name=t("pass_on"), exact=True).click()
     expect(page.locator("#conversation")).to_contain_text(NOTE)
