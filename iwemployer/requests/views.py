@@ -534,7 +534,7 @@ def inbox_take(request_id: int) -> ResponseReturnValue:
 
     def act() -> str:
         if services.take(db.session(), record, current_user):
-            return _("You are handling the request now.")
+            return _("You are handling the request.")
         return _("You already handle it.")
 
     return _change(record, act)

@@ -445,7 +445,7 @@ def test_hand_over_to_a_colleague(world: World, client: WebClient) -> None:
     jonas = world.user("radgiver2.oslo@nav.example")
     done = client.post(url + "/hand-over", {"adviser_id": jonas.id}, htmx=True)
     assert done.status_code == 200
-    assert "overlatt til Jonas Berg" in done.text
+    assert "ga henvendelsen videre til Jonas Berg" in done.text
     note = world.session.scalar(
         select(Notification).where(
             Notification.user_id == jonas.id, Notification.kind == "requests.handed_over"
