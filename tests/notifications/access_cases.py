@@ -3,16 +3,29 @@ from typing import Any
 from sqlalchemy import select
 
 from iwemployer.models import Notification
+from iwemployer.notifications.services import notify, request_subject
 from tests.access_matrix import EVERYONE, RouteCase
 
 
-def _union_reps_notice(w: Any) -> tuple[str, dict[str, Any]]:
-    """The demo's notice to the Nordlys union representative: only they can open it."""
-    union_rep = w.user("tillitsvalgt@nordlys.example")
+def _managers_notice(w: Any) -> tuple[str, dict[str, Any]]:
+    """A notice to the Nordlys manager (made here: the demo has none for them); only they can
+    open it."""
+    manager = w.user("leder@nordlys.example")
     note_id = w.session.scalar(
-        select(Notification.id).where(Notification.user_id == union_rep.id).limit(1)
+        select(Notification.id).where(Notification.user_id == manager.id).limit(1)
     )
-    assert note_id is not None
+    if note_id is None:
+        notify(
+            w.session,
+            [manager.id],
+            "requests.answered",
+            enterprise_id=w.nordlys.id,
+            url=f"/enterprises/{w.nordlys.id}/requests",
+            params={"number": "1", "enterprise": w.nordlys.name},
+            subject=request_subject(1),
+        )
+        w.session.commit()
+        return _managers_notice(w)
     return (f"/notifications/{note_id}/open", {})
 
 
@@ -20,10 +33,10 @@ CASES = [
     RouteCase(
         "notifications.open_note",
         "GET",
-        _union_reps_notice,
-        frozenset({"union_rep"}),
+        _managers_notice,
+        frozenset({"manager"}),
         # Another user's notice does not exist for anyone else, the administrator included.
-        hidden_from=EVERYONE - {"union_rep"},
+        hidden_from=EVERYONE - {"manager"},
         ok_statuses=frozenset({303}),
     ),
     RouteCase(
