@@ -16,6 +16,7 @@ from iwemployer.notifications.services import (
     withdraw,
 )
 from tests.conftest import WebClient, World
+from tests.statements import count_statements
 
 register_event("test.waiting", _l("Something waits at %(enterprise)s"))
 register_event("test.done", _l("Something is done at %(enterprise)s"))
@@ -117,3 +118,25 @@ def test_a_notice_without_a_local_link_opens_the_list(world: World, client: WebC
     client.login_as(manager)
     response = client.get(f"/notifications/{note.id}/open")
     assert response.headers["Location"] == "/notifications"
+
+
+def test_the_grouped_list_costs_the_same_statements_however_many_notices(
+    world: World, client: WebClient
+) -> None:
+    s = world.session
+    manager = world.user("leder@nordlys.example")
+    client.login_as(manager)
+    client.get("/notifications")  # warm up: the session and the user are loaded once
+
+    def statements() -> int:
+        with count_statements(client.app) as seen:
+            assert client.get("/notifications").status_code == 200
+        return seen.count
+
+    notify(s, [manager.id], "test.waiting", params=PARAMS, url="/", subject="x:10")
+    s.commit()
+    few = statements()
+    for n in range(20):
+        notify(s, [manager.id], "test.done", params=PARAMS, url="/", subject=f"x:{10 + n % 4}")
+    s.commit()
+    assert statements() == few
