@@ -66,8 +66,11 @@ def configure(app: Flask, test_config: dict[str, object] | None) -> None:
         # Where links in mail point; required in production (never the request's Host header).
         PUBLIC_BASE_URL="",
         INVITATION_DAYS=7,
-        # A request waiting longer than this (Monday to Friday) is highlighted in the inbox.
+        # The centre's answer time (Monday to Friday, public holidays left out): the employer's
+        # receipt promises it, and a request waiting longer is highlighted in the inbox.
         REQUEST_OVERDUE_WORKING_DAYS=5,
+        # Days after closing during which the employer may reopen a request.
+        REQUEST_REOPEN_DAYS=14,
         PAGE_SIZE=20,
         # Closed or withdrawn requests keep their free text this long (flask purge-request-texts).
         REQUEST_TEXT_RETENTION_DAYS=365,

@@ -58,7 +58,12 @@ MENU: list[MenuEntry] = [
         _l("Requests"),
         per_enterprise=True,
         prefix="requests.",
-        roles=(MemberRole.MANAGER, MemberRole.SAFETY_DELEGATE, MemberRole.UNION_REP),
+        roles=(
+            MemberRole.MANAGER,
+            MemberRole.SAFETY_DELEGATE,
+            MemberRole.UNION_REP,
+            MemberRole.OCCUPATIONAL_HEALTH,
+        ),
     ),
     MenuEntry((E,), "training.courses", TRAINING_LABEL, per_enterprise=True, prefix="training."),
     MenuEntry(

@@ -312,6 +312,9 @@ class Notification(Base):
     kind: Mapped[str] = mapped_column(String(50))
     params: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     url: Mapped[str] = mapped_column(String(500), default="")
+    # What it is about ("plan:7", "request:12"): the list groups by it, and a notice is
+    # withdrawn by it when what it announced is no longer so.
+    subject: Mapped[str | None] = mapped_column(String(60), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     read_at: Mapped[datetime | None]
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask_babel import LazyString, format_date, format_datetime
-from sqlalchemy import ColumnElement, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from ..access import visible_enterprise_ids
@@ -58,8 +58,13 @@ def notify(
     url: str = "",
     params: dict[str, str] | None = None,
     exclude: int | None = None,
+    subject: str | None = None,
 ) -> None:
-    """Record ``kind`` for each user (once each, never for ``exclude``, the one who acted)."""
+    """Record ``kind`` for each user (once each, never for ``exclude``, the one who acted).
+
+    ``subject`` names what it is about (``plan_subject``, ``request_subject``): the list groups
+    by it and ``withdraw`` finds the notice by it when its news goes stale.
+    """
     if kind not in EVENT_TEXTS:
         raise ValueError(f"unregistered notification kind {kind!r}")
     recipients = sorted(set(user_ids) - {exclude})
@@ -75,6 +80,7 @@ def notify(
                     "kind": kind,
                     "params": dict(params or {}),
                     "url": url,
+                    "subject": subject,
                 }
                 for user_id in recipients
             ],
@@ -88,6 +94,32 @@ def notify(
         params=dict(params or {}),
         by_default=EVENT_MAIL[kind].by_default,
     )
+
+
+def plan_subject(plan_id: int) -> str:
+    return f"plan:{plan_id}"
+
+
+def request_subject(request_id: int) -> str:
+    return f"request:{request_id}"
+
+
+def withdraw(
+    session: Session,
+    subject: str,
+    kinds: Iterable[str],
+    user_ids: Iterable[int] | None = None,
+) -> int:
+    """Take back the notices of ``kinds`` about ``subject`` (of ``user_ids`` only, if given),
+    read or not: what they announced is no longer so (a version that was declined, agreed or
+    replaced; a request that was closed). Returns how many were withdrawn."""
+    stmt = delete(Notification).where(
+        Notification.subject == subject, Notification.kind.in_(list(kinds))
+    )
+    if user_ids is not None:
+        stmt = stmt.where(Notification.user_id.in_(list(user_ids)))
+    result = session.execute(stmt)
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def render_text(note: Notification) -> str:
@@ -146,6 +178,47 @@ def recent(session: Session, user: User, limit: int = 50) -> list[Notification]:
             .order_by(Notification.created_at.desc(), Notification.id.desc())
             .limit(limit)
         )
+    )
+
+
+@dataclass(frozen=True)
+class NoticeGroup:
+    """The notices about one plan or request, newest first (a notice without a subject is a
+    group of its own)."""
+
+    notes: list[Notification]
+
+    @property
+    def latest(self) -> Notification:
+        return self.notes[0]
+
+    @property
+    def earlier(self) -> list[Notification]:
+        return self.notes[1:]
+
+    @property
+    def unread(self) -> int:
+        return sum(1 for note in self.notes if note.read_at is None)
+
+
+def grouped(notes: Iterable[Notification]) -> list[NoticeGroup]:
+    """``notes`` (newest first) in groups per subject, ordered by each group's newest."""
+    groups: dict[str | int, list[Notification]] = {}
+    for note in notes:
+        groups.setdefault(note.subject or note.id, []).append(note)
+    return [NoticeGroup(members) for members in groups.values()]
+
+
+def mark_read(session: Session, user_id: int, note_id: int) -> None:
+    """The user opened the notice (only their own: the user is part of the condition)."""
+    session.execute(
+        update(Notification)
+        .where(
+            Notification.id == note_id,
+            Notification.user_id == user_id,
+            Notification.read_at.is_(None),
+        )
+        .values(read_at=utcnow())
     )
 
 

@@ -7,8 +7,10 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..access import get_or_404
 from ..extensions import db
 from ..htmx import finish, is_fragment_request
+from ..models import Notification
 from . import services
 
 bp = Blueprint("notifications", __name__)
@@ -20,7 +22,24 @@ CHANGED = "notifications-changed"
 @login_required
 def index() -> ResponseReturnValue:
     notes = services.recent(db.session(), current_user)
-    return render_template("notifications/index.html", notes=notes, text=services.render_text)
+    return render_template(
+        "notifications/index.html",
+        notes=notes,
+        groups=services.grouped(notes),
+        text=services.render_text,
+    )
+
+
+@bp.get("/notifications/<int:note_id>/open")
+@login_required
+def open_note(note_id: int) -> ResponseReturnValue:
+    """Follow a notice's link and mark it read: only the user's own notices are found."""
+    note = get_or_404(Notification, note_id, "change", user_id=current_user.id)
+    services.mark_read(db.session(), current_user.id, note.id)
+    db.session.commit()
+    # The links are the site's own paths; anything else goes to the list.
+    target = note.url if note.url.startswith("/") and not note.url.startswith("//") else ""
+    return redirect(target or url_for("notifications.index"), code=303)
 
 
 @bp.get("/notifications/badge")
@@ -36,12 +55,14 @@ def badge() -> ResponseReturnValue:
 def mark_read() -> ResponseReturnValue:
     services.mark_all_read(db.session(), current_user.id)
     db.session.commit()
+    notes = services.recent(db.session(), current_user)
     return finish(
         _("All notifications are marked as read."),
         url_for("notifications.index"),
         page="notifications/index.html",
         fragment="notifications/_list.html",
         trigger=CHANGED,
-        notes=services.recent(db.session(), current_user),
+        notes=notes,
+        groups=services.grouped(notes),
         text=services.render_text,
     )

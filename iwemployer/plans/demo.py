@@ -32,7 +32,7 @@ from ..models import (
     Responsible,
     User,
 )
-from ..notifications.services import notify
+from ..notifications.services import notify, plan_subject
 from . import services
 
 R, S = Responsible, ActivityStatus
@@ -525,6 +525,7 @@ def _fjellbygg(session: Session, enterprise: Enterprise, today: date) -> None:
         enterprise_id=enterprise.id,
         url=services.plan_path(plan),
         params={"enterprise": enterprise.name, "actor": manager.name, "version": "1"},
+        subject=plan_subject(plan.id),
     )
 
 

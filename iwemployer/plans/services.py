@@ -61,7 +61,7 @@ from ..models import (
     UserKind,
     utcnow,
 )
-from ..notifications.services import notify, register_event
+from ..notifications.services import notify, plan_subject, register_event, withdraw
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -117,6 +117,9 @@ MAIL_LINES = {
 }
 for _kind, _text in EVENTS.items():
     register_event(_kind, _text, mail_default=_kind in MAIL_LINES, mail_line=MAIL_LINES.get(_kind))
+# Notices that a version waits for confirmation: withdrawn once that version is declined, agreed
+# or replaced by a new draft (and a party's own once it has answered).
+WAITING_KINDS = ("plan.sent", "plan.new_version")
 
 
 # --- errors ----------------------------------------------------------------------------------
@@ -652,6 +655,7 @@ def _notify(
             **params,
         },
         exclude=actor.id if actor else None,
+        subject=plan_subject(plan.id),
     )
 
 
@@ -699,7 +703,8 @@ def _content_change(session: Session, plan: ActionPlan, actor: User) -> None:
     plan.sent_at = None
     plan.agreed_at = None
     _event(session, plan, actor, PlanEventKind.NEW_VERSION)
-    _notify(session, plan, actor, "plan.new_version", PLAN_PARTIES)
+    # The new version is announced when it is sent, not while it is a draft.
+    withdraw(session, plan_subject(plan.id), WAITING_KINDS)
 
 
 def _clean(text: str | None) -> str:
@@ -1134,6 +1139,7 @@ def send_for_confirmation(
     except IntegrityError as error:
         raise ConcurrentChange() from error
     _event(session, plan, actor, PlanEventKind.SENT)
+    withdraw(session, plan_subject(plan.id), WAITING_KINDS)
     _notify(session, plan, actor, "plan.sent", PLAN_PARTIES)
     session.flush()
     return stored
@@ -1184,14 +1190,17 @@ def decide(
         raise ConcurrentChange() from error
     if decision == Decision.CONFIRMED:
         _event(session, plan, actor, PlanEventKind.CONFIRMED)
+        withdraw(session, plan_subject(plan.id), WAITING_KINDS, user_ids=[actor.id])
         _notify(session, plan, actor, "plan.confirmed", PLAN_PARTIES)
     else:
         _event(session, plan, actor, PlanEventKind.DECLINED, text=reason)
+        withdraw(session, plan_subject(plan.id), WAITING_KINDS)
         _notify(session, plan, actor, "plan.declined", PLAN_PARTIES)
     if plan.confirmed_roles(version) >= set(PLAN_PARTIES):
         plan.status = PlanStatus.AGREED
         plan.agreed_at = now
         _event(session, plan, None, PlanEventKind.AGREED)
+        withdraw(session, plan_subject(plan.id), WAITING_KINDS)
         _notify(session, plan, actor, "plan.agreed")
     session.flush()
     return confirmation

@@ -392,6 +392,7 @@ def _render_new(
         form=form,
         can_edit=can_edit(current_user, enterprise),
         plans=services.plans_of(db.session(), enterprise.id),
+        confirms=member_role(current_user, enterprise.id) in PLAN_PARTIES,
     )
 
 

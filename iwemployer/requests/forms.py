@@ -217,10 +217,18 @@ class ReplyForm(FlaskForm):
 
 class HandOverForm(FlaskForm):
     adviser_id = SelectField(
-        _l("Hand over to"),
+        _l("Colleague"),
         coerce=_optional_int,
         validators=[InputRequired(message=_l("Choose a colleague."))],
         validate_choice=False,
+    )
+    note = TextAreaField(
+        _l("Note to your colleague"),
+        description=_l(
+            "What has been done and what is next. Only the centre sees it. Do not write names, "
+            "national identity numbers or health details."
+        ),
+        validators=[Optional(), MaxLength(MAX_TEXT), no_identity_number],
     )
 
 

@@ -49,6 +49,19 @@ URGENCY_LABELS = {
     Urgency.URGENT: _l("Urgent: as soon as possible"),
 }
 
+URGENCY_VARIANTS = {
+    Urgency.NORMAL: "neutral",
+    Urgency.SOON: "warning",
+    Urgency.URGENT: "error",
+}
+
+# The inbox's orders (``services.SORTS``).
+SORT_LABELS = {
+    "mine": _l("Mine first, then longest waiting"),
+    "urgency": _l("Most urgent first"),
+    "waiting": _l("Longest waiting first"),
+}
+
 # What was sent (a meeting request is an old row: meetings have their own flow now).
 QUESTION_KIND_NAMES = {
     QuestionKind.QUESTION: _l("Question"),
@@ -81,6 +94,10 @@ def request_status_variant(status: RequestStatus | str) -> str:
 
 def urgency_label(urgency: Urgency | str) -> str:
     return str(URGENCY_LABELS[Urgency(urgency)])
+
+
+def urgency_variant(urgency: Urgency | str) -> str:
+    return URGENCY_VARIANTS[Urgency(urgency)]
 
 
 def question_kind_label(kind: QuestionKind | str) -> str:

@@ -11,8 +11,10 @@ import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cache
 from zoneinfo import ZoneInfo
 
+import holidays
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, case, func, or_, select, update
@@ -45,7 +47,8 @@ from ..models import (
     utcnow,
 )
 from ..models.plans import OPEN_ACTIVITY_STATUSES
-from ..notifications.services import notify, register_event
+from ..notifications.services import notify, register_event, request_subject
+from ..notifications.services import withdraw as withdraw_notices
 from ..pagination import paginate
 
 S = RequestStatus
@@ -57,7 +60,8 @@ ALLOWED_TRANSITIONS: dict[RequestStatus, frozenset[RequestStatus]] = {
     S.SUBMITTED: frozenset({S.IN_PROGRESS, S.CLOSED, S.WITHDRAWN}),
     S.IN_PROGRESS: frozenset({S.ANSWERED, S.CLOSED, S.WITHDRAWN}),
     S.ANSWERED: frozenset({S.IN_PROGRESS, S.CLOSED, S.WITHDRAWN}),
-    S.CLOSED: frozenset(),
+    # The employer may reopen a closed request for a while (``can_reopen``).
+    S.CLOSED: frozenset({S.IN_PROGRESS}),
     S.WITHDRAWN: frozenset(),
 }
 # Waiting for the centre: the days waiting count and the overdue highlight apply.
@@ -110,6 +114,24 @@ register_event(
     mail_line=_l("A request was handed over to you."),
 )
 register_event("requests.withdrawn", _l("%(enterprise)s withdrew request no. %(number)s"))
+register_event(
+    "requests.reopened",
+    _l("%(enterprise)s reopened request no. %(number)s"),
+    mail_default=True,
+    mail_line=_l("An enterprise reopened a closed request."),
+)
+# Notices that ask someone to act on an open request: withdrawn when it is closed or withdrawn.
+OPEN_REQUEST_KINDS = (
+    "requests.new",
+    "requests.taken",
+    "requests.reply",
+    "requests.answered",
+    "requests.follow_up",
+    "requests.handed_over",
+    "requests.reopened",
+)
+# The request to rate the help: withdrawn when the request is reopened.
+CLOSED_REQUEST_KINDS = ("requests.closed",)
 
 
 # --- domain errors ------------------------------------------------------------------------------
@@ -145,6 +167,7 @@ TRANSITION_REFUSED = _l("The request cannot change to that status now.")
 RATING_REFUSED = _l("Only the person who asked can rate a closed request.")
 NOT_A_COLLEAGUE = _l("Choose a contact person at the same centre.")
 NOT_THE_ASSIGNEE = _l("The adviser handling the request answers it. Take it over first.")
+REOPEN_REFUSED = _l("The request can no longer be reopened. Send a new request instead.")
 
 
 def _conflict(message: LazyString) -> DomainError:
@@ -191,8 +214,7 @@ def transition(
             request.waiting_since = now
     else:
         request.waiting_since = None
-    if wanted in (S.CLOSED, S.WITHDRAWN):
-        request.closed_at = now
+    request.closed_at = now if wanted in (S.CLOSED, S.WITHDRAWN) else None
 
 
 # --- submitting ---------------------------------------------------------------------------------
@@ -369,7 +391,12 @@ def _record(
 
 # Who may ask what: recruitment and case help are for managers; questions and meetings for all
 # the enterprise's people who take part in the cooperation.
-ASKERS = (MemberRole.MANAGER, MemberRole.SAFETY_DELEGATE, MemberRole.UNION_REP)
+ASKERS = (
+    MemberRole.MANAGER,
+    MemberRole.SAFETY_DELEGATE,
+    MemberRole.UNION_REP,
+    MemberRole.OCCUPATIONAL_HEALTH,
+)
 ASKERS_OF: dict[RequestKind, tuple[MemberRole, ...]] = {
     RequestKind.RECRUITMENT: (MemberRole.MANAGER,),
     RequestKind.CASE_HELP: (MemberRole.MANAGER,),
@@ -413,6 +440,16 @@ def can_take(request: EmployerRequest, user: User) -> bool:
     )
 
 
+def starts_handling(request: EmployerRequest, user: User) -> bool:
+    """Taking a new request that is the adviser's (or nobody's) starts the handling; taking
+    anyone else's takes it over."""
+    return (
+        can_take(request, user)
+        and request.status == S.SUBMITTED
+        and request.assigned_to_id in (None, user.id)
+    )
+
+
 def can_hand_over(request: EmployerRequest, user: User) -> bool:
     return request.is_open and user.kind == UserKind.ADVISER
 
@@ -423,6 +460,24 @@ def can_close(request: EmployerRequest, user: User) -> bool:
 
 def can_withdraw(request: EmployerRequest, user: User) -> bool:
     return user.kind == UserKind.EMPLOYER and can_transition(request.status, S.WITHDRAWN)
+
+
+def reopen_deadline(request: EmployerRequest, reopen_days: int) -> datetime | None:
+    """Until when the employer may reopen the closed request; None when it is not closed."""
+    if request.status != S.CLOSED or request.closed_at is None:
+        return None
+    return request.closed_at + timedelta(days=reopen_days)
+
+
+def can_reopen(request: EmployerRequest, user: User, reopen_days: int, now: datetime) -> bool:
+    """The enterprise may reopen a request the centre closed, within ``reopen_days``."""
+    deadline = reopen_deadline(request, reopen_days)
+    return (
+        user.kind == UserKind.EMPLOYER
+        and can_transition(request.status, S.IN_PROGRESS)
+        and deadline is not None
+        and now <= deadline
+    )
 
 
 def can_rate(request: EmployerRequest, user: User) -> bool:
@@ -443,20 +498,26 @@ class Permissions:
 
     reply: bool
     take: bool
+    start_handling: bool
     hand_over: bool
     close: bool
     withdraw: bool
+    reopen: bool
     rate: bool
     see_rating: bool
 
 
-def permissions(request: EmployerRequest, user: User) -> Permissions:
+def permissions(
+    request: EmployerRequest, user: User, reopen_days: int, now: datetime | None = None
+) -> Permissions:
     return Permissions(
         reply=can_reply(request, user),
         take=can_take(request, user),
+        start_handling=starts_handling(request, user),
         hand_over=can_hand_over(request, user),
         close=can_close(request, user),
         withdraw=can_withdraw(request, user),
+        reopen=can_reopen(request, user, reopen_days, now or utcnow()),
         rate=can_rate(request, user),
         see_rating=can_see_rating(request, user),
     )
@@ -541,18 +602,30 @@ def colleagues(session: Session, request: EmployerRequest) -> list[User]:
     )
 
 
-def hand_over(session: Session, request: EmployerRequest, actor: User, to_user_id: int) -> User:
-    """Give the request to another contact person at the same centre."""
+def hand_over(
+    session: Session, request: EmployerRequest, actor: User, to_user_id: int, note: str = ""
+) -> User:
+    """Give the request to another contact person at the same centre, with a note for them
+    (shown to the centre only)."""
     lock_row(session, request)
     if not can_hand_over(request, actor):
         raise _conflict(NOT_OPEN)
+    check_free_text(note=note)
     target = next((u for u in colleagues(session, request) if u.id == to_user_id), None)
     if target is None or target.id == request.assigned_to_id:
         raise DomainError(str(NOT_A_COLLEAGUE), "adviser_id")
     now = utcnow()
     request.assigned_to_id = target.id
     request.assigned_to = target
-    _record(session, request, actor, event=RequestEvent.HANDED_OVER, assignee_id=target.id, now=now)
+    _record(
+        session,
+        request,
+        actor,
+        body=note.strip(),
+        event=RequestEvent.HANDED_OVER,
+        assignee_id=target.id,
+        now=now,
+    )
     notify(
         session,
         [target.id],
@@ -561,6 +634,7 @@ def hand_over(session: Session, request: EmployerRequest, actor: User, to_user_i
         url=ADVISER_PATH.format(request_id=request.id),
         params=_params(request),
         exclude=actor.id,
+        subject=request_subject(request.id),
     )
     return target
 
@@ -576,6 +650,7 @@ def close(session: Session, request: EmployerRequest, adviser: User) -> None:
         request.assigned_to_id = adviser.id
         request.assigned_to = adviser
     _record(session, request, adviser, event=RequestEvent.CLOSED, now=now)
+    withdraw_notices(session, request_subject(request.id), OPEN_REQUEST_KINDS)
     _notify_asker(session, request, "requests.closed", actor_id=adviser.id)
 
 
@@ -587,7 +662,40 @@ def withdraw(session: Session, request: EmployerRequest, actor: User) -> None:
     now = utcnow()
     transition(request, S.WITHDRAWN, now)
     _record(session, request, actor, event=RequestEvent.WITHDRAWN, now=now)
+    withdraw_notices(session, request_subject(request.id), OPEN_REQUEST_KINDS)
     _notify_centre(session, request, "requests.withdrawn", actor_id=actor.id)
+
+
+def reopen(
+    session: Session,
+    request: EmployerRequest,
+    actor: User,
+    reopen_days: int,
+    now: datetime | None = None,
+) -> None:
+    """The enterprise reopens a closed request within ``reopen_days``: it goes back to the
+    centre. One conditional UPDATE (still closed, still within the time) decides a race with
+    another reopen or a change by the centre: exactly one wins, the other gets 409."""
+    now = now or utcnow()
+    if not can_reopen(request, actor, reopen_days, now):
+        raise _conflict(REOPEN_REFUSED)
+    session.flush()
+    reopened = session.execute(
+        update(EmployerRequest)
+        .where(
+            EmployerRequest.id == request.id,
+            EmployerRequest.status == S.CLOSED,
+            EmployerRequest.closed_at >= now - timedelta(days=reopen_days),
+        )
+        .values(status=S.IN_PROGRESS, closed_at=None, waiting_since=now)
+        .execution_options(synchronize_session=False)
+    )
+    session.refresh(request)
+    if getattr(reopened, "rowcount", 0) != 1:
+        raise _conflict(REOPEN_REFUSED)
+    _record(session, request, actor, event=RequestEvent.REOPENED, now=now)
+    withdraw_notices(session, request_subject(request.id), CLOSED_REQUEST_KINDS)
+    _notify_centre(session, request, "requests.reopened", actor_id=actor.id)
 
 
 def rate(
@@ -646,6 +754,7 @@ def _notify_centre(session: Session, request: EmployerRequest, kind: str, actor_
         url=ADVISER_PATH.format(request_id=request.id),
         params=_params(request),
         exclude=actor_id,
+        subject=request_subject(request.id),
     )
 
 
@@ -666,6 +775,7 @@ def _notify_asker(
         url=EMPLOYER_PATH.format(enterprise_id=request.enterprise_id, request_id=request.id),
         params={**_params(request), **(extra or {})},
         exclude=actor_id,
+        subject=request_subject(request.id),
     )
 
 
@@ -749,17 +859,43 @@ def local_date(moment: datetime) -> date:
     return moment.astimezone(LOCAL_TIME).date()
 
 
+@cache
+def _public_holidays(year: int) -> frozenset[date]:
+    return frozenset(holidays.country_holidays("NO", years=year))
+
+
+def is_working_day(day: date) -> bool:
+    """Monday to Friday, and not one of Norway's public holidays."""
+    return day.weekday() < 5 and day not in _public_holidays(day.year)
+
+
 def working_days_between(start: date, end: date) -> int:
-    """Weekdays (Mon–Fri) after ``start`` up to and including ``end``; 0 if end is not later."""
-    if end <= start:
-        return 0
-    days = (end - start).days
-    weeks, rest = divmod(days, 7)
-    count = weeks * 5
-    for offset in range(1, rest + 1):
-        if (start + timedelta(days=weeks * 7 + offset)).weekday() < 5:
-            count += 1
-    return count
+    """Working days after ``start`` up to and including ``end``; 0 if end is not later."""
+    return sum(
+        1
+        for offset in range(1, (end - start).days + 1)
+        if is_working_day(start + timedelta(offset))
+    )
+
+
+def add_working_days(start: date, days: int) -> date:
+    """The working day ``days`` working days after ``start`` (the answer date of a request
+    sent on ``start``)."""
+    day = start
+    counted = 0
+    while counted < days:
+        day += timedelta(days=1)
+        if is_working_day(day):
+            counted += 1
+    return day
+
+
+def answer_due(request: EmployerRequest, limit: int) -> date | None:
+    """When the enterprise may expect an answer: ``limit`` working days after it began to
+    wait; None when it is not waiting for the centre."""
+    if request.status not in WAITING_STATUSES or request.waiting_since is None:
+        return None
+    return add_working_days(local_date(request.waiting_since), limit)
 
 
 def days_waiting(request: EmployerRequest, today: date) -> int | None:
@@ -780,11 +916,18 @@ def is_overdue(request: EmployerRequest, today: date, limit: int) -> bool:
 STATUS_FILTERS = ("open", "all", *(s.value for s in RequestStatus))
 
 
+# The inbox's orders: the adviser's own first (then the longest waiting), the most urgent first
+# (as the enterprise said, then the longest waiting), or the longest waiting first.
+SORTS = ("mine", "urgency", "waiting")
+URGENCY_ORDER = (Urgency.URGENT, Urgency.SOON, Urgency.NORMAL)
+
+
 @dataclass(frozen=True)
 class InboxFilter:
     kind: RequestKind | None = None
     status: str = "open"
     enterprise_id: int | None = None
+    sort: str = "mine"
 
 
 @dataclass(frozen=True)
@@ -838,13 +981,23 @@ def inbox(
     mine_first = case((EmployerRequest.assigned_to_id == adviser.id, 0), else_=1)
     # Waiting requests by how long they have waited, then the rest by age.
     waiting_first = case((EmployerRequest.waiting_since.is_(None), 1), else_=0)
+    # Requests without an urgency (questions, recruitment) after those with one.
+    most_urgent = case(
+        *((EmployerRequest.urgency == u, n) for n, u in enumerate(URGENCY_ORDER)),
+        else_=len(URGENCY_ORDER),
+    )
+    first: tuple[ColumnElement[int], ...] = {
+        "mine": (mine_first,),
+        "urgency": (most_urgent,),
+        "waiting": (),
+    }.get(filters.sort, (mine_first,))
     stmt = base.options(
         selectinload(EmployerRequest.enterprise),
         selectinload(EmployerRequest.created_by),
         selectinload(EmployerRequest.assigned_to),
         selectinload(EmployerRequest.recruitment),
     ).order_by(
-        mine_first,
+        *first,
         waiting_first,
         EmployerRequest.waiting_since,
         EmployerRequest.created_at,

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import format_decimal
+from flask_babel import format_date, format_decimal, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -78,6 +78,7 @@ template_globals(
     request_status_variant=labels.request_status_variant,
     request_title=labels.request_title,
     urgency_label=labels.urgency_label,
+    urgency_variant=labels.urgency_variant,
     question_kind_label=labels.question_kind_label,
     can_ask_request=services.can_ask,
 )
@@ -133,6 +134,10 @@ def _overdue_limit() -> int:
     return int(current_app.config["REQUEST_OVERDUE_WORKING_DAYS"])
 
 
+def _reopen_days() -> int:
+    return int(current_app.config["REQUEST_REOPEN_DAYS"])
+
+
 def _hand_over_form(record: EmployerRequest, **kwargs: Any) -> HandOverForm:
     form = HandOverForm(**kwargs)
     form.adviser_id.choices = [
@@ -145,13 +150,16 @@ def _hand_over_form(record: EmployerRequest, **kwargs: Any) -> HandOverForm:
 
 def _context(record: EmployerRequest, **extra: Any) -> dict[str, Any]:
     """What the conversation region shows (the page adds only the request's details)."""
-    can = services.permissions(record, current_user)
+    can = services.permissions(record, current_user, _reopen_days())
     context: dict[str, Any] = {
         "record": record,
         "enterprise": record.enterprise,
         "side": "centre" if _centre_side() else "enterprise",
         "can": can,
         "reply_form": ReplyForm(formdata=None),
+        "reopen_days": _reopen_days(),
+        "reopen_deadline": services.reopen_deadline(record, _reopen_days()),
+        "answer_due": services.answer_due(record, _overdue_limit()),
     }
     if _centre_side():
         today = _today()
@@ -268,10 +276,22 @@ def _new_request_page(
             show_error(error, form)
         else:
             db.session.commit()
-            return finish(_("Your request is sent. The centre will answer here."), _url(record))
+            return finish(_receipt(record), _url(record))
     if not form.form_token.data:
         form.form_token.data = services.new_form_token()
     return render_template(template, enterprise=enterprise, form=form), 422
+
+
+def _receipt(record: EmployerRequest) -> str:
+    """What the enterprise is told on sending: when to expect an answer, in working days."""
+    limit = _overdue_limit()
+    due = services.answer_due(record, limit)
+    return ngettext(
+        "Your request is sent. The centre answers here within %(num)d working day, by %(date)s.",
+        "Your request is sent. The centre answers here within %(num)d working days, by %(date)s.",
+        limit,
+        date=format_date(due, "full") if due else "",
+    )
 
 
 @bp.route("/enterprises/<int:enterprise_id>/requests/new/recruitment", methods=["GET", "POST"])
@@ -398,6 +418,20 @@ def enterprise_withdraw(enterprise_id: int, request_id: int) -> ResponseReturnVa
     return _change(record, act)
 
 
+@bp.post("/enterprises/<int:enterprise_id>/requests/<int:request_id>/reopen")
+@member_role_required(*services.ASKERS, adviser=False)
+@employers_only()
+def enterprise_reopen(enterprise_id: int, request_id: int) -> ResponseReturnValue:
+    record = get_or_404(EmployerRequest, request_id, "change", enterprise_id=enterprise_id)
+    _require_follows(record)
+
+    def act() -> str:
+        services.reopen(db.session(), record, current_user, _reopen_days())
+        return _("The request is open again. Write what you need below.")
+
+    return _change(record, act, anchor="#conversation")
+
+
 @bp.post("/enterprises/<int:enterprise_id>/requests/<int:request_id>/rating")
 @member_role_required(*services.ASKERS, adviser=False)
 @employers_only()
@@ -427,10 +461,12 @@ def _inbox_filter() -> services.InboxFilter:
         enterprise_id: int | None = int(request.args.get("enterprise", ""))
     except ValueError:
         enterprise_id = None
+    sort = request.args.get("sort", "mine")
     return services.InboxFilter(
         kind=RequestKind(kind) if kind in {k.value for k in RequestKind} else None,
         status=status if status in services.STATUS_FILTERS else "open",
         enterprise_id=enterprise_id,
+        sort=sort if sort in services.SORTS else "mine",
     )
 
 
@@ -442,7 +478,7 @@ def inbox() -> ResponseReturnValue:
     if filters.enterprise_id is not None and filters.enterprise_id not in {
         e.id for e in enterprises
     }:
-        filters = services.InboxFilter(kind=filters.kind, status=filters.status)
+        filters = services.InboxFilter(kind=filters.kind, status=filters.status, sort=filters.sort)
     try:
         page_number = int(request.args.get("page", "1"))
     except ValueError:
@@ -468,6 +504,7 @@ def inbox() -> ResponseReturnValue:
         overdue_limit=_overdue_limit(),
         kinds=list(RequestKind),
         statuses=list(RequestStatus),
+        sorts=[(value, labels.SORT_LABELS[value]) for value in services.SORTS],
         query_args={k: v for k, v in request.args.items() if k != "page" and v},
     )
 
@@ -529,7 +566,8 @@ def inbox_hand_over(request_id: int) -> ResponseReturnValue:
 
     def act() -> str:
         adviser_id = int(form.adviser_id.data or 0)
-        target = services.hand_over(db.session(), record, current_user, adviser_id)
+        note = form.note.data or ""
+        target = services.hand_over(db.session(), record, current_user, adviser_id, note)
         return _("The request is handed over to %(name)s.", name=target.name)
 
     return _change(record, act, form, "hand_over_form")

@@ -96,7 +96,7 @@ def test_employer_asks_adviser_answers_employer_rates(
     _click(page, SUBJECT)
     conversation = page.locator("#conversation")
     _mark_page(page)
-    conversation.get_by_role("button", name="Ta henvendelsen").click()
+    conversation.get_by_role("button", name="Start behandlingen").click()
     expect(conversation).to_contain_text("Under arbeid")
     expect(conversation).to_contain_text("Ingrid Haugen behandler henvendelsen.")
     expect(page.locator("#messages")).to_contain_text("Du behandler nå henvendelsen.")
@@ -109,7 +109,7 @@ def test_employer_asks_adviser_answers_employer_rates(
     expect(page.get_by_label("Meldingen din")).to_have_value("")
     _not_reloaded(page)
     assert_accessible(page)
-    # Closing is final, so its button sits behind a disclosure.
+    # Closing ends the conversation, so its button sits behind a disclosure.
     conversation.locator("details.confirm-action summary").click()
     conversation.get_by_role("button", name="Avslutt henvendelsen", exact=True).click()
     expect(conversation).to_contain_text("Avsluttet")
@@ -164,9 +164,9 @@ def test_conversation_without_javascript(
     expect(page.locator("#messages")).to_contain_text("Svaret ditt er sendt.")
     expect(page.locator("#conversation .thread")).to_contain_text("Jeg ringer deg i morgen.")
     expect(page.locator("#conversation")).to_contain_text("Under arbeid")
-    page.get_by_label("Overlat til").select_option(label="Jonas Berg")
-    _click(page, "Overlat", role="button")
-    expect(page.locator("#messages")).to_contain_text("Henvendelsen er overlatt til Jonas Berg.")
+    page.get_by_label("Kollega", exact=True).select_option(label="Jonas Berg")
+    _click(page, "Gi videre", role="button")
+    expect(page.locator("#messages")).to_contain_text("Henvendelsen er gitt videre til Jonas Berg.")
     assert_accessible(page)
     _sign_out(page)
 

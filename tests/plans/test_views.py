@@ -388,7 +388,9 @@ def test_the_whole_agreement_over_http(world: World, client: WebClient, make_cli
             select(Notification.kind).where(Notification.enterprise_id == world.fjellbygg.id)
         )
     )
-    assert {"plan.new_version", "plan.sent", "plan.confirmed", "plan.agreed"} <= kinds
+    assert {"plan.confirmed", "plan.agreed"} <= kinds
+    # Agreeing withdrew the "waits for confirmation" notices; the draft was never announced.
+    assert not {"plan.new_version", "plan.sent"} & kinds
 
 
 def test_a_party_sees_what_changed_since_the_version_they_confirmed(

@@ -4,6 +4,7 @@ closed request, add to it after the close, or record a hand-over twice (SQLite a
 from __future__ import annotations
 
 from collections.abc import Callable
+from itertools import pairwise
 from typing import Any
 
 from flask import Flask
@@ -141,3 +142,48 @@ def test_a_hand_over_is_recorded_once(app: Flask, world: World) -> None:
         )
     )
     assert count == 1
+
+
+def test_reopen_and_close_at_once_keep_one_story(app: Flask, world: World) -> None:
+    """A closed request: the employer reopens it in several tabs while the adviser (whose page
+    is older) closes it. One reopen wins; a close counts only after that reopen; the events
+    tell the same story as the final status."""
+    request_id = _open_request(world, "tok-reopen-race")
+    record = world.session.get_one(EmployerRequest, request_id)
+    services.close(world.session, record, world.user(ADVISER))
+    world.session.commit()
+
+    def acting(email: str, act: Callable[[Session, EmployerRequest, User], Any]) -> Any:
+        def prepare(session: Session) -> Callable[[], Any]:
+            loaded = session.get_one(EmployerRequest, request_id)
+            user = session.scalars(select(User).where(User.email == email)).one()
+            return lambda: act(session, loaded, user)
+
+        return prepare
+
+    def reopen(session: Session, loaded: EmployerRequest, user: User) -> None:
+        services.reopen(session, loaded, user, reopen_days=14)
+
+    results = race(
+        app,
+        [
+            *(acting(MANAGER, reopen) for _ in range(3)),
+            *(acting(ADVISER, _close) for _ in range(2)),
+        ],
+    )
+    assert all(error.status == 409 for error in refusals(results))
+    reopens = [r for r in results[:3] if r is None]
+    closes = [r for r in results[3:] if r is None]
+    assert reopens  # the first reopen in line always finds the request closed
+    record, messages = _final(world, request_id)
+    story = [m.event for m in messages if m.event in (RequestEvent.REOPENED, RequestEvent.CLOSED)]
+    # Every success is recorded once, and they alternate as a one-at-a-time order would:
+    # closed, reopened, closed, reopened ... (never two reopens or two closes in a row).
+    assert story.count(RequestEvent.REOPENED) == len(reopens)
+    assert story.count(RequestEvent.CLOSED) == 1 + len(closes)
+    assert all(a != b for a, b in pairwise(story))
+    if story[-1] == RequestEvent.CLOSED:
+        assert record.status == S.CLOSED and record.closed_at is not None
+    else:
+        assert record.status == S.IN_PROGRESS
+        assert record.closed_at is None and record.waiting_since is not None

@@ -20,7 +20,7 @@ QUESTION = "demo-nordlys-question"  # asked by the Nordlys safety delegate, clos
 FOREIGN = "demo-fjellbygg-recruitment"  # Fjellbygg's new recruitment request
 
 MANAGER = frozenset({"manager"})
-ASKERS = frozenset({"manager", "safety_delegate", "union_rep"})
+ASKERS = frozenset({"manager", "safety_delegate", "union_rep", "occupational_health"})
 
 
 def rid(w: Any, token: str) -> int:
@@ -128,6 +128,16 @@ CASES = [
         MANAGER,
         foreign=_foreign("/withdraw"),
         ok_statuses=CHANGE,
+    ),
+    RouteCase(
+        "requests.enterprise_reopen",
+        "POST",
+        # The closed question: its asker (the safety delegate) and the manager, who follows
+        # all; 409 once the time to reopen has passed or it is open again.
+        _own("/reopen", token=QUESTION),
+        frozenset({"manager", "safety_delegate"}),
+        foreign=_foreign("/reopen"),
+        ok_statuses=CHANGE | {409},
     ),
     RouteCase(
         "requests.enterprise_rate",

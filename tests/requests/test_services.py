@@ -63,6 +63,8 @@ EXPECTED = {
     (S.ANSWERED, S.IN_PROGRESS),
     (S.ANSWERED, S.CLOSED),
     (S.ANSWERED, S.WITHDRAWN),
+    # The employer reopens (within the configured time: test_reopen_*).
+    (S.CLOSED, S.IN_PROGRESS),
 }
 
 
@@ -79,15 +81,17 @@ def test_status_machine_every_pair(current: RequestStatus, wanted: RequestStatus
             assert record.waiting_since is None
         if wanted in (S.CLOSED, S.WITHDRAWN):
             assert record.closed_at is not None
+        else:
+            assert record.closed_at is None
     else:
         with refused(409):
             services.transition(record, wanted)
         assert record.status == current
 
 
-def test_closed_and_withdrawn_are_final() -> None:
-    for final in (S.CLOSED, S.WITHDRAWN):
-        assert services.ALLOWED_TRANSITIONS[final] == frozenset()
+def test_withdrawn_is_final_and_closed_only_reopens() -> None:
+    assert services.ALLOWED_TRANSITIONS[S.WITHDRAWN] == frozenset()
+    assert services.ALLOWED_TRANSITIONS[S.CLOSED] == frozenset({S.IN_PROGRESS})
 
 
 # --- the identity-number guard ------------------------------------------------------------------
@@ -382,17 +386,18 @@ def test_the_conversation_and_its_notifications(world: World) -> None:
     services.employer_reply(s, record, manager, "Takk, ett spørsmål til.")
     assert record.status == S.IN_PROGRESS  # back with the centre
     assert record.waiting_since is not None
-    services.close(s, record, ingrid)
-    s.commit()
-    assert record.status == S.CLOSED
-
     assert _notes(s, manager)[base_manager:] == [
         "requests.taken",
         "requests.reply",
         "requests.answered",
-        "requests.closed",
     ]
     assert "requests.follow_up" in _notes(s, ingrid)
+    services.close(s, record, ingrid)
+    s.commit()
+    assert record.status == S.CLOSED
+    # Closing withdraws the notices that asked someone to act; the request to rate remains.
+    assert _notes(s, manager)[base_manager:] == ["requests.closed"]
+    assert "requests.follow_up" not in _notes(s, ingrid)
     events = [m.event for m in record.messages if m.event]
     assert events == [
         RequestEvent.TAKEN,
@@ -603,13 +608,13 @@ def test_permissions_follow_the_state_and_the_person(world: World) -> None:
     delegate = world.user("verneombud@nordlys.example")
     ingrid = world.user("radgiver.oslo@nav.example")
     record = _question(world)
-    assert services.permissions(record, ingrid) == services.Permissions(
-        reply=True, take=True, hand_over=True, close=True, withdraw=False, rate=False,
-        see_rating=False,
+    assert services.permissions(record, ingrid, 14) == services.Permissions(
+        reply=True, take=True, start_handling=True, hand_over=True, close=True, withdraw=False,
+        reopen=False, rate=False, see_rating=False,
     )  # fmt: skip
-    assert services.permissions(record, manager) == services.Permissions(
-        reply=True, take=False, hand_over=False, close=False, withdraw=True, rate=False,
-        see_rating=False,
+    assert services.permissions(record, manager, 14) == services.Permissions(
+        reply=True, take=False, start_handling=False, hand_over=False, close=False,
+        withdraw=True, reopen=False, rate=False, see_rating=False,
     )  # fmt: skip
     assert services.can_follow(record, manager, MemberRole.MANAGER)
     assert services.can_follow(record, delegate, MemberRole.MANAGER)
@@ -618,14 +623,16 @@ def test_permissions_follow_the_state_and_the_person(world: World) -> None:
     assert not services.can_take(record, ingrid)
     assert not services.take(s, record, ingrid)  # nothing changes
     services.close(s, record, ingrid)
-    closed = services.permissions(record, manager)
-    assert closed.rate and not (closed.reply or closed.withdraw or closed.see_rating)
-    assert not services.permissions(record, delegate).rate
-    assert not services.permissions(record, ingrid).close
+    closed = services.permissions(record, manager, 14)
+    assert closed.rate and closed.reopen
+    assert not (closed.reply or closed.withdraw or closed.see_rating)
+    assert not services.permissions(record, delegate, 14).rate
+    assert not services.permissions(record, ingrid, 14).close
+    assert not services.permissions(record, ingrid, 14).reopen
     services.rate(s, record, manager, 4)
-    assert services.permissions(record, manager).see_rating
-    assert services.permissions(record, ingrid).see_rating
-    assert not services.permissions(record, delegate).see_rating
+    assert services.permissions(record, manager, 14).see_rating
+    assert services.permissions(record, ingrid, 14).see_rating
+    assert not services.permissions(record, delegate, 14).see_rating
     assert services.can_ask(MemberRole.SAFETY_DELEGATE)
     assert not services.can_ask(MemberRole.SAFETY_DELEGATE, RequestKind.CASE_HELP)
     assert not services.can_ask(None)
