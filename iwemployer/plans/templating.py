@@ -25,7 +25,7 @@ from .labels import (
     PLAN_STATUS_VARIANTS,
     RESPONSIBLE_LABELS,
 )
-from .services import awaiting_roles, pick_current
+from .services import awaiting_roles, opens_new_version, pick_current
 
 
 def percent(value: Decimal | str | None) -> str:
@@ -90,6 +90,7 @@ def register_helpers(bp: Blueprint) -> None:
         plan_field_label=lambda name: str(FIELD_LABELS.get(name, name)),
         plan_field_value=field_value,
         plan_percent=percent,
+        opens_new_version=opens_new_version,
         ACTIVITY_STATUSES=list(ActivityStatus),
         # Templates compare enums, never their values as strings.
         PlanStatus=PlanStatus,
