@@ -72,7 +72,9 @@ def action_plan_card(enterprise_id: int) -> dict[str, Any]:
     plan = pick_current(plans, date.today())
     role = member_role(current_user, enterprise_id)
     awaits_you = bool(plan and role in awaiting_roles(plan))
-    return {"plan": plan, "awaits_you": awaits_you}
+    # A declined plan says by whom, so nobody is left waiting for answers that will not come.
+    declined = plan.declines(plan.version) if plan and plan.status == PlanStatus.DECLINED else []
+    return {"plan": plan, "awaits_you": awaits_you, "declined": declined}
 
 
 def register_helpers(bp: Blueprint) -> None:

@@ -580,6 +580,7 @@ def test_a_declined_plan_is_shown_to_all_and_goes_back_to_the_editors(
     assert declined.status_code == 303
     home = union.get(f"/enterprises/{world.fjellbygg.id}").text
     assert "The plan awaits your confirmation." not in home and "Declined" in home
+    assert "Siri Vik declined version 1." in home
     # The adviser's overview: who declined and why, not "awaiting".
     overview = _as(make_client(), world, F_ADVISER).get("/plans/overview").text
     declined_part = overview.split('id="declined-heading"', 1)[1].split("</section>", 1)[0]
