@@ -16,6 +16,7 @@ from wtforms import (
     IntegerField,
     SelectField,
     StringField,
+    TextAreaField,
 )
 from wtforms.validators import (
     DataRequired,
@@ -156,8 +157,19 @@ class AgreementForm(FlaskForm):
 
 
 class TerminateForm(FlaskForm):
-    # The button sends no date: the agreement is terminated today.
-    terminated_on = DateInputField(_l("Terminated on"), validators=[Optional()])
+    terminated_on = DateInputField(
+        _l("Ends from"),
+        validators=[InputRequired(message=_l("Enter the date.")), stop_if_unreadable],
+        description=_l("The first day the agreement is no longer in force."),
+    )
+    reason = TextAreaField(
+        _l("Reason"),
+        validators=[
+            DataRequired(message=_l("Say why the agreement ends.")),
+            MaxLength(services.MAX_REASON),
+        ],
+        description=_l("Kept with the agreement, for the centre."),
+    )
 
 
 class ContactPersonForm(FlaskForm):

@@ -43,6 +43,7 @@ AGREEMENT_YEARS = 4
 EARLIEST_DATE = date(1990, 1, 1)
 LATEST_DATE = date(2199, 12, 31)
 MAX_SEARCH_LENGTH = 100
+MAX_REASON = 2000
 
 
 # --- searching and paging -------------------------------------------------------------------
@@ -402,14 +403,22 @@ def can_terminate(agreement: CooperationAgreement, on: date) -> bool:
     return _termination_refused(agreement, on) is None
 
 
-def terminate_agreement(session: Session, agreement: CooperationAgreement, on: date) -> None:
-    """End the agreement early: from ``on`` it is no longer in force."""
+def terminate_agreement(
+    session: Session, agreement: CooperationAgreement, on: date, reason: str
+) -> None:
+    """End the agreement early: from ``on`` it is no longer in force; ``reason`` is kept."""
     if agreement.terminated_on is None:
         on = _check_date("terminated_on", on)
     refused = _termination_refused(agreement, on)
     if refused is not None:
         raise refused
+    reason = reason.strip().replace("\r\n", "\n")
+    if not reason:
+        raise DomainError(_l("Say why the agreement ends."), "reason")
+    if len(reason) > MAX_REASON:
+        raise DomainError(_l("The reason is too long."), "reason")
     agreement.terminated_on = on
+    agreement.termination_reason = reason
     session.flush()
 
 

@@ -165,7 +165,6 @@ def _enterprise_page(
     *,
     agreement_form: AgreementForm | None = None,
     member_form: MembershipForm | None = None,
-    terminate_errors: dict[int, list[str]] | None = None,
     role_errors: dict[int, list[str]] | None = None,
 ) -> ResponseReturnValue:
     session = db.session()
@@ -177,7 +176,6 @@ def _enterprise_page(
         agreements=agreements,
         terminable={a.id for a in agreements if services.can_terminate(a, today)},
         agreement_form=agreement_form or AgreementForm(formdata=None),
-        terminate_errors=terminate_errors or {},
         today=today,
         **ENTERPRISE_MEMBERS.context(enterprise.id, member_form, role_errors),
     )
@@ -253,18 +251,46 @@ def enterprise_agreement_add(enterprise_id: int) -> ResponseReturnValue:
     return _enterprise_page(enterprise, status, agreement_form=form)
 
 
+def _terminate_page(
+    agreement: CooperationAgreement, form: TerminateForm, status: int = 200
+) -> ResponseReturnValue:
+    return (
+        render_template(
+            "admin/terminate_agreement.html",
+            agreement=agreement,
+            enterprise=agreement.enterprise,
+            form=form,
+            can_terminate=services.can_terminate(agreement, date.today()),
+        ),
+        status,
+    )
+
+
+@bp.get(f"/agreements/<{ID}:agreement_id>/terminate")
+@admin_only
+def enterprise_agreement_confirm_termination(agreement_id: int) -> ResponseReturnValue:
+    """The confirmation step: the date it ends from, and why."""
+    agreement = get_or_404(CooperationAgreement, agreement_id)
+    form = TerminateForm(formdata=None)
+    form.terminated_on.data = max(date.today(), agreement.start_date)
+    return _terminate_page(agreement, form)
+
+
 @bp.post(f"/agreements/<{ID}:agreement_id>/terminate")
 @admin_only
 def enterprise_agreement_terminate(agreement_id: int) -> ResponseReturnValue:
     agreement = get_or_404(CooperationAgreement, agreement_id, "change")
     form = TerminateForm()
+    status = 422
     if form.validate_on_submit():
+        assert form.terminated_on.data is not None
         try:
             services.terminate_agreement(
-                db.session(), agreement, form.terminated_on.data or date.today()
+                db.session(), agreement, form.terminated_on.data, form.reason.data or ""
             )
         except DomainError as error:
             show_error(error, form)
+            status = error.status
         else:
             db.session.commit()
             return finish(
@@ -276,8 +302,7 @@ def enterprise_agreement_terminate(agreement_id: int) -> ResponseReturnValue:
                 ),
                 _agreements_url(agreement.enterprise_id),
             )
-    errors = [*form.form_errors, *form.terminated_on.errors]
-    return _enterprise_page(agreement.enterprise, 422, terminate_errors={agreement.id: errors})
+    return _terminate_page(agreement, form, status)
 
 
 # --- contact person (inline editing with htmx) ----------------------------------------------

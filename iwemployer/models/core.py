@@ -13,6 +13,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     String,
+    Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -191,6 +192,8 @@ class CooperationAgreement(Base):
     start_date: Mapped[date]
     end_date: Mapped[date]
     terminated_on: Mapped[date | None]
+    # Why it was ended early, as the administrator wrote it when ending it.
+    termination_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     enterprise: Mapped[Enterprise] = relationship(back_populates="agreements")

@@ -8,6 +8,8 @@ Versioning rule (see also ``iwemployer/plans/services.py``):
   stored and the plan is ``sent``. Confirmations name the version they confirm.
 * The first content change after that opens version N+1 as a new ``draft``: confirmations of N
   stay in the history but no longer count. Further edits change N+1 until it is sent.
+* A party's decline (with a reason) makes the plan ``declined``: that version is answered no
+  more, and the next change (or "change the plan and send a new version") opens N+1.
 * The plan is ``agreed`` when the manager, the safety delegate and the union representative
   have all confirmed the current version.
 * The status of an activity (planned, in progress, done, cancelled) is not content: changing it
@@ -50,6 +52,9 @@ from .core import Enterprise, MemberRole, User, _enum
 class PlanStatus(enum.StrEnum):
     DRAFT = "draft"
     SENT = "sent"
+    # A party declined the sent version: nobody answers it any more; the manager or the
+    # contact person changes the plan and sends a new version.
+    DECLINED = "declined"
     AGREED = "agreed"
 
 
@@ -178,6 +183,10 @@ class ActionPlan(Base):
         return {
             role for role, c in self.decisions(version).items() if c.decision == Decision.CONFIRMED
         }
+
+    def declines(self, version: int) -> list[PlanConfirmation]:
+        """Who declined ``version``, and why."""
+        return [c for c in self.decisions(version).values() if c.decision == Decision.DECLINED]
 
     def last_agreed_version(self) -> int | None:
         """The newest version all three parties confirmed, if any."""

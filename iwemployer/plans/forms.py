@@ -3,7 +3,8 @@ templates), so several forms with their own prefix can share a page and an htmx 
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+import re
+from decimal import Decimal
 from typing import Any
 
 from flask_babel import format_decimal, gettext
@@ -25,9 +26,10 @@ from wtforms.validators import (
     InputRequired,
     NumberRange,
     Optional,
+    StopValidation,
     ValidationError,
 )
-from wtforms.widgets import HiddenInput
+from wtforms.widgets import HiddenInput, TextInput
 
 from ..forms import BoundedDateField, MaxLength, choice
 from ..models import ActivityStatus, Decision, Responsible
@@ -42,24 +44,30 @@ class NoCsrfForm(FlaskForm):
         csrf = False
 
 
+# Digits with at most one decimal comma or point: "7,2", "7.2", "12". No signs, exponents or
+# thousands separators, so nothing typed is read as another number than the one meant.
+PERCENT_PATTERN = re.compile(r"\d{1,3}(?:[.,]\d+)?")
+
+
 class PercentField(DecimalField):
-    """A percentage typed the Norwegian way ("5,5") or the English way ("5.5"), "%" allowed."""
+    """A percentage typed the Norwegian way ("7,2") or the English way ("7.2"), "%" allowed.
+
+    A text field, not ``type="number"``: browsers read a decimal comma in a number field
+    differently (one kept "7,2" as 72), so the server alone reads the number."""
+
+    widget = TextInput()
 
     def process_formdata(self, valuelist: list[Any]) -> None:
         if not valuelist:
             return
-        text = str(valuelist[0]).strip().replace("%", "").replace(" ", "").replace(",", ".")
+        text = str(valuelist[0]).strip().removesuffix("%").strip()
         if not text:
             self.data = None
             return
-        try:
-            self.data = Decimal(text)
-        except InvalidOperation:
+        if not PERCENT_PATTERN.fullmatch(text):
             self.data = None
-            raise ValueError(gettext("Enter a number, such as 5,5.")) from None
-        if not self.data.is_finite():
-            self.data = None
-            raise ValueError(gettext("Enter a number, such as 5,5."))
+            raise ValueError(gettext("Enter a number between 0 and 100, such as 7,2."))
+        self.data = Decimal(text.replace(",", "."))
 
     def _value(self) -> str:
         if self.raw_data:
@@ -210,6 +218,20 @@ class MoveForm(NoCsrfForm):
 
 class SendForm(NoCsrfForm):
     row_version = _revision()
+    # "1" from the manager's "Confirm and send" button.
+    confirm = HiddenField(default="")
+
+
+class RequiredToDecline:
+    """A decline needs its reason (labelled as required); a confirmation sends none."""
+
+    field_flags = {"required": True}
+
+    def __call__(self, form: Any, field: Field) -> None:
+        if form.decision.data == Decision.DECLINED.value and not (field.data or "").strip():
+            raise StopValidation(_l("Say why you decline, so the others can change the plan."))
+        if not (field.data or "").strip():
+            raise StopValidation()
 
 
 class DecisionForm(NoCsrfForm):
@@ -218,17 +240,11 @@ class DecisionForm(NoCsrfForm):
         validators=[AnyOf([d.value for d in Decision], message=INCOMPLETE)],
         default=Decision.CONFIRMED.value,
     )
-    # "1" when the confirmation knowingly overrules another holder's decline of the role.
-    overrule = HiddenField(default="")
     reason = TextAreaField(
         _l("Why do you decline?"),
-        validators=[Optional(), MaxLength(MAX_TEXT)],
+        validators=[RequiredToDecline(), MaxLength(MAX_TEXT)],
         description=_l("The others see your reason and can change the plan."),
     )
-
-    def validate_reason(self, field: Field) -> None:
-        if self.decision.data == Decision.DECLINED.value and not (field.data or "").strip():
-            raise ValidationError(_l("Say why you decline, so the others can change the plan."))
 
 
 class CommentForm(NoCsrfForm):

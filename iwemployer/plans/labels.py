@@ -10,11 +10,13 @@ from ..models import ActivityStatus, Decision, PlanStatus, Responsible
 PLAN_STATUS_LABELS: dict[PlanStatus, LazyString] = {
     PlanStatus.DRAFT: _l("Draft"),
     PlanStatus.SENT: _l("Awaiting confirmation"),
+    PlanStatus.DECLINED: _l("Declined"),
     PlanStatus.AGREED: _l("Agreed"),
 }
 PLAN_STATUS_VARIANTS = {
     PlanStatus.DRAFT: "neutral",
     PlanStatus.SENT: "info",
+    PlanStatus.DECLINED: "error",
     PlanStatus.AGREED: "success",
 }
 

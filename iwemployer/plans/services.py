@@ -11,6 +11,9 @@ Versions (the exact rule; the models' docstring has the summary):
   no longer count. A save that changes nothing changes no version.
 * Sending stores a ``PlanVersion`` snapshot of the version sent; confirmations are bound to a
   version number, and one for any other version than the current, sent one is refused.
+* A decline (with a reason) makes the plan ``declined``: nobody answers that version any more.
+  The manager or the contact person changes the plan (or asks for a new version outright) and
+  sends version ``N + 1``.
 * The plan is agreed when the three parties have confirmed the current version.
 
 Every service here updates rows that carry a version counter, so two people changing the same
@@ -38,7 +41,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from .. import identity
-from ..access import can_act
+from ..access import can_act, member_role
 from ..errors import DomainError
 from ..locking import lock_row
 from ..models import (
@@ -363,6 +366,36 @@ def _require_edit(user: User, plan: ActionPlan | Enterprise) -> None:
         raise DomainError(_("Only the manager and the contact person change the plan."), status=403)
 
 
+def opens_new_version(plan: ActionPlan) -> bool:
+    """Would a content change now make a new version (the current one was sent)?"""
+    return plan.status != PlanStatus.DRAFT
+
+
+# The parties at the workplace (besides the manager) and the activities they answer for.
+RESPONSIBLE_FOR: dict[MemberRole, Responsible] = {
+    MemberRole.SAFETY_DELEGATE: Responsible.SAFETY_DELEGATE,
+    MemberRole.UNION_REP: Responsible.UNION_REP,
+    MemberRole.OCCUPATIONAL_HEALTH: Responsible.OCCUPATIONAL_HEALTH,
+}
+
+
+def can_change_status(user: User, role: MemberRole | None, activity: PlanActivity) -> bool:
+    """The plan's editors, and the party responsible for the activity (``role``: the user's role
+    at the enterprise), report its progress; a status is not content, so no new version."""
+    if can_edit(user, activity.theme.plan):
+        return True
+    return (
+        user.kind == UserKind.EMPLOYER
+        and role is not None
+        and RESPONSIBLE_FOR.get(role) == activity.responsible
+    )
+
+
+def can_reopen(user: User, plan: ActionPlan) -> bool:
+    """After a decline: the manager or the contact person opens the next version to change."""
+    return plan.status == PlanStatus.DECLINED and can_edit(user, plan)
+
+
 def send_refusal(user: User, plan: ActionPlan) -> DomainError | None:
     """Why ``user`` may not send the plan now (None: they may)."""
     if not can_edit(user, plan):
@@ -383,14 +416,11 @@ def can_send(user: User, plan: ActionPlan) -> bool:
 def answer_refusal(
     role: MemberRole | None,
     plan: ActionPlan,
-    decision: Decision,
     version: int | None = None,
-    actor_id: int | None = None,
-    overrule: bool = True,
 ) -> DomainError | None:
-    """Why the party ``role`` may not give ``decision`` on ``version`` (default: the current
-    one) now (None: they may). Who may answer a plan again: a party that has not answered the
-    current, sent version, or declined it (a decline may still become a confirmation)."""
+    """Why the party ``role`` may not answer ``version`` (default: the current one) now (None:
+    they may): only a party that has not answered the current version, while it awaits
+    answers (a declined version awaits none)."""
     if role not in PLAN_PARTIES:
         return DomainError(
             _(
@@ -415,11 +445,17 @@ def answer_refusal(
                 version=plan.version,
             )
         )
+    if plan.status == PlanStatus.DECLINED:
+        return _outdated(
+            _(
+                "Version %(version)d was declined. The manager or the contact person changes "
+                "the plan and sends a new version to answer.",
+                version=plan.version,
+            )
+        )
     assert role is not None
     existing = plan.decisions(plan.version).get(role)
-    if existing is not None and (
-        existing.decision == Decision.CONFIRMED or decision == Decision.DECLINED
-    ):
+    if existing is not None:
         return _outdated(
             _(
                 "%(name)s has already answered for version %(version)d on behalf of this role.",
@@ -427,34 +463,17 @@ def answer_refusal(
                 version=plan.version,
             )
         )
-    if existing is not None and existing.user_id != actor_id and not overrule:
-        # Two people hold the role: one's decline is never silently replaced by the other's
-        # confirmation; the form shows the decline and asks to overrule it explicitly.
-        return _outdated(
-            _(
-                "%(name)s declined version %(version)d for this role. Read the reason and "
-                "confirm again to overrule that answer.",
-                name=existing.user_name,
-                version=plan.version,
-            )
-        )
     return None
 
 
-def overruled_decline(
-    user: User, role: MemberRole | None, plan: ActionPlan
-) -> PlanConfirmation | None:
-    """Another holder's decline of the current version that a confirmation by ``user`` would
-    overrule (shown with the confirm button), or None."""
-    existing = plan.decisions(plan.version).get(role) if role else None
-    if existing is not None and existing.user_id != user.id:
-        return existing
-    return None
+def can_decide(user: User, role: MemberRole | None, plan: ActionPlan) -> bool:
+    """May ``user``, as ``role``, confirm or decline the current version now?"""
+    return user.kind == UserKind.EMPLOYER and answer_refusal(role, plan) is None
 
 
-def can_decide(user: User, role: MemberRole | None, plan: ActionPlan, decision: Decision) -> bool:
-    """May ``user``, as ``role``, answer ``decision`` on the current version now?"""
-    return user.kind == UserKind.EMPLOYER and answer_refusal(role, plan, decision) is None
+def confirms_when_sending(user: User, role: MemberRole | None, plan: ActionPlan) -> bool:
+    """The manager who sends the plan confirms it in the same step ("confirm and send")."""
+    return user.kind == UserKind.EMPLOYER and role in PLAN_PARTIES and can_send(user, plan)
 
 
 def can_delete_theme(user: User, theme: PlanTheme) -> bool:
@@ -696,7 +715,7 @@ def _touch(plan: ActionPlan, actor: User | None) -> None:
 def _content_change(session: Session, plan: ActionPlan, actor: User) -> None:
     """Before any content change: a sent version is frozen, so the change opens a new draft."""
     _touch(plan, actor)
-    if plan.status == PlanStatus.DRAFT:
+    if not opens_new_version(plan):
         return
     plan.version += 1
     plan.status = PlanStatus.DRAFT
@@ -1058,7 +1077,15 @@ def change_status(
     session: Session, activity: PlanActivity, actor: User, revision: int, status: ActivityStatus
 ) -> bool:
     """Progress during the period: recorded on the timeline, never a new version."""
-    _require_edit(actor, activity.theme.plan)
+    role = member_role(actor, activity.theme.plan.enterprise_id)
+    if not can_change_status(actor, role, activity):
+        raise DomainError(
+            _(
+                "Only the manager, the contact person and the party responsible for the "
+                "activity change its status."
+            ),
+            status=403,
+        )
     if revision != activity.revision:
         raise StaleEdit(_("Someone else changed this activity in the meantime."))
     if status == activity.status:
@@ -1107,12 +1134,22 @@ def delete_activity(session: Session, activity: PlanActivity, actor: User) -> No
 
 @_guarded
 def send_for_confirmation(
-    session: Session, plan: ActionPlan, actor: User, row_version: int
+    session: Session, plan: ActionPlan, actor: User, row_version: int, confirm: bool = False
 ) -> PlanVersion:
-    """Freeze the current version and ask the three parties to confirm it."""
+    """Freeze the current version and ask the three parties to confirm it; with ``confirm``
+    the manager who sends it confirms it in the same step ("confirm and send")."""
     refusal = send_refusal(actor, plan)
     if refusal is not None:
         raise refusal
+    role = member_role(actor, plan.enterprise_id)
+    if confirm and not confirms_when_sending(actor, role, plan):
+        raise DomainError(
+            _(
+                "Only the manager, the safety delegate and the union representative confirm "
+                "the plan."
+            ),
+            status=403,
+        )
     if row_version != plan.row_version:
         raise StaleEdit(
             _(
@@ -1141,8 +1178,60 @@ def send_for_confirmation(
     _event(session, plan, actor, PlanEventKind.SENT)
     withdraw(session, plan_subject(plan.id), WAITING_KINDS)
     _notify(session, plan, actor, "plan.sent", PLAN_PARTIES)
+    if confirm:
+        assert role is not None
+        # One notice (sent) says it all: the sender's own confirmation is on the plan page.
+        _record(session, plan, actor, role, Decision.CONFIRMED, "", announce=False)
     session.flush()
     return stored
+
+
+def _record(
+    session: Session,
+    plan: ActionPlan,
+    actor: User,
+    role: MemberRole,
+    decision: Decision,
+    reason: str,
+    announce: bool = True,
+) -> PlanConfirmation:
+    """Store a checked decision: a decline ends the round, three confirmations agree the plan."""
+    now = utcnow()
+    _touch(plan, actor)
+    confirmation = PlanConfirmation(
+        plan_id=plan.id,
+        version=plan.version,
+        role=role,
+        user_id=actor.id,
+        user_name=actor.name,
+        decision=decision,
+        reason=reason if decision == Decision.DECLINED else "",
+        at=now,
+    )
+    plan.confirmations.append(confirmation)
+    try:
+        session.flush()
+    except IntegrityError as error:
+        # The same party answered in a parallel request.
+        raise ConcurrentChange() from error
+    if decision == Decision.CONFIRMED:
+        _event(session, plan, actor, PlanEventKind.CONFIRMED)
+        withdraw(session, plan_subject(plan.id), WAITING_KINDS, user_ids=[actor.id])
+        if announce:
+            _notify(session, plan, actor, "plan.confirmed", PLAN_PARTIES)
+    else:
+        plan.status = PlanStatus.DECLINED
+        _event(session, plan, actor, PlanEventKind.DECLINED, text=reason)
+        # A declined version is answered no more: nobody is asked to confirm it.
+        withdraw(session, plan_subject(plan.id), WAITING_KINDS)
+        _notify(session, plan, actor, "plan.declined", PLAN_PARTIES)
+    if plan.confirmed_roles(plan.version) >= set(PLAN_PARTIES):
+        plan.status = PlanStatus.AGREED
+        plan.agreed_at = now
+        _event(session, plan, None, PlanEventKind.AGREED)
+        withdraw(session, plan_subject(plan.id), WAITING_KINDS)
+        _notify(session, plan, actor, "plan.agreed")
+    return confirmation
 
 
 @_guarded
@@ -1154,56 +1243,44 @@ def decide(
     version: int,
     decision: Decision,
     reason: str = "",
-    overrule: bool = False,
 ) -> PlanConfirmation:
     """A party confirms (or declines, with a reason) the version it was shown.
 
-    Refused: a version other than the current one, a version not yet sent, and a second
-    decision by the same party on the same version (a decline may still become a confirmation).
+    Refused: a version other than the current one, a version not yet sent or already declined,
+    and a second answer by the same party on the same version.
     """
-    refusal = answer_refusal(role, plan, decision, version, actor.id, overrule)
+    refusal = answer_refusal(role, plan, version)
     if refusal is not None:
         raise refusal
     assert role is not None
     reason = _clean(reason)
     if decision == Decision.DECLINED and not reason:
-        raise DomainError(_("Say why you decline, so the others can change the plan."))
+        raise DomainError(_("Say why you decline, so the others can change the plan."), "reason")
     if len(reason) > MAX_TEXT:
-        raise DomainError(_("The text can be at most %(max)d characters.", max=MAX_TEXT))
-    existing = plan.decisions(version).get(role)
-    now = utcnow()
-    _touch(plan, actor)
-    if existing is None:
-        confirmation = PlanConfirmation(plan_id=plan.id, version=version, role=role)
-        plan.confirmations.append(confirmation)
-    else:
-        confirmation = existing
-    confirmation.user_id = actor.id
-    confirmation.user_name = actor.name
-    confirmation.decision = decision
-    confirmation.reason = reason if decision == Decision.DECLINED else ""
-    confirmation.at = now
-    try:
-        session.flush()
-    except IntegrityError as error:
-        # The same party answered in a parallel request.
-        raise ConcurrentChange() from error
-    if decision == Decision.CONFIRMED:
-        _event(session, plan, actor, PlanEventKind.CONFIRMED)
-        withdraw(session, plan_subject(plan.id), WAITING_KINDS, user_ids=[actor.id])
-        _notify(session, plan, actor, "plan.confirmed", PLAN_PARTIES)
-    else:
-        _event(session, plan, actor, PlanEventKind.DECLINED, text=reason)
-        withdraw(session, plan_subject(plan.id), WAITING_KINDS)
-        _notify(session, plan, actor, "plan.declined", PLAN_PARTIES)
-    if plan.confirmed_roles(version) >= set(PLAN_PARTIES):
-        plan.status = PlanStatus.AGREED
-        plan.agreed_at = now
-        _event(session, plan, None, PlanEventKind.AGREED)
-        withdraw(session, plan_subject(plan.id), WAITING_KINDS)
-        _notify(session, plan, actor, "plan.agreed")
+        raise DomainError(_("The text can be at most %(max)d characters.", max=MAX_TEXT), "reason")
+    confirmation = _record(session, plan, actor, role, decision, reason)
     session.flush()
     return confirmation
+
+
+@_guarded
+def reopen(session: Session, plan: ActionPlan, actor: User, row_version: int) -> None:
+    """After a decline: open version N+1 as a draft to change and send ("change the plan and
+    send a new version"). Nothing is announced until it is sent."""
+    _require_edit(actor, plan)
+    if not can_reopen(actor, plan):
+        raise _outdated(
+            _("Version %(version)d is not declined: nothing to reopen.", version=plan.version)
+        )
+    if row_version != plan.row_version:
+        raise StaleEdit(_("The plan has changed since you opened it. Look through it again."))
+    _touch(plan, actor)
+    plan.version += 1
+    plan.status = PlanStatus.DRAFT
+    plan.sent_at = None
+    plan.agreed_at = None
+    _event(session, plan, actor, PlanEventKind.NEW_VERSION)
+    session.flush()
 
 
 # --- comments --------------------------------------------------------------------------------
@@ -1250,6 +1327,8 @@ class Overdue:
 @dataclass(frozen=True)
 class Overview:
     awaiting: list[Awaiting]
+    # Declined plans wait for the manager or the contact person: who declined, and why.
+    declined: list[Awaiting]
     drafts: list[ActionPlan]
     overdue: list[Overdue]
     without_plan: list[Enterprise]
@@ -1261,19 +1340,19 @@ def overview(
     """Which plans await whose confirmation, which are drafts, which activities are overdue."""
     plans = list(plans)
     awaiting: list[Awaiting] = []
+    declined: list[Awaiting] = []
     drafts: list[ActionPlan] = []
     overdue: list[Overdue] = []
     for plan in plans:
-        if plan.status == PlanStatus.SENT:
+        if plan.status in (PlanStatus.SENT, PlanStatus.DECLINED):
             decisions = plan.decisions(plan.version)
-            awaiting.append(
-                Awaiting(
-                    plan,
-                    [c for c in decisions.values() if c.decision == Decision.CONFIRMED],
-                    [c for c in decisions.values() if c.decision == Decision.DECLINED],
-                    awaiting_roles(plan),
-                )
+            answers = Awaiting(
+                plan,
+                [c for c in decisions.values() if c.decision == Decision.CONFIRMED],
+                plan.declines(plan.version),
+                awaiting_roles(plan),
             )
+            (declined if plan.status == PlanStatus.DECLINED else awaiting).append(answers)
         elif plan.status == PlanStatus.DRAFT and plan.period_end >= today:
             drafts.append(plan)
         overdue.extend(
@@ -1282,6 +1361,7 @@ def overview(
     covered = {p.enterprise_id for p in plans if p.period_end >= today}
     without = [e for e in enterprises if e.id not in covered]
     awaiting.sort(key=lambda a: a.plan.sent_at or a.plan.updated_at)
+    declined.sort(key=lambda a: a.plan.updated_at)
     drafts.sort(key=lambda p: p.enterprise.name)
     overdue.sort(key=lambda o: (o.activity.end_date, o.plan.enterprise.name))
-    return Overview(awaiting, drafts, overdue, without)
+    return Overview(awaiting, declined, drafts, overdue, without)

@@ -25,7 +25,7 @@ from .labels import (
     PLAN_STATUS_VARIANTS,
     RESPONSIBLE_LABELS,
 )
-from .services import awaiting_roles, pick_current
+from .services import awaiting_roles, opens_new_version, pick_current
 
 
 def percent(value: Decimal | str | None) -> str:
@@ -72,7 +72,9 @@ def action_plan_card(enterprise_id: int) -> dict[str, Any]:
     plan = pick_current(plans, date.today())
     role = member_role(current_user, enterprise_id)
     awaits_you = bool(plan and role in awaiting_roles(plan))
-    return {"plan": plan, "awaits_you": awaits_you}
+    # A declined plan says by whom, so nobody is left waiting for answers that will not come.
+    declined = plan.declines(plan.version) if plan and plan.status == PlanStatus.DECLINED else []
+    return {"plan": plan, "awaits_you": awaits_you, "declined": declined}
 
 
 def register_helpers(bp: Blueprint) -> None:
@@ -90,6 +92,7 @@ def register_helpers(bp: Blueprint) -> None:
         plan_field_label=lambda name: str(FIELD_LABELS.get(name, name)),
         plan_field_value=field_value,
         plan_percent=percent,
+        opens_new_version=opens_new_version,
         ACTIVITY_STATUSES=list(ActivityStatus),
         # Templates compare enums, never their values as strings.
         PlanStatus=PlanStatus,

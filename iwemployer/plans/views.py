@@ -5,6 +5,8 @@ Who may do what (the access matrix in ``tests/plans/access_cases.py`` lists ever
 * see the plan, its history, timeline and print view, and comment: everyone at the enterprise,
   its contact person (any adviser of the centre) and administrators;
 * edit goals, themes and activities and send the plan: the manager and the contact person;
+* change an activity's status: they, and the party responsible for the activity (safety
+  delegate, union representative, occupational health service);
 * confirm or decline: the manager, the safety delegate and the union representative;
 * the overview across enterprises: advisers (and administrators).
 """
@@ -80,11 +82,15 @@ Context = dict[str, Any]
 
 def _base(plan: ActionPlan) -> Context:
     """What every region needs."""
+    role = member_role(current_user, plan.enterprise_id)
     return {
         "plan": plan,
         "today": date.today(),
         "can_edit": can_edit(current_user, plan),
         "can_delete_theme": lambda theme: services.can_delete_theme(current_user, theme),
+        "can_change_status": lambda a: services.can_change_status(current_user, role, a),
+        "confirm_delete_id": None,
+        "new_version_note": None,
         "focus": None,
         "conflict": None,
         # Focus moves into swapped-in forms only; a whole page keeps its skip link first.
@@ -104,9 +110,9 @@ def _summary(
         "decisions": plan.decisions(plan.version),
         "changes": _changes_for(plan, role),
         "can_send": services.can_send(current_user, plan),
-        "can_confirm": services.can_decide(current_user, role, plan, Decision.CONFIRMED),
-        "can_decline": services.can_decide(current_user, role, plan, Decision.DECLINED),
-        "overruled": services.overruled_decline(current_user, role, plan),
+        "confirm_and_send": services.confirms_when_sending(current_user, role, plan),
+        "can_reopen": services.can_reopen(current_user, plan),
+        "can_confirm": services.can_decide(current_user, role, plan),
         "decision_form": decision_form or DecisionForm(formdata=None),
         "summary_message": message,
     }
@@ -292,6 +298,7 @@ def _save(
 ) -> Response:
     """Save an edit in place (goals, a theme, an activity): 422 with the form's errors, 409
     with both texts when someone else saved first, else the region as saved (or a 303)."""
+    version = plan.version
     if not form.validate():
         return _respond(plan, fragment, region(record, form), 422)
     try:
@@ -314,8 +321,28 @@ def _save(
         return _respond(plan, fragment, region(current, form, conflict=conflict), error.status)
     db.session.commit()
     message = saved if changed else _("Nothing was changed.")
+    note = _new_version_note(plan, version)
+    if note:
+        message = f"{message} {note}"
     focus = _FOCUS_AFTER_SAVE[fragment]
-    return _finish(plan, message, anchor, fragment, lambda: region(record, focus=focus), changed)
+    return _finish(
+        plan,
+        message,
+        anchor,
+        fragment,
+        lambda: region(record, focus=focus, new_version_note=note),
+        changed,
+    )
+
+
+def _new_version_note(plan: ActionPlan, before: int) -> str | None:
+    """Said where the change was made when it opened the plan's next version."""
+    if plan.version == before:
+        return None
+    return _(
+        "The plan is now version %(version)d, a draft: it must be sent and confirmed again.",
+        version=plan.version,
+    )
 
 
 def _change(
@@ -705,7 +732,7 @@ def save_activity(activity_id: int, **ids: int) -> ResponseReturnValue:
 
 
 @bp.post(PLAN + "/activities/<int:activity_id>/status")
-@member_role_required(*EDITORS, adviser=True)
+@member_role_required(*ANYONE, adviser=True)
 def activity_status(activity_id: int, **ids: int) -> ResponseReturnValue:
     found_activity = get_or_404(PlanActivity, activity_id, "change", **ids)
     plan = found_activity.theme.plan
@@ -749,6 +776,20 @@ def move_activity(activity_id: int, **ids: int) -> ResponseReturnValue:
     )
 
 
+@bp.get(PLAN + "/activities/<int:activity_id>/delete")
+@member_role_required(*EDITORS, adviser=True)
+def confirm_delete_activity(activity_id: int, **ids: int) -> ResponseReturnValue:
+    """Ask before deleting: in the row for htmx, else on the activity's own page."""
+    found_activity = get_or_404(PlanActivity, activity_id, "read", **ids)
+    return _respond(
+        found_activity.theme.plan,
+        ROW,
+        _row(found_activity, confirm_delete_id=found_activity.id),
+        page="plans/activity.html",
+        whole=lambda: _activity_page(found_activity),
+    )
+
+
 @bp.post(PLAN + "/activities/<int:activity_id>/delete")
 @member_role_required(*EDITORS, adviser=True)
 def delete_activity(activity_id: int, **ids: int) -> ResponseReturnValue:
@@ -775,7 +816,39 @@ def send(plan_id: int, **ids: int) -> ResponseReturnValue:
         return _respond(plan, SUMMARY, _summary(plan, str(form.row_version.errors[0])), 422)
     assert form.row_version.data is not None
     try:
-        services.send_for_confirmation(db.session(), plan, current_user, form.row_version.data)
+        services.send_for_confirmation(
+            db.session(), plan, current_user, form.row_version.data, form.confirm.data == "1"
+        )
+    except DomainError as error:
+        db.session.rollback()
+        return _respond(plan, SUMMARY, _summary(plan, error.message), error.status)
+    db.session.commit()
+    if plan.confirmed_roles(plan.version):
+        message = _(
+            "You confirmed version %(version)d and sent it to the safety delegate and the "
+            "union representative for confirmation.",
+            version=plan.version,
+        )
+    else:
+        message = _(
+            "Version %(version)d is sent to the manager, the safety delegate and "
+            "the union representative for confirmation.",
+            version=plan.version,
+        )
+    return _finish(plan, message, "plan-summary")
+
+
+@bp.post(PLAN + "/reopen")
+@member_role_required(*EDITORS, adviser=True)
+def reopen(plan_id: int, **ids: int) -> ResponseReturnValue:
+    """After a decline: open the next version to change and send."""
+    plan = get_or_404(ActionPlan, plan_id, "change", **ids)
+    form = SendForm()
+    if not form.validate():
+        return _respond(plan, SUMMARY, _summary(plan, str(form.row_version.errors[0])), 422)
+    assert form.row_version.data is not None
+    try:
+        services.reopen(db.session(), plan, current_user, form.row_version.data)
     except DomainError as error:
         db.session.rollback()
         return _respond(plan, SUMMARY, _summary(plan, error.message), error.status)
@@ -783,11 +856,11 @@ def send(plan_id: int, **ids: int) -> ResponseReturnValue:
     return _finish(
         plan,
         _(
-            "Version %(version)d is sent to the manager, the safety delegate and "
-            "the union representative for confirmation.",
+            "Version %(version)d is a draft. Change the plan where the reason asks for it, "
+            "then send it for confirmation.",
             version=plan.version,
         ),
-        "plan-summary",
+        "themes",
     )
 
 
@@ -798,8 +871,8 @@ def decide(plan_id: int, **ids: int) -> ResponseReturnValue:
     plan = get_or_404(ActionPlan, plan_id, "change", **ids)
     form = DecisionForm()
     if not form.validate():
-        problem = _summary(plan, _("Please correct the following"), decision_form=form)
-        return _respond(plan, SUMMARY, problem, 422)
+        # The error stands at the field it concerns.
+        return _respond(plan, SUMMARY, _summary(plan, decision_form=form), 422)
     assert form.version.data is not None
     decision = Decision(form.decision.data or "")
     try:
@@ -811,10 +884,12 @@ def decide(plan_id: int, **ids: int) -> ResponseReturnValue:
             form.version.data,
             decision,
             form.reason.data or "",
-            overrule=form.overrule.data == "1",
         )
     except DomainError as error:
         db.session.rollback()
+        if error.field:
+            show_error(error, form)
+            return _respond(plan, SUMMARY, _summary(plan, decision_form=form), error.status)
         return _respond(plan, SUMMARY, _summary(plan, error.message), error.status)
     db.session.commit()
     if decision == Decision.DECLINED:
@@ -933,9 +1008,24 @@ def version(plan_id: int, number: int, **ids: int) -> ResponseReturnValue:
 @bp.get(PLAN + "/print")
 @member_role_required(*ANYONE, adviser=True)
 def print_view(plan_id: int, **ids: int) -> ResponseReturnValue:
+    """The last agreed version by default (what the parties stand by); ``?draft=1`` prints the
+    plan as it is now."""
     plan = get_or_404(ActionPlan, plan_id, "read", **ids)
     services.load_themes(db.session(), plan)
-    return _document(plan, "plans/print.html", decisions=plan.decisions(plan.version))
+    agreed = plan.last_agreed_version()
+    current = request.args.get("draft") == "1" or agreed is None or agreed == plan.version
+    number = plan.version if current else agreed
+    assert number is not None
+    stored = None if current else services.find_version(db.session(), plan, number)
+    return _document(
+        plan,
+        "plans/print.html",
+        number=number,
+        stored=stored,
+        agreed_version=agreed,
+        content=stored.snapshot if stored else services.snapshot(plan),
+        decisions=plan.decisions(number),
+    )
 
 
 # --- the contact person's overview -----------------------------------------------------------

@@ -71,9 +71,19 @@ CASES = [
         ok_statuses=INVALID,
     ),
     RouteCase(
+        "admin.enterprise_agreement_confirm_termination",
+        "GET",
+        lambda w: (f"/admin/agreements/{_agreement_id(w)}/terminate", {}),
+        ADMIN,
+        ok_statuses=PAGE,
+    ),
+    RouteCase(
         "admin.enterprise_agreement_terminate",
         "POST",
-        lambda w: (f"/admin/agreements/{_agreement_id(w)}/terminate", {}),
+        lambda w: (
+            f"/admin/agreements/{_agreement_id(w)}/terminate",
+            {"terminated_on": date.today().isoformat(), "reason": "Avsluttet i test"},
+        ),
         ADMIN,
         ok_statuses=REDIRECT,
     ),

@@ -255,7 +255,7 @@ def test_periods_side_by_side_and_other_enterprises_do_not_overlap(session: Sess
 def test_a_terminated_period_blocks_only_until_its_termination(session: Session) -> None:
     enterprise = build_enterprise(session, build_centre(session))
     first = services.add_agreement(session, enterprise, date(2026, 1, 1), None)
-    services.terminate_agreement(session, first, date(2027, 6, 1))
+    services.terminate_agreement(session, first, date(2027, 6, 1), "Virksomheten er solgt")
     with pytest.raises(DomainError):
         services.add_agreement(session, enterprise, date(2027, 5, 31), None)
     renewed = services.add_agreement(session, enterprise, date(2027, 6, 1), None)
@@ -266,19 +266,34 @@ def test_terminating_sets_the_date_once(session: Session) -> None:
     enterprise = build_enterprise(session, build_centre(session))
     agreement = build_agreement(session, enterprise)
     today = date.today()
-    services.terminate_agreement(session, agreement, today)
+    with pytest.raises(DomainError) as excinfo:
+        services.terminate_agreement(session, agreement, today, "  ")
+    assert _field(excinfo) == "reason" and agreement.terminated_on is None
+    services.terminate_agreement(session, agreement, today, " Virksomheten er lagt ned ")
     assert agreement.terminated_on == today
+    assert agreement.termination_reason == "Virksomheten er lagt ned"
     assert agreement.status(today) == AgreementStatus.TERMINATED
     with pytest.raises(DomainError) as excinfo:
-        services.terminate_agreement(session, agreement, today)
+        services.terminate_agreement(session, agreement, today, "Igjen")
     assert _field(excinfo) == "terminated_on"
+    assert agreement.termination_reason == "Virksomheten er lagt ned"
+
+
+def test_an_agreement_that_has_not_started_can_be_ended_before_it_starts(
+    session: Session,
+) -> None:
+    enterprise = build_enterprise(session, build_centre(session))
+    start = date.today() + timedelta(days=30)
+    agreement = build_agreement(session, enterprise, start=start)
+    services.terminate_agreement(session, agreement, date.today(), "Feil registrert")
+    assert agreement.status(date.today()) == AgreementStatus.TERMINATED
 
 
 def test_an_agreement_that_has_ended_cannot_be_terminated(session: Session) -> None:
     enterprise = build_enterprise(session, build_centre(session))
     agreement = build_agreement(session, enterprise, start=date(2018, 1, 1))
     with pytest.raises(DomainError):
-        services.terminate_agreement(session, agreement, date.today())
+        services.terminate_agreement(session, agreement, date.today(), "Grunn")
     assert agreement.terminated_on is None
 
 

@@ -271,12 +271,26 @@ def test_an_invalid_agreement_is_a_field_error_with_the_values_kept(
 def test_terminate_an_agreement(admin: WebClient, world: World, session: Session) -> None:
     running = next(a for a in _agreements(session, world.nordlys.id) if a.end_date >= date.today())
     url = f"/admin/agreements/{running.id}/terminate"
-    assert "is terminated from" in _follow(admin, admin.post(url))
-    assert _fresh(session, CooperationAgreement, running.id).terminated_on == date.today()  # type: ignore[union-attr]
-    again = admin.post(url)
+    # A confirmation step first: the date (today by default) and a required reason.
+    confirm = admin.get(url)
+    assert confirm.status_code == 200
+    assert f'value="{date.today().isoformat()}"' in confirm.text
+    assert 'data-color="danger"' in confirm.text and 'data-variant="danger"' not in confirm.text
+    today = date.today().isoformat()
+    no_reason = admin.post(url, {"terminated_on": today, "reason": " "})
+    assert no_reason.status_code == 422 and "Say why the agreement ends." in _text(no_reason)
+    assert _fresh(session, CooperationAgreement, running.id).terminated_on is None  # type: ignore[union-attr]
+    done = admin.post(url, {"terminated_on": today, "reason": "Virksomheten er lagt ned"})
+    assert "is terminated from" in _follow(admin, done)
+    ended = _fresh(session, CooperationAgreement, running.id)
+    assert ended is not None and ended.terminated_on == date.today()
+    assert ended.termination_reason == "Virksomheten er lagt ned"
+    assert "Virksomheten er lagt ned" in admin.get(f"/admin/enterprises/{world.nordlys.id}").text
+    again = admin.post(url, {"terminated_on": today, "reason": "Igjen"})
     assert again.status_code == 422 and "already terminated" in _text(again)
     assert admin.post("/admin/agreements/999999/terminate").status_code == 404
-    bad_date = admin.post(url, {"terminated_on": "not a date"})
+    assert admin.get("/admin/agreements/999999/terminate").status_code == 404
+    bad_date = admin.post(url, {"terminated_on": "not a date", "reason": "x"})
     assert bad_date.status_code == 422 and "Enter a real date" in _text(bad_date)
 
 

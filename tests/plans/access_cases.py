@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from iwemployer.models import ActionPlan, Enterprise
+from iwemployer.models import ActionPlan, Enterprise, Responsible
 from tests.access_matrix import ADMIN, ADVISER, EMPLOYER_SIDE, EVERYONE, RouteCase
 
 EDITORS = frozenset({"manager", "adviser", "admin"})
@@ -102,6 +102,16 @@ def _activity(
     return data
 
 
+def _safety_activity_status(w: Any, which: str) -> tuple[str, dict[str, Any]]:
+    _enterprise, plan, base = _base(w, which)
+    # Fjellbygg (foreign) has no such activity: any of its activities answers 404 there.
+    mine = [a for a in plan.activities if a.responsible == Responsible.SAFETY_DELEGATE]
+    activity = (mine or plan.activities)[0]
+    prefix = f"status{activity.id}"
+    data = {f"{prefix}-status": "done", f"{prefix}-revision": activity.revision}
+    return f"{base}/activities/{activity.id}/status", data
+
+
 CASES = [
     _case("plans.current", "GET", _enterprise_at("/plan"), EVERYONE, frozenset({303})),
     _case("plans.new", "GET", _enterprise_at("/plans/new"), EDITORS, PAGE),
@@ -170,12 +180,22 @@ CASES = [
         ),
         EDITORS,
     ),
+    # The safety delegate changes the status of an activity the safety delegate answers for.
+    _case(
+        "plans.activity_status",
+        "POST",
+        _safety_activity_status,
+        EDITORS | {"safety_delegate"},
+    ),
     _case(
         "plans.move_activity",
         "POST",
         _at("/activities/{activity}/move", lambda *_: {"direction": "down"}),
         EDITORS,
         frozenset({303}),
+    ),
+    _case(
+        "plans.confirm_delete_activity", "GET", _at("/activities/{activity}/delete"), EDITORS, PAGE
     ),
     _case(
         "plans.delete_activity",
@@ -189,6 +209,14 @@ CASES = [
         "plans.send",
         "POST",
         _at("/send", lambda p, *_: {"row_version": p.row_version}),
+        EDITORS,
+        frozenset({409}),
+    ),
+    # Both plans are sent or agreed, not declined: nothing to reopen.
+    _case(
+        "plans.reopen",
+        "POST",
+        _at("/reopen", lambda p, *_: {"row_version": p.row_version}),
         EDITORS,
         frozenset({409}),
     ),

@@ -444,13 +444,14 @@ def test_a_draft_cannot_be_confirmed(parties: Parties) -> None:
         )
 
 
-def test_each_party_answers_once_but_may_confirm_after_declining(parties: Parties) -> None:
+def test_a_decline_ends_the_round_until_a_new_version_is_sent(parties: Parties) -> None:
     plan = parties.new_plan()
     parties.send(plan)
-    with pytest.raises(DomainError, match="Say why"):
+    with pytest.raises(DomainError, match="Say why") as missing:
         services.decide(
             parties.session, plan, parties.union, MemberRole.UNION_REP, 1, Decision.DECLINED, "  "
         )
+    assert missing.value.field == "reason"
     declined = services.decide(
         parties.session,
         plan,
@@ -462,25 +463,73 @@ def test_each_party_answers_once_but_may_confirm_after_declining(parties: Partie
     )
     parties.session.commit()
     assert declined.reason == "Mangler rekruttering"
+    assert plan.status == PlanStatus.DECLINED
+    assert [d.user_name for d in plan.declines(1)] == [parties.union.name]
     assert _events(parties.session, plan, PlanEventKind.DECLINED)[0].text == "Mangler rekruttering"
-    with pytest.raises(DomainError, match="already answered"):
-        services.decide(
-            parties.session,
-            plan,
-            parties.union,
-            MemberRole.UNION_REP,
-            1,
-            Decision.DECLINED,
-            "Igjen",
-        )
-    confirmed = services.decide(
-        parties.session, plan, parties.union, MemberRole.UNION_REP, 1, Decision.CONFIRMED
+    assert services.awaiting_roles(plan) == []
+    # Nobody confirms a declined version: not the decliner, not the others.
+    for user, role in (
+        (parties.union, MemberRole.UNION_REP),
+        (parties.manager, MemberRole.MANAGER),
+        (parties.safety, MemberRole.SAFETY_DELEGATE),
+    ):
+        assert not services.can_decide(user, role, plan)
+        with pytest.raises(DomainError, match="was declined") as refused:
+            services.decide(parties.session, plan, user, role, 1, Decision.CONFIRMED)
+        assert refused.value.status == 409
+    # The manager or the contact person opens version 2, changes it and sends it.
+    assert not services.can_reopen(parties.safety, plan)
+    with pytest.raises(DomainError) as refused:
+        services.reopen(parties.session, plan, parties.safety, plan.row_version)
+    assert refused.value.status == 403
+    assert services.can_reopen(parties.adviser, plan)
+    services.reopen(parties.session, plan, parties.adviser, plan.row_version)
+    assert (plan.version, plan.status) == (2, PlanStatus.DRAFT)
+    assert not services.can_reopen(parties.manager, plan)
+    parties.send(plan)
+    assert services.can_decide(parties.union, MemberRole.UNION_REP, plan)
+    services.decide(
+        parties.session, plan, parties.union, MemberRole.UNION_REP, 2, Decision.CONFIRMED
     )
-    assert confirmed.id == declined.id and confirmed.reason == ""
     with pytest.raises(DomainError, match="already answered"):
         services.decide(
-            parties.session, plan, parties.union, MemberRole.UNION_REP, 1, Decision.CONFIRMED
+            parties.session, plan, parties.union, MemberRole.UNION_REP, 2, Decision.DECLINED, "x"
         )
+
+
+def test_a_decline_withdraws_the_requests_to_confirm(parties: Parties) -> None:
+    plan = parties.new_plan()
+    parties.send(plan)
+    asked = select(func.count()).where(
+        Notification.kind == "plan.sent",
+        Notification.url == services.plan_path(plan),
+        Notification.read_at.is_(None),
+    )
+    assert parties.session.scalar(asked) > 0
+    services.decide(
+        parties.session, plan, parties.union, MemberRole.UNION_REP, 1, Decision.DECLINED, "Nei"
+    )
+    assert parties.session.scalar(asked) == 0
+    assert parties.manager.id in _notified(parties.session, "plan.declined")
+
+
+def test_confirm_and_send_is_one_step_for_the_manager(parties: Parties) -> None:
+    plan = parties.new_plan()
+    assert services.confirms_when_sending(parties.manager, MemberRole.MANAGER, plan)
+    assert not services.confirms_when_sending(parties.adviser, None, plan)
+    services.send_for_confirmation(
+        parties.session, plan, parties.manager, plan.row_version, confirm=True
+    )
+    assert plan.status == PlanStatus.SENT
+    assert plan.confirmed_roles(1) == {MemberRole.MANAGER}
+    assert services.awaiting_roles(plan) == [MemberRole.SAFETY_DELEGATE, MemberRole.UNION_REP]
+    assert _notified(parties.session, "plan.confirmed") == set()
+    other = parties.new_plan(plan.period_end + timedelta(days=1))
+    with pytest.raises(DomainError) as refused:
+        services.send_for_confirmation(
+            parties.session, other, parties.adviser, other.row_version, confirm=True
+        )
+    assert refused.value.status == 403 and other.status == PlanStatus.DRAFT
 
 
 def test_only_the_three_parties_confirm(parties: Parties) -> None:
@@ -626,11 +675,11 @@ def test_overview_shows_whose_confirmation_is_missing_and_what_is_overdue(
     )
     parties.session.commit()
     result = services.overview([plan], [parties.enterprise], today)
-    assert len(result.awaiting) == 1
-    item = result.awaiting[0]
-    assert item.awaiting == [MemberRole.SAFETY_DELEGATE, MemberRole.UNION_REP]
+    assert result.awaiting == []
+    item = result.declined[0]
+    assert item.awaiting == []
     assert [c.role for c in item.confirmed] == [MemberRole.MANAGER]
-    assert [c.reason for c in item.declined] == ["Nei"]
+    assert [(c.user_name, c.reason) for c in item.declined] == [(parties.union.name, "Nei")]
     assert [(o.activity.id, o.days) for o in result.overdue] == [(late.id, 3)]
     assert result.without_plan == []
 
@@ -680,22 +729,16 @@ def test_the_database_refuses_a_decline_without_reason(parties: Parties) -> None
 def test_who_may_answer_is_what_decide_enforces(parties: Parties) -> None:
     plan = parties.new_plan()
     union, role = parties.union, MemberRole.UNION_REP
-    confirm, decline = Decision.CONFIRMED, Decision.DECLINED
     # A draft: nobody answers yet.
-    assert not services.can_decide(union, role, plan, confirm)
+    assert not services.can_decide(union, role, plan)
     parties.send(plan)
-    assert services.can_decide(union, role, plan, confirm)
-    assert services.can_decide(union, role, plan, decline)
-    assert not services.can_decide(parties.health, MemberRole.OCCUPATIONAL_HEALTH, plan, confirm)
-    assert not services.can_decide(parties.adviser, None, plan, confirm)
-    services.decide(parties.session, plan, union, role, plan.version, decline, "Mangler mål")
-    # After declining: may still confirm, may not decline again; the service agrees.
-    assert services.can_decide(union, role, plan, confirm)
-    assert not services.can_decide(union, role, plan, decline)
+    assert services.can_decide(union, role, plan)
+    assert not services.can_decide(parties.health, MemberRole.OCCUPATIONAL_HEALTH, plan)
+    assert not services.can_decide(parties.adviser, None, plan)
+    services.decide(parties.session, plan, union, role, plan.version, Decision.CONFIRMED)
+    assert not services.can_decide(union, role, plan)
     with pytest.raises(DomainError, match="already answered"):
-        services.decide(parties.session, plan, union, role, plan.version, decline, "Igjen")
-    services.decide(parties.session, plan, union, role, plan.version, confirm)
-    assert not services.can_decide(union, role, plan, confirm)
+        services.decide(parties.session, plan, union, role, plan.version, Decision.CONFIRMED)
 
 
 def test_who_may_edit_and_send_is_what_the_services_enforce(parties: Parties) -> None:
@@ -739,9 +782,7 @@ def test_plan_goals_activities_comments_and_decline_reasons_are_guarded(
         )
 
 
-def test_a_second_holders_confirmation_does_not_silently_replace_a_decline(
-    parties: Parties,
-) -> None:
+def test_a_second_holder_of_the_role_cannot_confirm_over_a_decline(parties: Parties) -> None:
     second = build_user(parties.session, name="Tillitsvalgt To")
     build_membership(parties.session, second, parties.enterprise, MemberRole.UNION_REP)
     plan = parties.new_plan()
@@ -755,22 +796,12 @@ def test_a_second_holders_confirmation_does_not_silently_replace_a_decline(
         parties.session, plan, parties.union, MemberRole.UNION_REP, 1, Decision.DECLINED, "Nei"
     )
     parties.session.commit()
-    assert services.overruled_decline(second, MemberRole.UNION_REP, plan) is not None
-    with pytest.raises(DomainError, match="declined version 1") as refused:
+    with pytest.raises(DomainError, match="was declined") as refused:
         services.decide(parties.session, plan, second, MemberRole.UNION_REP, 1, Decision.CONFIRMED)
     assert refused.value.status == 409
     parties.session.rollback()
     assert plan.decisions(1)[MemberRole.UNION_REP].decision == Decision.DECLINED
-    assert plan.status != PlanStatus.AGREED
-    # Explicitly, with the decline shown: allowed, and the history keeps both answers.
-    services.decide(
-        parties.session, plan, second, MemberRole.UNION_REP, 1, Decision.CONFIRMED, overrule=True
-    )
-    parties.session.commit()
-    assert plan.status == PlanStatus.AGREED
-    assert [e.text for e in _events(parties.session, plan, PlanEventKind.DECLINED)] == ["Nei"]
-    confirmed_by = {e.user_id for e in _events(parties.session, plan, PlanEventKind.CONFIRMED)}
-    assert second.id in confirmed_by
+    assert plan.status == PlanStatus.DECLINED
 
 
 def test_only_the_contact_person_among_the_centres_advisers_changes_the_plan(
@@ -785,3 +816,69 @@ def test_only_the_contact_person_among_the_centres_advisers_changes_the_plan(
     with pytest.raises(DomainError) as refused:
         services.add_theme(parties.session, plan, colleague, "Nytt tema")
     assert refused.value.status == 403
+
+
+# --- the parties responsible for an activity report its progress -----------------------------
+
+
+@pytest.mark.parametrize(
+    ("who", "role", "responsible"),
+    [
+        ("safety", MemberRole.SAFETY_DELEGATE, Responsible.SAFETY_DELEGATE),
+        ("union", MemberRole.UNION_REP, Responsible.UNION_REP),
+        ("health", MemberRole.OCCUPATIONAL_HEALTH, Responsible.OCCUPATIONAL_HEALTH),
+    ],
+)
+def test_the_responsible_party_changes_the_status_without_a_new_version(
+    parties: Parties, who: str, role: MemberRole, responsible: Responsible
+) -> None:
+    plan = parties.new_plan()
+    theme = plan.themes[0]
+    mine = services.add_activity(
+        parties.session,
+        theme,
+        parties.manager,
+        ActivityFields("Vernerunde", "", responsible, plan.period_start, plan.period_end),
+    )
+    others = next(a for a in plan.activities if a.responsible == Responsible.MANAGER)
+    parties.send(plan)
+    parties.agree(plan)
+    user = getattr(parties, who)
+    assert services.can_change_status(user, role, mine)
+    assert not services.can_change_status(user, role, others)
+    assert services.change_status(
+        parties.session, mine, user, mine.revision, ActivityStatus.IN_PROGRESS
+    )
+    parties.session.commit()
+    assert mine.status == ActivityStatus.IN_PROGRESS
+    assert (plan.version, plan.status) == (1, PlanStatus.AGREED)
+    assert _events(parties.session, plan, PlanEventKind.STATUS)[-1].user_id == user.id
+    with pytest.raises(DomainError) as refused:
+        services.change_status(parties.session, others, user, others.revision, ActivityStatus.DONE)
+    assert refused.value.status == 403
+    parties.session.rollback()
+    assert others.status == ActivityStatus.PLANNED
+
+
+def test_an_adviser_who_is_not_the_contact_person_changes_no_status(parties: Parties) -> None:
+    colleague = build_user(
+        parties.session, UserKind.ADVISER, centre=parties.enterprise.centre, name="Annen Rådgiver"
+    )
+    plan = parties.new_plan()
+    activity = next(a for a in plan.activities if a.responsible == Responsible.CENTRE)
+    assert services.can_change_status(parties.adviser, None, activity)
+    assert not services.can_change_status(colleague, None, activity)
+    with pytest.raises(DomainError):
+        services.change_status(
+            parties.session, activity, colleague, activity.revision, ActivityStatus.DONE
+        )
+
+
+def test_opens_new_version_is_what_a_content_change_does(parties: Parties) -> None:
+    plan = parties.new_plan()
+    assert not services.opens_new_version(plan)
+    parties.send(plan)
+    assert services.opens_new_version(plan)
+    services.add_theme(parties.session, plan, parties.manager, "Nytt tema")
+    assert (plan.version, plan.status) == (2, PlanStatus.DRAFT)
+    assert not services.opens_new_version(plan)

@@ -4,8 +4,10 @@ confirmations, nested ids of another enterprise, audit and notifications, both l
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from typing import Any
 
+import pytest
 from sqlalchemy import func, select
 
 from iwemployer.models import (
@@ -18,6 +20,7 @@ from iwemployer.models import (
     PlanEvent,
     PlanEventKind,
     PlanStatus,
+    Responsible,
 )
 from tests.conftest import WebClient, World
 
@@ -416,17 +419,31 @@ def test_a_party_sees_what_changed_since_the_version_they_confirmed(
 def test_declining_needs_a_reason(world: World, client: WebClient) -> None:
     union = _as(client, world, F_UNION)
     plan = _plan(world, world.fjellbygg)
-    missing = union.post(
-        _url(plan, "/confirmations"), {"version": 1, "decision": "declined", "reason": " "}
-    )
-    assert missing.status_code == 422 and "Say why you decline" in missing.text
+    form = union.get(_url(plan)).text
+    # Labelled as required: no "(optional)" on the reason.
+    label = form.split('for="reason"', 1)[1].split("</label>", 1)[0]
+    assert "optional" not in label
+    for htmx in (False, True):
+        missing = union.post(
+            _url(plan, "/confirmations"),
+            {"version": 1, "decision": "declined", "reason": " "},
+            htmx=htmx,
+        )
+        assert missing.status_code == 422
+        # The error stands at the field, not at the top of the card.
+        at_field = missing.text.split('id="reason-error"', 1)[1].split("</div>", 1)[0]
+        assert "Say why you decline" in at_field
+    long_reason = "For lite om støy. " * 20
     declined = union.post(
         _url(plan, "/confirmations"),
-        {"version": 1, "decision": "declined", "reason": "For lite om støy"},
+        {"version": 1, "decision": "declined", "reason": long_reason},
     )
     assert declined.status_code == 303
-    page = union.get(_url(plan))
-    assert "For lite om støy" in page.text and "Confirm version 1" in page.text
+    page = union.get(_url(plan)).text
+    assert "Confirm version 1" not in page and "Decline version 1" not in page
+    assert "declined version 1" in page and 'class="long-text"' in page and "Show all" in page
+    again = union.post(_url(plan, "/confirmations"), {"version": 1, "decision": "confirmed"})
+    assert again.status_code == 409 and "was declined" in again.text
 
 
 # --- roles and scoping ------------------------------------------------------------------------
@@ -437,9 +454,10 @@ def test_safety_delegates_comment_but_see_no_edit_controls(world: World, client:
     plan = _plan(world, world.nordlys)
     page = safety.get(_url(plan))
     assert page.status_code == 200
-    assert (
-        "/edit" not in page.text and "/send" not in page.text and "Update status" not in page.text
-    )
+    assert "/edit" not in page.text and "/send" not in page.text
+    # Only the status of activities the safety delegate answers for.
+    responsible = [a for a in plan.activities if a.responsible == Responsible.SAFETY_DELEGATE]
+    assert page.text.count("Update status") == len(responsible) > 0
     activity = plan.activities[4]
     answer = safety.post(
         _url(plan, "/comments"),
@@ -547,3 +565,156 @@ def test_both_languages(world: World, client: WebClient) -> None:
     assert "Themes and activities" in english.text and "Temaer og aktiviteter" not in english.text
     stale = client.post(_url(plan, "/confirmations"), {"version": 1, "decision": "confirmed"})
     assert "You answered for version 1" in stale.text
+
+
+# --- a declined plan, a change after agreement, destructive steps, percentages ----------------
+
+
+def test_a_declined_plan_is_shown_to_all_and_goes_back_to_the_editors(
+    world: World, client: WebClient, make_client: Any
+) -> None:
+    union = _as(client, world, F_UNION)
+    plan = _plan(world, world.fjellbygg)
+    declined = union.post(
+        _url(plan, "/confirmations"),
+        {"version": 1, "decision": "declined", "reason": "Støy mangler i planen"},
+    )
+    assert declined.status_code == 303
+    home = union.get(f"/enterprises/{world.fjellbygg.id}").text
+    assert "The plan awaits your confirmation." not in home and "Declined" in home
+    assert "Siri Vik declined version 1." in home
+    # The adviser's overview: who declined and why, not "awaiting".
+    overview = _as(make_client(), world, F_ADVISER).get("/plans/overview").text
+    declined_part = overview.split('id="declined-heading"', 1)[1].split("</section>", 1)[0]
+    assert "Fjellbygg AS" in declined_part and "Støy mangler i planen" in declined_part
+    assert "No plans await confirmation." in overview
+    manager = _as(make_client(), world, F_MANAGER)
+    page = manager.get(_url(plan)).text
+    assert "Change the plan and send a new version" in page and "Confirm version 1" not in page
+    assert "Støy mangler i planen" in page
+    plan = _plan(world, world.fjellbygg)
+    reopened = manager.post(_url(plan, "/reopen"), {"row_version": plan.row_version})
+    assert reopened.status_code == 303 and reopened.headers["Location"].endswith("#themes")
+    plan = _plan(world, world.fjellbygg)
+    assert (plan.version, plan.status) == (2, PlanStatus.DRAFT)
+    page = manager.get(_url(plan)).text
+    assert "Confirm and send version 2" in page
+    sent = manager.post(_url(plan, "/send"), {"row_version": plan.row_version, "confirm": "1"})
+    assert sent.status_code == 303
+    plan = _plan(world, world.fjellbygg)
+    assert plan.status == PlanStatus.SENT and set(plan.confirmed_roles(2)) == {"manager"}
+    assert "Confirm version 2" in union.get(_url(plan)).text
+
+
+def test_editing_an_agreed_plan_says_so_in_the_form_and_at_the_row(
+    world: World, client: WebClient
+) -> None:
+    manager = _as(client, world, MANAGER)
+    plan = _plan(world, world.nordlys)
+    activity = plan.activities[0]
+    form = manager.get(_url(plan, f"/activities/{activity.id}/edit"), htmx=True).text
+    assert "Saving this change makes version 3" in form
+    goals = manager.get(_url(plan, "/goals/edit"), htmx=True).text
+    assert "Saving this change makes version 3" in goals
+    saved = manager.post(
+        _url(plan, f"/activities/{activity.id}"),
+        _activity_data(activity, title="Partsmøte hver uke"),
+        htmx=True,
+    )
+    row = _fragment(saved)
+    assert "The plan is now version 3, a draft" in row
+    # The print view prints what the parties agreed (version 2) unless asked for the draft.
+    printed = manager.get(_url(plan, "/print")).text
+    assert "the last version the parties agreed" in printed
+    assert "Partsmøte hver uke" not in printed and activity.title in printed
+    draft = manager.get(_url(plan, "/print?draft=1")).text
+    assert "Partsmøte hver uke" in draft and "Print version 2, the last agreed version" in draft
+
+
+def test_deleting_an_activity_asks_first_with_and_without_javascript(
+    world: World, client: WebClient
+) -> None:
+    manager = _as(client, world, MANAGER)
+    plan = _plan(world, world.nordlys)
+    activity = plan.activities[1]
+    delete = _url(plan, f"/activities/{activity.id}/delete")
+    page = manager.get(delete)
+    assert page.status_code == 200 and "<html" in page.text
+    assert f'action="{delete}"' in page.text and 'data-color="danger"' in page.text
+    assert 'data-variant="danger"' not in page.text and "cannot be undone" in page.text
+    inline = _fragment(manager.get(delete, htmx=True))
+    assert f'action="{delete}"' in inline and f'id="activity-{activity.id}"' in inline
+    assert world.session.get(PlanActivity, activity.id) is not None
+    activity_id = activity.id
+    assert manager.post(delete).status_code == 303
+    world.session.expire_all()
+    gone = select(func.count()).where(PlanActivity.id == activity_id)
+    assert world.session.scalar(gone) == 0
+
+
+def test_a_responsible_party_changes_the_status_from_the_page(
+    world: World, client: WebClient
+) -> None:
+    safety = _as(client, world, SAFETY)
+    plan = _plan(world, world.nordlys)
+    mine = next(a for a in plan.activities if a.responsible == Responsible.SAFETY_DELEGATE)
+    others = next(a for a in plan.activities if a.responsible == Responsible.MANAGER)
+    new = next(s for s in ActivityStatus if s != mine.status)
+    answer = safety.post(
+        _url(plan, f"/activities/{mine.id}/status"),
+        {f"status{mine.id}-status": new.value, f"status{mine.id}-revision": mine.revision},
+        htmx=True,
+    )
+    assert answer.status_code == 200 and "Update status" in _fragment(answer)
+    plan = _plan(world, world.nordlys)
+    assert (plan.version, plan.status) == (2, PlanStatus.AGREED)
+    assert world.session.get(PlanActivity, mine.id).status == new  # type: ignore[union-attr]
+    refused = safety.post(
+        _url(plan, f"/activities/{others.id}/status"),
+        {f"status{others.id}-status": "done", f"status{others.id}-revision": others.revision},
+    )
+    assert refused.status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [("7,2", Decimal("7.2")), ("7.2", Decimal("7.2")), ("72,0 %", Decimal("72.0")), ("0", 0)],
+)
+def test_a_goal_is_read_with_a_decimal_comma_or_point(
+    world: World, client: WebClient, typed: str, stored: Decimal
+) -> None:
+    manager = _as(client, world, F_MANAGER)
+    plan = _plan(world, world.fjellbygg)
+    form = manager.get(_url(plan, "/goals/edit")).text
+    assert 'type="number"' not in form.split('id="goals-sick_leave_target_pct"')[0][-300:]
+    data = {
+        "goals-period_start": plan.period_start.isoformat(),
+        "goals-period_end": plan.period_end.isoformat(),
+        "goals-sick_leave_baseline_pct": "",
+        "goals-sick_leave_target_pct": typed,
+        "goals-goals": plan.goals,
+        "goals-revision": plan.goals_revision,
+    }
+    assert manager.post(_url(plan, "/goals"), data).status_code == 303
+    assert _plan(world, world.fjellbygg).sick_leave_target_pct == stored
+
+
+@pytest.mark.parametrize("typed", ["abc", "101", "1e2", "-3", "7,2,1", "100,5"])
+def test_an_implausible_goal_is_refused_at_the_field(
+    world: World, client: WebClient, typed: str
+) -> None:
+    manager = _as(client, world, F_MANAGER)
+    plan = _plan(world, world.fjellbygg)
+    before = plan.sick_leave_target_pct
+    data = {
+        "goals-period_start": plan.period_start.isoformat(),
+        "goals-period_end": plan.period_end.isoformat(),
+        "goals-sick_leave_target_pct": typed,
+        "goals-revision": plan.goals_revision,
+    }
+    answer = manager.post(_url(plan, "/goals"), data, htmx=True)
+    assert answer.status_code == 422
+    at_field = answer.text.split('id="goals-sick_leave_target_pct-error"', 1)[1].split("</div>")[0]
+    assert "between 0 and 100" in at_field
+    assert f'value="{typed}"' in answer.text
+    assert _plan(world, world.fjellbygg).sick_leave_target_pct == before
