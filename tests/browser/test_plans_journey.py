@@ -127,6 +127,7 @@ def test_agreeing_the_plan(
     row = _activity(page, FIRST)
     # Read the row's id before the click: the edit form that replaces it has no heading to find.
     row_id = row.get_attribute("id") or "missing"
+    row.locator("summary").click()  # an activity's tools open on demand
     row.get_by_role("link", name=f"{t('edit')} – {FIRST}").click()
     form_row = page.locator("article#" + row_id)
     title = form_row.get_by_label(t("title"), exact=True)
@@ -172,6 +173,7 @@ def test_agreeing_the_plan(
     _open_plan(page, t)
     second = _activity(page, SECOND)
     row_id = second.get_attribute("id")
+    second.locator("summary").click()
     second.get_by_label(re.compile(f"^{t('status')}")).select_option(label=t("done"))
     second.get_by_role("button", name=t("update_status")).click()
     second = page.locator(f"article#{row_id}")
@@ -224,6 +226,7 @@ def test_without_javascript_and_with_a_stale_save(
     _enter(page, sign_in, MANAGER, t)
     _open_plan(page, t)
     # Plain links and forms: the edit form is on the plan page itself.
+    _activity(page, FIRST).locator("summary").click()  # details opens without JavaScript
     with page.expect_navigation():
         _activity(page, FIRST).get_by_role("link", name=f"{t('edit')} – {FIRST}").click()
     expect(page).to_have_url(re.compile(r"/activities/\d+/edit#activity-\d+$"))
