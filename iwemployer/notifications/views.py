@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -19,8 +19,10 @@ CHANGED = "notifications-changed"
 @bp.get("/notifications")
 @login_required
 def index() -> ResponseReturnValue:
-    notes = services.recent(db.session(), current_user)
-    return render_template("notifications/index.html", notes=notes, text=services.render_text)
+    page = services.recent(db.session(), current_user, request.args.get("page", 1, type=int))
+    return render_template(
+        "notifications/index.html", notes=page.items, page=page, text=services.render_text
+    )
 
 
 @bp.get("/notifications/badge")
@@ -42,6 +44,6 @@ def mark_read() -> ResponseReturnValue:
         page="notifications/index.html",
         fragment="notifications/_list.html",
         trigger=CHANGED,
-        notes=services.recent(db.session(), current_user),
+        notes=services.recent(db.session(), current_user).items,
         text=services.render_text,
     )

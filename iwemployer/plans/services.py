@@ -21,7 +21,7 @@ Services flush but never commit: the view commits together with the audit row.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -31,9 +31,9 @@ from typing import Any, ParamSpec, TypeVar
 from flask_babel import LazyString
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import inspect, select
+from sqlalchemy import Select, func, inspect, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, contains_eager, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -61,7 +61,9 @@ from ..models import (
     UserKind,
     utcnow,
 )
+from ..models.plans import OPEN_ACTIVITY_STATUSES
 from ..notifications.services import notify, register_event
+from ..pagination import Page, paginate_counted
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -1240,39 +1242,98 @@ class Overdue:
 
 @dataclass(frozen=True)
 class Overview:
-    awaiting: list[Awaiting]
-    drafts: list[ActionPlan]
-    overdue: list[Overdue]
-    without_plan: list[Enterprise]
+    awaiting: Page[Awaiting]
+    drafts: Page[ActionPlan]
+    overdue: Page[Overdue]
+    without_plan: Page[Enterprise]
+
+
+# Rows per section of the overview; each section has pages of its own.
+OVERVIEW_PAGE_SIZE = 25
+OVERVIEW_SECTIONS = ("awaiting", "overdue", "drafts", "without")
 
 
 def overview(
-    plans: Iterable[ActionPlan], enterprises: Iterable[Enterprise], today: date
+    session: Session,
+    enterprise_ids: Select[Any],
+    today: date,
+    pages: Mapping[str, int] | None = None,
+    size: int = OVERVIEW_PAGE_SIZE,
 ) -> Overview:
-    """Which plans await whose confirmation, which are drafts, which activities are overdue."""
-    plans = list(plans)
-    awaiting: list[Awaiting] = []
-    drafts: list[ActionPlan] = []
-    overdue: list[Overdue] = []
-    for plan in plans:
-        if plan.status == PlanStatus.SENT:
-            decisions = plan.decisions(plan.version)
-            awaiting.append(
-                Awaiting(
-                    plan,
-                    [c for c in decisions.values() if c.decision == Decision.CONFIRMED],
-                    [c for c in decisions.values() if c.decision == Decision.DECLINED],
-                    awaiting_roles(plan),
-                )
+    """Which plans await whose confirmation, which are drafts, which activities are overdue,
+    which enterprises have no current plan: among ``enterprise_ids``, one page of each, one
+    statement each (plus the confirmations of the plans awaiting them)."""
+    pages = pages or {}
+    in_scope = ActionPlan.enterprise_id.in_(enterprise_ids)
+    with_enterprise = (
+        select(ActionPlan)
+        .join(ActionPlan.enterprise)
+        .options(contains_eager(ActionPlan.enterprise))
+    )
+    sent = paginate_counted(
+        session,
+        with_enterprise.options(selectinload(ActionPlan.confirmations))
+        .where(in_scope, ActionPlan.status == PlanStatus.SENT)
+        .order_by(func.coalesce(ActionPlan.sent_at, ActionPlan.updated_at), ActionPlan.id),
+        pages.get("awaiting", 1),
+        size,
+    )
+    awaiting = []
+    for plan in sent.items:
+        decisions = plan.decisions(plan.version)
+        awaiting.append(
+            Awaiting(
+                plan,
+                [c for c in decisions.values() if c.decision == Decision.CONFIRMED],
+                [c for c in decisions.values() if c.decision == Decision.DECLINED],
+                awaiting_roles(plan),
             )
-        elif plan.status == PlanStatus.DRAFT and plan.period_end >= today:
-            drafts.append(plan)
-        overdue.extend(
-            Overdue(plan, a, (today - a.end_date).days) for a in plan.activities if a.overdue(today)
         )
-    covered = {p.enterprise_id for p in plans if p.period_end >= today}
-    without = [e for e in enterprises if e.id not in covered]
-    awaiting.sort(key=lambda a: a.plan.sent_at or a.plan.updated_at)
-    drafts.sort(key=lambda p: p.enterprise.name)
-    overdue.sort(key=lambda o: (o.activity.end_date, o.plan.enterprise.name))
-    return Overview(awaiting, drafts, overdue, without)
+    drafts = paginate_counted(
+        session,
+        with_enterprise.where(
+            in_scope, ActionPlan.status == PlanStatus.DRAFT, ActionPlan.period_end >= today
+        ).order_by(Enterprise.name, ActionPlan.id),
+        pages.get("drafts", 1),
+        size,
+    )
+    late = paginate_counted(
+        session,
+        select(PlanActivity, ActionPlan)
+        .join(PlanActivity.theme)
+        .join(PlanTheme.plan)
+        .join(ActionPlan.enterprise)
+        .options(contains_eager(ActionPlan.enterprise))
+        .where(
+            in_scope,
+            PlanActivity.status.in_(OPEN_ACTIVITY_STATUSES),
+            PlanActivity.end_date < today,
+        )
+        .order_by(PlanActivity.end_date, Enterprise.name, PlanActivity.id),
+        pages.get("overdue", 1),
+        size,
+    )
+    current_plan = (
+        select(ActionPlan.id)
+        .where(ActionPlan.enterprise_id == Enterprise.id, ActionPlan.period_end >= today)
+        .exists()
+    )
+    without = paginate_counted(
+        session,
+        select(Enterprise)
+        .where(Enterprise.id.in_(enterprise_ids), ~current_plan)
+        .order_by(Enterprise.name, Enterprise.id),
+        pages.get("without", 1),
+        size,
+    )
+    return Overview(
+        Page(awaiting, sent.number, sent.size, sent.total),
+        drafts,
+        Page(
+            [Overdue(plan, a, (today - a.end_date).days) for a, plan in late.items],
+            late.number,
+            late.size,
+            late.total,
+        ),
+        without,
+    )
