@@ -70,6 +70,32 @@ def paginate_counted(
     return Page(items, number, size, total)
 
 
+@dataclass(frozen=True)
+class Peek(Generic[T]):
+    """A page of a list too long to count on every view: it only knows whether more follow."""
+
+    items: Sequence[T]
+    number: int
+    size: int
+    has_next: bool
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+
+def peek(session: Session, query: Select[*tuple[Any, ...]], number: int, size: int) -> Peek[Any]:
+    """Page ``number`` of ``query`` without counting it: one more row tells whether more follow,
+    so an index on the order stops the scan after the page (newest notifications, the most
+    overdue activities). Items are tuples when the query selects several entities."""
+    query = query.execution_options(populate_existing=True)
+    size = max(1, size)
+    number = max(1, number)
+    rows = session.execute(query.limit(size + 1).offset((number - 1) * size)).all()
+    items = [row[0] if len(row) == 1 else tuple(row) for row in rows[:size]]
+    return Peek(items, number, size, len(rows) > size)
+
+
 def page_url(param: str, number: int) -> str:
     """This page's address with ``param`` set to ``number`` (other arguments kept)."""
     args: dict[str, Any] = {**(request.view_args or {}), **request.args.to_dict()}

@@ -389,16 +389,18 @@ def _add_notifications(
     now: datetime,
 ) -> None:
     rows = []
-    for user, count in [
-        *((u, NOTIFICATIONS_PER_USER) for u in user_ids),
-        *((u, NOTIFICATIONS_PER_DEMO_USER) for u in demo_people),
-    ]:
+    # The demo people's are about no enterprise: theirs must stay visible to them.
+    recipients: list[tuple[int, int, Sequence[int | None]]] = [
+        *((u, NOTIFICATIONS_PER_USER, enterprise_ids) for u in user_ids),
+        *((u, NOTIFICATIONS_PER_DEMO_USER, [None]) for u in demo_people),
+    ]
+    for user, count, about in recipients:
         for n in range(count):
             at = now - timedelta(hours=n)
             rows.append(
                 {
                     "user_id": user,
-                    "enterprise_id": enterprise_ids[n % len(enterprise_ids)],
+                    "enterprise_id": about[n % len(about)],
                     "kind": "requests.reply",
                     "params": {"number": str(1000 + n)},
                     "url": "",

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from ..access import visible_enterprise_ids
 from ..mail.outbox import queue_notification_mail
 from ..models import Notification, User, utcnow
-from ..pagination import Page, paginate_counted
+from ..pagination import Peek, peek
 
 # kind -> text with %(name)s placeholders filled from the notification's params.
 EVENT_TEXTS: dict[str, LazyString] = {}
@@ -117,9 +117,10 @@ def unread_count(session: Session, user: User) -> int:
     )
 
 
-def recent(session: Session, user: User, page: int = 1, size: int = 50) -> Page[Notification]:
-    """The user's notifications, newest first, a page at a time."""
-    return paginate_counted(
+def recent(session: Session, user: User, page: int = 1, size: int = 50) -> Peek[Notification]:
+    """The user's notifications, newest first, a page at a time (not counted: the index on
+    the user and time gives the newest without reading the rest)."""
+    return peek(
         session,
         select(Notification)
         .where(Notification.user_id == user.id, _still_visible(user))

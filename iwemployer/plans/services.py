@@ -63,7 +63,7 @@ from ..models import (
 )
 from ..models.plans import OPEN_ACTIVITY_STATUSES
 from ..notifications.services import notify, register_event
-from ..pagination import Page, paginate_counted
+from ..pagination import Page, Peek, paginate_counted, peek
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -1244,7 +1244,7 @@ class Overdue:
 class Overview:
     awaiting: Page[Awaiting]
     drafts: Page[ActionPlan]
-    overdue: Page[Overdue]
+    overdue: Peek[Overdue]
     without_plan: Page[Enterprise]
 
 
@@ -1297,7 +1297,8 @@ def overview(
         pages.get("drafts", 1),
         size,
     )
-    late = paginate_counted(
+    # Thousands are overdue across a county: not counted, the index on end_date ends the scan.
+    late = peek(
         session,
         select(PlanActivity, ActionPlan)
         .join(PlanActivity.theme)
@@ -1329,11 +1330,11 @@ def overview(
     return Overview(
         Page(awaiting, sent.number, sent.size, sent.total),
         drafts,
-        Page(
+        Peek(
             [Overdue(plan, a, (today - a.end_date).days) for a, plan in late.items],
             late.number,
             late.size,
-            late.total,
+            late.has_next,
         ),
         without,
     )
