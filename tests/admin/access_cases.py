@@ -95,20 +95,20 @@ CASES = [
         ADMIN,
         ok_statuses=frozenset({200, 303}),
     ),
-    # The search fields' suggestions (a plain visit goes to the search page)
+    # The search fields' suggestions (htmx: options; a plain visit goes to the search page)
     RouteCase(
         "admin.suggest_users",
         "GET",
         lambda w: ("/admin/suggestions/users?user=lie", {}),
         ADMIN,
-        ok_statuses=REDIRECT,
+        ok_statuses=PAGE | REDIRECT,
     ),
     RouteCase(
         "admin.suggest_enterprises",
         "GET",
         lambda w: ("/admin/suggestions/enterprises?enterprise=nord", {}),
         ADMIN,
-        ok_statuses=REDIRECT,
+        ok_statuses=PAGE | REDIRECT,
     ),
     # Users
     RouteCase(
