@@ -21,7 +21,18 @@ def create_app(test_config: dict[str, object] | None = None) -> Flask:
     # Our own events (sign-in attempts, mail) at INFO; libraries stay at WARNING.
     logging.getLogger("iwemployer").setLevel(logging.INFO)
 
-    from . import access, auth, errors, htmx, i18n, kept_forms, labels, navigation, security
+    from . import (
+        access,
+        auth,
+        errors,
+        htmx,
+        i18n,
+        kept_forms,
+        labels,
+        navigation,
+        pagination,
+        security,
+    )
     from .admin import bp as admin_bp
     from .adviser import bp as adviser_bp
     from .auth import bp as auth_bp
@@ -51,6 +62,7 @@ def create_app(test_config: dict[str, object] | None = None) -> Flask:
     kept_forms.init_app(app)
     navigation.init_app(app)
     labels.init_app(app)
+    pagination.init_app(app)
 
     app.register_blueprint(health_bp)
     app.register_blueprint(auth_bp)

@@ -38,15 +38,29 @@ def register_cli(app: Flask) -> None:
 
     @app.cli.command("seed")
     @click.option("--force", is_flag=True, help="Allow seeding a production configuration.")
-    def seed(force: bool) -> None:
+    @click.option(
+        "--scale",
+        type=click.IntRange(min=1),
+        default=1,
+        help="Grow the demo data N-fold (benchmarks; never in production).",
+    )
+    def seed(force: bool, scale: int) -> None:
         """Load the demo data into an empty database (idempotent)."""
         from .seed import SeedRefused, seed_demo
 
-        if current_app.config["ENV_NAME"] == "production" and not force:
+        production = current_app.config["ENV_NAME"] == "production"
+        if production and (not force or scale > 1):
             raise click.ClickException(str(SeedRefused()))
         with db.new_session() as session:
             created = seed_demo(session)
-        click.echo("demo data loaded" if created else "database not empty; demo data left as is")
+            click.echo(
+                "demo data loaded" if created else "database not empty; demo data left as is"
+            )
+            if scale > 1:
+                from .scale import grow_demo
+
+                added = grow_demo(session, scale)
+                click.echo(f"demo data at {scale}x: {added} batches added")
 
     @app.cli.command("send-mail")
     @click.option("--once", is_flag=True, help="One round, then exit (for a timer).")

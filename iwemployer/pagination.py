@@ -7,8 +7,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from flask import Flask, request, url_for
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
+
+from .templating import template_globals
 
 T = TypeVar("T")
 
@@ -42,3 +45,63 @@ def paginate(session: Session, query: Select[Any], number: int, size: int) -> Pa
     number = min(max(1, number), max(1, math.ceil(total / size)))
     items = session.scalars(query.limit(size).offset((number - 1) * size)).unique().all()
     return Page(items, number, size, total)
+
+
+def paginate_counted(
+    session: Session, query: Select[*tuple[Any, ...]], number: int, size: int
+) -> Page[Any]:
+    """As ``paginate``, in one statement: each row brings the total (a window count).
+
+    Items are the query's first entity, or tuples when it selects several.
+    """
+    query = query.execution_options(populate_existing=True)
+    counted = query.add_columns(func.count().over())
+    size = max(1, size)
+    number = max(1, number)
+    rows = session.execute(counted.limit(size).offset((number - 1) * size)).all()
+    if not rows and number > 1:
+        # Past the end (an old link): the last page, as ``paginate`` shows it.
+        total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+        number = max(1, math.ceil((total or 0) / size))
+        rows = session.execute(counted.limit(size).offset((number - 1) * size)).all()
+    total = rows[0][-1] if rows else 0
+    width = len(rows[0]) - 1 if rows else 1
+    items = [row[0] if width == 1 else tuple(row[:width]) for row in rows]
+    return Page(items, number, size, total)
+
+
+@dataclass(frozen=True)
+class Peek(Generic[T]):
+    """A page of a list too long to count on every view: it only knows whether more follow."""
+
+    items: Sequence[T]
+    number: int
+    size: int
+    has_next: bool
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+
+def peek(session: Session, query: Select[*tuple[Any, ...]], number: int, size: int) -> Peek[Any]:
+    """Page ``number`` of ``query`` without counting it: one more row tells whether more follow,
+    so an index on the order stops the scan after the page (newest notifications, the most
+    overdue activities). Items are tuples when the query selects several entities."""
+    query = query.execution_options(populate_existing=True)
+    size = max(1, size)
+    number = max(1, number)
+    rows = session.execute(query.limit(size + 1).offset((number - 1) * size)).all()
+    items = [row[0] if len(row) == 1 else tuple(row) for row in rows[:size]]
+    return Peek(items, number, size, len(rows) > size)
+
+
+def page_url(param: str, number: int) -> str:
+    """This page's address with ``param`` set to ``number`` (other arguments kept)."""
+    args: dict[str, Any] = {**(request.view_args or {}), **request.args.to_dict()}
+    args[param] = number
+    return url_for(request.endpoint or "", **args)
+
+
+def init_app(app: Flask) -> None:
+    template_globals(app, page_url=page_url)

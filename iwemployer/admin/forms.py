@@ -250,19 +250,30 @@ def _member_role(**options: Any) -> EnumSelectField:
 
 
 class MembershipForm(FlaskForm):
-    """Adds a member; sent from an enterprise's page (user chosen) or a user's (enterprise)."""
+    """Adds a member; sent from an enterprise's page (user chosen) or a user's (enterprise).
 
-    user_id = IdSelectField(
-        _l("User"),
-        validators=[DataRequired(message=_l("Choose a user."))],
-        message=_l("Choose a user."),
-        validate_choice=False,  # the service checks the user exists and is employer-side
-    )
+    The page fixes one side by id (a hidden input); the other is typed into a search field
+    with suggestions (htmx fills a datalist), which without JavaScript takes the whole e-mail
+    address or organisation number: thousands of choices never go into the page."""
+
+    # The service checks that each exists (and that the user is employer-side).
+    user_id = IdSelectField(_l("User"), message=_l("Choose a user."), validate_choice=False)
     enterprise_id = IdSelectField(
+        _l("Enterprise"), message=_l("Choose an enterprise."), validate_choice=False
+    )
+    user = StringField(
+        _l("User"),
+        validators=[MaxLength(254)],
+        description=_l("Type part of a name or e-mail address and choose, or the whole address."),
+        render_kw={"autocomplete": "off", "spellcheck": "false"},
+    )
+    enterprise = StringField(
         _l("Enterprise"),
-        validators=[DataRequired(message=_l("Choose an enterprise."))],
-        message=_l("Choose an enterprise."),
-        validate_choice=False,
+        validators=[MaxLength(200)],
+        description=_l(
+            "Type part of the name or organisation number and choose, or the whole number."
+        ),
+        render_kw={"autocomplete": "off", "spellcheck": "false"},
     )
     role = _member_role(blank=_l("Choose …"))
     # Which page to return to: "enterprise" or "user".

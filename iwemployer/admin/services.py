@@ -14,9 +14,9 @@ from datetime import date, timedelta
 
 from flask_babel import LazyString, format_date
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from .. import orgnr
 from ..auth.services import IssuedInvitation, end_all_sessions, issue_invitation, normalise_email
@@ -77,8 +77,9 @@ def search_users(
     session: Session, q: str, kind: UserKind | None, page: int, page_size: int
 ) -> Page[User]:
     """Users whose name or e-mail address contains ``q``, optionally of one kind, by name."""
+    # The centre in the same statement: a page of employers alone would skip a separate read.
     query = select(User).options(
-        selectinload(User.centre),
+        joinedload(User.centre),
         selectinload(User.memberships).selectinload(Membership.enterprise),
     )
     q = q.strip()[:MAX_SEARCH_LENGTH]
@@ -150,12 +151,49 @@ def all_enterprises(session: Session) -> list[Enterprise]:
     return list(session.scalars(select(Enterprise).order_by(Enterprise.name, Enterprise.id)))
 
 
-def employer_users(session: Session) -> list[User]:
-    """Employer-side users, the only kind that may be a member of an enterprise."""
+SUGGESTIONS = 10
+
+
+def suggest_employers(session: Session, q: str) -> list[User]:
+    """A few employer-side users whose name or e-mail address contains ``q``, by name."""
+    pattern = _contains(q.strip()[:MAX_SEARCH_LENGTH])
     return list(
         session.scalars(
-            select(User).where(User.kind == UserKind.EMPLOYER).order_by(User.name, User.id)
+            select(User)
+            .where(
+                User.kind == UserKind.EMPLOYER,
+                or_(User.name.ilike(pattern, escape="\\"), User.email.ilike(pattern, escape="\\")),
+            )
+            .order_by(User.name, User.id)
+            .limit(SUGGESTIONS)
         )
+    )
+
+
+def suggest_enterprises(session: Session, q: str) -> list[Enterprise]:
+    """A few enterprises whose name or organisation number contains ``q``, by name."""
+    q = q.strip()[:MAX_SEARCH_LENGTH]
+    conditions: list[ColumnElement[bool]] = [Enterprise.name.ilike(_contains(q), escape="\\")]
+    digits = orgnr.normalise(q)
+    if digits.isascii() and digits.isdigit():
+        conditions.append(Enterprise.org_number.contains(digits, autoescape=True))
+    return list(
+        session.scalars(
+            select(Enterprise)
+            .where(or_(*conditions))
+            .order_by(Enterprise.name, Enterprise.id)
+            .limit(SUGGESTIONS)
+        )
+    )
+
+
+def user_id_by_email(session: Session, email: str) -> int | None:
+    return session.scalar(select(User.id).where(func.lower(User.email) == email.strip().lower()))
+
+
+def enterprise_id_by_org_number(session: Session, text: str) -> int | None:
+    return session.scalar(
+        select(Enterprise.id).where(Enterprise.org_number == orgnr.normalise(text))
     )
 
 

@@ -4,7 +4,7 @@ members; users and their invitations. Administrators see every centre."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import Session
 
+from .. import orgnr
 from ..access import audit, get_or_404, kind_required
 from ..auth.invitations import invitation_validity, send_invitation
 from ..errors import DomainError
@@ -544,17 +545,19 @@ def user_activate(user_id: int) -> ResponseReturnValue:
 class MembershipTable:
     """The memberships of the record a page is about, and the form that adds one.
 
-    The page fixes one side of a membership (``fixed``, sent in a hidden input) and offers
-    the other (``chosen``) in a list; the forms send ``back`` to return to the same page.
+    The page fixes one side of a membership (``fixed``, sent in a hidden input); the other is
+    typed into the ``chosen`` search field, with suggestions from ``suggest`` (an endpoint)
+    and found by ``find`` when sent; the forms send ``back`` to return to the same page.
     """
 
     back: str
     fixed: str
     chosen: str
+    chosen_id: str
+    suggest: str
+    find: Callable[[Session, str], int | None]
     anchor: str
     memberships: Callable[[Session, int], list[Membership]]
-    candidates: Callable[[Session], Iterable[Any]]
-    label: Callable[[Any], str]
     # The role select's label in a row, and what the row's buttons are about (for screen readers).
     role_label: Callable[[Membership], str]
     row_name: Callable[[Membership], str]
@@ -563,6 +566,16 @@ class MembershipTable:
         owner_id = getattr(membership, self.fixed)
         return url_for(f".{self.back}_detail", **{self.fixed: owner_id}, _anchor=self.anchor)
 
+    def search_attributes(self) -> dict[str, str]:
+        """The search field's suggestions: htmx asks as the administrator types."""
+        return {
+            "list": f"{self.chosen}-suggestions",
+            "hx-get": url_for(f".{self.suggest}"),
+            "hx-trigger": "input changed delay:250ms",
+            "hx-target": f"#{self.chosen}-suggestions",
+            "hx-swap": "innerHTML",
+        }
+
     def context(
         self,
         owner_id: int,
@@ -570,25 +583,9 @@ class MembershipTable:
         role_errors: dict[int, list[str]] | None,
     ) -> dict[str, Any]:
         """What the page's membership table and add form show."""
-        session = db.session()
-        memberships = self.memberships(session, owner_id)
-        form = form or MembershipForm(formdata=None)
-        taken = {getattr(m, self.chosen) for m in memberships}
-        keep = form[self.chosen].data
-        set_choices(
-            form[self.chosen],
-            [
-                blank_choice(_("Choose …")),
-                *(
-                    choice(record.id, self.label(record))
-                    for record in self.candidates(session)
-                    if record.id not in taken or record.id == keep
-                ),
-            ],
-        )
         return {
-            "memberships": memberships,
-            "member_form": form,
+            "memberships": self.memberships(db.session(), owner_id),
+            "member_form": form or MembershipForm(formdata=None),
             "role_errors": role_errors or {},
             "table": self,
         }
@@ -597,25 +594,54 @@ class MembershipTable:
 ENTERPRISE_MEMBERS = MembershipTable(
     back="enterprise",
     fixed="enterprise_id",
-    chosen="user_id",
+    chosen="user",
+    chosen_id="user_id",
+    suggest="suggest_users",
+    find=services.user_id_by_email,
     anchor="members",
     memberships=services.enterprise_memberships,
-    candidates=services.employer_users,
-    label=lambda user: f"{user.name} ({user.email})",
     role_label=lambda m: _("Role of %(name)s", name=m.user.name),
     row_name=lambda m: m.user.name,
 )
 USER_MEMBERSHIPS = MembershipTable(
     back="user",
     fixed="user_id",
-    chosen="enterprise_id",
+    chosen="enterprise",
+    chosen_id="enterprise_id",
+    suggest="suggest_enterprises",
+    find=services.enterprise_id_by_org_number,
     anchor="memberships",
     memberships=services.user_memberships,
-    candidates=services.all_enterprises,
-    label=lambda enterprise: enterprise.name,
     role_label=lambda m: _("Role in %(enterprise)s", enterprise=m.enterprise.name),
     row_name=lambda m: m.enterprise.name,
 )
+
+
+@bp.get("/suggestions/users")
+@admin_only
+def suggest_users() -> ResponseReturnValue:
+    """Employer-side users for a search field's datalist; a plain visit searches the users."""
+    q = request.args.get("user", "")
+    if not is_fragment_request():
+        return redirect(url_for(".users", q=q), code=303)
+    found = services.suggest_employers(db.session(), q) if q.strip() else []
+    return render_template(
+        "admin/_suggestions.html", options=[(u.email, f"{u.name} ({u.email})") for u in found]
+    )
+
+
+@bp.get("/suggestions/enterprises")
+@admin_only
+def suggest_enterprises() -> ResponseReturnValue:
+    """Enterprises for a search field's datalist; a plain visit searches the enterprises."""
+    q = request.args.get("enterprise", "")
+    if not is_fragment_request():
+        return redirect(url_for(".enterprises", q=q), code=303)
+    found = services.suggest_enterprises(db.session(), q) if q.strip() else []
+    return render_template(
+        "admin/_suggestions.html",
+        options=[(e.org_number, f"{e.name} ({orgnr.display(e.org_number)})") for e in found],
+    )
 
 
 def _table() -> MembershipTable:
@@ -644,13 +670,22 @@ def membership_add() -> ResponseReturnValue:
     else:
         owner = get_or_404(Enterprise, _form_id("enterprise_id"), "change")
     if form.validate_on_submit():
+        ids = {"user_id": form.user_id.data, "enterprise_id": form.enterprise_id.data}
+        typed = (form[table.chosen].data or "").strip()
+        if typed:
+            ids[table.chosen_id] = table.find(db.session(), typed)
         try:
             membership = services.add_membership(
-                db.session(), form.user_id.data, form.enterprise_id.data, form.role.data
+                db.session(), ids["user_id"], ids["enterprise_id"], form.role.data
             )
         except DomainError as error:
-            # The fixed side is a hidden input: its error shows above the form.
-            show_error(DomainError(error.message) if error.field == table.fixed else error, form)
+            # The fixed side is a hidden input: its error shows above the form; the chosen
+            # side's at the search field.
+            if error.field == table.fixed:
+                error = DomainError(error.message)
+            elif error.field == table.chosen_id:
+                error = DomainError(error.message, table.chosen)
+            show_error(error, form)
         else:
             audit(membership.enterprise_id, "change", permitted=True)
             db.session.commit()

@@ -321,4 +321,8 @@ class Notification(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     read_at: Mapped[datetime | None]
 
-    __table_args__ = (Index("ix_notification_user_unread", "user_id", "read_at"),)
+    __table_args__ = (
+        Index("ix_notification_user_unread", "user_id", "read_at"),
+        # The newest first, a page at a time, without sorting all of a user's notifications.
+        Index("ix_notification_user_created", "user_id", "created_at", "id"),
+    )

@@ -133,6 +133,8 @@ class EmployerRequest(Base):
             "kind != 'question' OR question_kind IS NOT NULL", name="question_has_kind"
         ),
         Index("ix_employer_request_enterprise_status", "enterprise_id", "status"),
+        # An enterprise's requests, newest first, a page at a time.
+        Index("ix_employer_request_enterprise_created", "enterprise_id", "created_at", "id"),
     )
 
     @property

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from ..access import visible_enterprise_ids
 from ..mail.outbox import queue_notification_mail
 from ..models import Notification, User, utcnow
+from ..pagination import Peek, peek
 
 # kind -> text with %(name)s placeholders filled from the notification's params.
 EVENT_TEXTS: dict[str, LazyString] = {}
@@ -170,14 +171,16 @@ def unread_count(session: Session, user: User) -> int:
     )
 
 
-def recent(session: Session, user: User, limit: int = 50) -> list[Notification]:
-    return list(
-        session.scalars(
-            select(Notification)
-            .where(Notification.user_id == user.id, _still_visible(user))
-            .order_by(Notification.created_at.desc(), Notification.id.desc())
-            .limit(limit)
-        )
+def recent(session: Session, user: User, page: int = 1, size: int = 50) -> Peek[Notification]:
+    """The user's notifications, newest first, a page at a time (not counted: the index on
+    the user and time gives the newest without reading the rest)."""
+    return peek(
+        session,
+        select(Notification)
+        .where(Notification.user_id == user.id, _still_visible(user))
+        .order_by(Notification.created_at.desc(), Notification.id.desc()),
+        page,
+        size,
     )
 
 

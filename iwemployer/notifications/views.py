@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -21,11 +21,12 @@ CHANGED = "notifications-changed"
 @bp.get("/notifications")
 @login_required
 def index() -> ResponseReturnValue:
-    notes = services.recent(db.session(), current_user)
+    page = services.recent(db.session(), current_user, request.args.get("page", 1, type=int))
     return render_template(
         "notifications/index.html",
-        notes=notes,
-        groups=services.grouped(notes),
+        notes=page.items,
+        groups=services.grouped(page.items),
+        page=page,
         text=services.render_text,
     )
 
@@ -55,14 +56,14 @@ def badge() -> ResponseReturnValue:
 def mark_read() -> ResponseReturnValue:
     services.mark_all_read(db.session(), current_user.id)
     db.session.commit()
-    notes = services.recent(db.session(), current_user)
+    newest = services.recent(db.session(), current_user).items
     return finish(
         _("All notifications are marked as read."),
         url_for("notifications.index"),
         page="notifications/index.html",
         fragment="notifications/_list.html",
         trigger=CHANGED,
-        notes=notes,
-        groups=services.grouped(notes),
+        notes=newest,
+        groups=services.grouped(newest),
         text=services.render_text,
     )

@@ -24,7 +24,7 @@ Services flush but never commit: the view commits together with the audit row.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -34,9 +34,9 @@ from typing import Any, ParamSpec, TypeVar
 from flask_babel import LazyString
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import inspect, select
+from sqlalchemy import Select, func, inspect, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, contains_eager, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -64,7 +64,9 @@ from ..models import (
     UserKind,
     utcnow,
 )
+from ..models.plans import OPEN_ACTIVITY_STATUSES
 from ..notifications.services import notify, plan_subject, register_event, withdraw
+from ..pagination import Page, Peek, paginate_counted, peek
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -1326,42 +1328,110 @@ class Overdue:
 
 @dataclass(frozen=True)
 class Overview:
-    awaiting: list[Awaiting]
+    awaiting: Page[Awaiting]
     # Declined plans wait for the manager or the contact person: who declined, and why.
-    declined: list[Awaiting]
-    drafts: list[ActionPlan]
-    overdue: list[Overdue]
-    without_plan: list[Enterprise]
+    declined: Page[Awaiting]
+    drafts: Page[ActionPlan]
+    overdue: Peek[Overdue]
+    without_plan: Page[Enterprise]
+
+
+# Rows per section of the overview; each section has pages of its own.
+OVERVIEW_PAGE_SIZE = 25
+OVERVIEW_SECTIONS = ("awaiting", "declined", "overdue", "drafts", "without")
 
 
 def overview(
-    plans: Iterable[ActionPlan], enterprises: Iterable[Enterprise], today: date
+    session: Session,
+    enterprise_ids: Select[Any],
+    today: date,
+    pages: Mapping[str, int] | None = None,
+    size: int = OVERVIEW_PAGE_SIZE,
 ) -> Overview:
-    """Which plans await whose confirmation, which are drafts, which activities are overdue."""
-    plans = list(plans)
-    awaiting: list[Awaiting] = []
-    declined: list[Awaiting] = []
-    drafts: list[ActionPlan] = []
-    overdue: list[Overdue] = []
-    for plan in plans:
-        if plan.status in (PlanStatus.SENT, PlanStatus.DECLINED):
-            decisions = plan.decisions(plan.version)
-            answers = Awaiting(
-                plan,
-                [c for c in decisions.values() if c.decision == Decision.CONFIRMED],
-                plan.declines(plan.version),
-                awaiting_roles(plan),
-            )
-            (declined if plan.status == PlanStatus.DECLINED else awaiting).append(answers)
-        elif plan.status == PlanStatus.DRAFT and plan.period_end >= today:
-            drafts.append(plan)
-        overdue.extend(
-            Overdue(plan, a, (today - a.end_date).days) for a in plan.activities if a.overdue(today)
+    """Which plans await whose confirmation, which are drafts, which activities are overdue,
+    which enterprises have no current plan: among ``enterprise_ids``, one page of each, one
+    statement each (plus the confirmations of the plans awaiting them)."""
+    pages = pages or {}
+    in_scope = ActionPlan.enterprise_id.in_(enterprise_ids)
+    with_enterprise = (
+        select(ActionPlan)
+        .join(ActionPlan.enterprise)
+        .options(contains_eager(ActionPlan.enterprise))
+    )
+
+    def answers(status: PlanStatus, order: Any, section: str) -> Page[Awaiting]:
+        found = paginate_counted(
+            session,
+            with_enterprise.options(selectinload(ActionPlan.confirmations))
+            .where(in_scope, ActionPlan.status == status)
+            .order_by(order, ActionPlan.id),
+            pages.get(section, 1),
+            size,
         )
-    covered = {p.enterprise_id for p in plans if p.period_end >= today}
-    without = [e for e in enterprises if e.id not in covered]
-    awaiting.sort(key=lambda a: a.plan.sent_at or a.plan.updated_at)
-    declined.sort(key=lambda a: a.plan.updated_at)
-    drafts.sort(key=lambda p: p.enterprise.name)
-    overdue.sort(key=lambda o: (o.activity.end_date, o.plan.enterprise.name))
-    return Overview(awaiting, declined, drafts, overdue, without)
+        rows = []
+        for plan in found.items:
+            decisions = plan.decisions(plan.version)
+            rows.append(
+                Awaiting(
+                    plan,
+                    [c for c in decisions.values() if c.decision == Decision.CONFIRMED],
+                    plan.declines(plan.version),
+                    awaiting_roles(plan),
+                )
+            )
+        return Page(rows, found.number, found.size, found.total)
+
+    drafts = paginate_counted(
+        session,
+        with_enterprise.where(
+            in_scope, ActionPlan.status == PlanStatus.DRAFT, ActionPlan.period_end >= today
+        ).order_by(Enterprise.name, ActionPlan.id),
+        pages.get("drafts", 1),
+        size,
+    )
+    # Thousands are overdue across a county: not counted, the index on end_date ends the scan.
+    late = peek(
+        session,
+        select(PlanActivity, ActionPlan)
+        .join(PlanActivity.theme)
+        .join(PlanTheme.plan)
+        .join(ActionPlan.enterprise)
+        .options(contains_eager(ActionPlan.enterprise))
+        .where(
+            in_scope,
+            PlanActivity.status.in_(OPEN_ACTIVITY_STATUSES),
+            PlanActivity.end_date < today,
+        )
+        .order_by(PlanActivity.end_date, Enterprise.name, PlanActivity.id),
+        pages.get("overdue", 1),
+        size,
+    )
+    current_plan = (
+        select(ActionPlan.id)
+        .where(ActionPlan.enterprise_id == Enterprise.id, ActionPlan.period_end >= today)
+        .exists()
+    )
+    without = paginate_counted(
+        session,
+        select(Enterprise)
+        .where(Enterprise.id.in_(enterprise_ids), ~current_plan)
+        .order_by(Enterprise.name, Enterprise.id),
+        pages.get("without", 1),
+        size,
+    )
+    return Overview(
+        answers(
+            PlanStatus.SENT,
+            func.coalesce(ActionPlan.sent_at, ActionPlan.updated_at),
+            "awaiting",
+        ),
+        answers(PlanStatus.DECLINED, ActionPlan.updated_at, "declined"),
+        drafts,
+        Peek(
+            [Overdue(plan, a, (today - a.end_date).days) for a, plan in late.items],
+            late.number,
+            late.size,
+            late.has_next,
+        ),
+        without,
+    )

@@ -1036,26 +1036,16 @@ def print_view(plan_id: int, **ids: int) -> ResponseReturnValue:
 def overview() -> ResponseReturnValue:
     """Across the adviser's enterprises (or the whole centre's): what awaits whom."""
     show_all = request.args.get("show") == "all" or current_user.kind == UserKind.ADMIN
-    enterprises_query = scoped(Enterprise).order_by(Enterprise.name)
+    enterprise_ids = scoped(Enterprise).with_only_columns(Enterprise.id)
     if not show_all:
-        enterprises_query = enterprises_query.where(Enterprise.contact_person_id == current_user.id)
-    enterprises = list(db.session.scalars(enterprises_query))
-    ids = [e.id for e in enterprises]
-    plans = (
-        list(
-            db.session.scalars(
-                scoped(ActionPlan)
-                .where(ActionPlan.enterprise_id.in_(ids))
-                .order_by(ActionPlan.period_start)
-            )
-        )
-        if ids
-        else []
-    )
+        enterprise_ids = enterprise_ids.where(Enterprise.contact_person_id == current_user.id)
+    pages = {
+        name: request.args.get(f"{name}_page", 1, type=int) for name in services.OVERVIEW_SECTIONS
+    }
     return render_page_or_fragment(
         "plans/overview.html",
         "plans/overview.html",
-        data=services.overview(plans, enterprises, date.today()),
+        data=services.overview(db.session(), enterprise_ids, date.today(), pages),
         show_all=show_all,
         today=date.today(),
     )

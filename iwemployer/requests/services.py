@@ -19,7 +19,7 @@ from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, case, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from .. import identity
 from ..errors import DomainError
@@ -49,7 +49,7 @@ from ..models import (
 from ..models.plans import OPEN_ACTIVITY_STATUSES
 from ..notifications.services import notify, register_event, request_subject
 from ..notifications.services import withdraw as withdraw_notices
-from ..pagination import paginate
+from ..pagination import Page, paginate_counted
 
 S = RequestStatus
 LOCAL_TIME = ZoneInfo("Europe/Oslo")
@@ -992,10 +992,10 @@ def inbox(
         "waiting": (),
     }.get(filters.sort, (mine_first,))
     stmt = base.options(
-        selectinload(EmployerRequest.enterprise),
-        selectinload(EmployerRequest.created_by),
-        selectinload(EmployerRequest.assigned_to),
-        selectinload(EmployerRequest.recruitment),
+        joinedload(EmployerRequest.enterprise),
+        joinedload(EmployerRequest.created_by),
+        joinedload(EmployerRequest.assigned_to),
+        joinedload(EmployerRequest.recruitment),
     ).order_by(
         *first,
         waiting_first,
@@ -1003,7 +1003,7 @@ def inbox(
         EmployerRequest.created_at,
         EmployerRequest.id,
     )
-    found = paginate(session, stmt, page, page_size)
+    found = paginate_counted(session, stmt, page, page_size)
     requests: Sequence[EmployerRequest] = found.items
     unread = unread_ids(session, adviser, (r.id for r in requests))
     rows = [
@@ -1020,23 +1020,29 @@ def inbox(
 
 
 def enterprise_requests(
-    session: Session, enterprise_id: int, user: User, role: MemberRole | None
-) -> list[EmployerRequest]:
-    """The enterprise's requests ``user`` follows (see ``can_follow``), newest first."""
+    session: Session,
+    enterprise_id: int,
+    user: User,
+    role: MemberRole | None,
+    page: int = 1,
+    page_size: int = 20,
+) -> Page[EmployerRequest]:
+    """A page of the enterprise's requests ``user`` follows (see ``can_follow``), newest first,
+    in one statement with the people, recruitment details and ratings the list shows."""
     stmt = (
         select(EmployerRequest)
         .where(EmployerRequest.enterprise_id == enterprise_id)
         .options(
-            selectinload(EmployerRequest.assigned_to),
-            selectinload(EmployerRequest.created_by),
-            selectinload(EmployerRequest.recruitment),
-            selectinload(EmployerRequest.rating),
+            joinedload(EmployerRequest.assigned_to),
+            joinedload(EmployerRequest.created_by),
+            joinedload(EmployerRequest.recruitment),
+            joinedload(EmployerRequest.rating),
         )
         .order_by(EmployerRequest.created_at.desc(), EmployerRequest.id.desc())
     )
     if not follows_all(role):
         stmt = stmt.where(EmployerRequest.created_by_id == user.id)
-    return list(session.scalars(stmt))
+    return paginate_counted(session, stmt, page, page_size)
 
 
 # --- ratings ------------------------------------------------------------------------------------

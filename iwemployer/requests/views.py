@@ -233,11 +233,20 @@ def _already_rated(record: EmployerRequest) -> ResponseReturnValue:
 def enterprise_list(enterprise_id: int) -> ResponseReturnValue:
     enterprise = get_or_404(Enterprise, enterprise_id)
     role = member_role(current_user, enterprise_id)
-    records = services.enterprise_requests(db.session(), enterprise_id, current_user, role)
+    page = services.enterprise_requests(
+        db.session(),
+        enterprise_id,
+        current_user,
+        role,
+        page=request.args.get("page", 1, type=int),
+        page_size=int(current_app.config.get("PAGE_SIZE", 20)),
+    )
+    records = page.items
     unread = services.unread_ids(db.session(), current_user, (r.id for r in records))
     return render_template(
         "requests/enterprise_list.html",
         enterprise=enterprise,
+        page=page,
         records=records,
         unread=unread,
         to_rate={r.id for r in records if services.can_rate(r, current_user)},

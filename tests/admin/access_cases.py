@@ -105,6 +105,21 @@ CASES = [
         ADMIN,
         ok_statuses=frozenset({200, 303}),
     ),
+    # The search fields' suggestions (htmx: options; a plain visit goes to the search page)
+    RouteCase(
+        "admin.suggest_users",
+        "GET",
+        lambda w: ("/admin/suggestions/users?user=lie", {}),
+        ADMIN,
+        ok_statuses=PAGE | REDIRECT,
+    ),
+    RouteCase(
+        "admin.suggest_enterprises",
+        "GET",
+        lambda w: ("/admin/suggestions/enterprises?enterprise=nord", {}),
+        ADMIN,
+        ok_statuses=PAGE | REDIRECT,
+    ),
     # Users
     RouteCase(
         "admin.users", "GET", lambda w: ("/admin/users?kind=adviser", {}), ADMIN, ok_statuses=PAGE

@@ -58,7 +58,7 @@ def test_the_list_groups_per_subject_newest_group_first(world: World) -> None:
     notify(s, [manager.id], "test.done", params=PARAMS, subject=request_subject(1))
     notify(s, [manager.id], "test.done", params=PARAMS)  # no subject: a group of its own
     s.commit()
-    notes = [n for n in recent(s, manager) if n.kind.startswith("test.")]
+    notes = [n for n in recent(s, manager).items if n.kind.startswith("test.")]
     groups = grouped(notes)
     assert [(g.latest.kind, g.latest.subject, len(g.earlier)) for g in groups] == [
         ("test.done", None, 0),

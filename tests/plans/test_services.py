@@ -15,6 +15,7 @@ from iwemployer.models import (
     ActionPlan,
     ActivityStatus,
     Decision,
+    Enterprise,
     MemberRole,
     Notification,
     PlanActivity,
@@ -674,14 +675,18 @@ def test_overview_shows_whose_confirmation_is_missing_and_what_is_overdue(
         parties.session, plan, parties.union, MemberRole.UNION_REP, 1, Decision.DECLINED, "Nei"
     )
     parties.session.commit()
-    result = services.overview([plan], [parties.enterprise], today)
-    assert result.awaiting == []
-    item = result.declined[0]
+    only = select(Enterprise.id).where(Enterprise.id == parties.enterprise.id)
+    result = services.overview(parties.session, only, today)
+    assert result.awaiting.total == 0
+    item = result.declined.items[0]
     assert item.awaiting == []
     assert [c.role for c in item.confirmed] == [MemberRole.MANAGER]
     assert [(c.user_name, c.reason) for c in item.declined] == [(parties.union.name, "Nei")]
-    assert [(o.activity.id, o.days) for o in result.overdue] == [(late.id, 3)]
-    assert result.without_plan == []
+    assert [(o.activity.id, o.days) for o in result.overdue.items] == [(late.id, 3)]
+    assert result.without_plan.total == 0
+    # Each section has pages of its own.
+    first = services.overview(parties.session, only, today, {"declined": 1}, size=1)
+    assert first.declined.pages == 1 and not first.overdue.has_next
 
 
 def test_pick_current_prefers_the_period_of_today(parties: Parties) -> None:
