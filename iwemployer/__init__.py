@@ -31,6 +31,7 @@ def create_app(test_config: dict[str, object] | None = None) -> Flask:
     from .extensions import csrf, db, limiter
     from .health import bp as health_bp
     from .mail.views import bp as mail_bp
+    from .mfa.views import bp as mfa_bp
     from .notifications import bp as notifications_bp
     from .plans import bp as plans_bp
     from .requests import bp as requests_bp
@@ -64,6 +65,7 @@ def create_app(test_config: dict[str, object] | None = None) -> Flask:
     app.register_blueprint(subsidies_bp)
     app.register_blueprint(mail_bp)
     app.register_blueprint(cooperation_bp)
+    app.register_blueprint(mfa_bp)
     register_cli(app)
     if app.config["MAIL_WORKER_THREAD"]:
         from .mail.worker import start_background_worker

@@ -31,6 +31,7 @@ from .core import (
     WrittenStandard,
 )
 from .mail import MailPreference, MailStatus, OutboxMail, PasswordReset
+from .mfa import RecoveryCode, SecondFactor, SecondStep
 from .plans import (
     PLAN_PARTIES,
     ActionPlan,
@@ -156,6 +157,7 @@ __all__ = [
     "PlanTheme",
     "PlanVersion",
     "QuestionKind",
+    "RecoveryCode",
     "RecruitmentRequest",
     "ReferenceLevel",
     "ReferenceQuarter",
@@ -166,6 +168,8 @@ __all__ = [
     "RequestSeen",
     "RequestStatus",
     "Responsible",
+    "SecondFactor",
+    "SecondStep",
     "StatisticsImport",
     "SubsidyApplication",
     "SubsidyAttachment",
