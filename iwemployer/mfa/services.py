@@ -83,7 +83,6 @@ def _take_step(session: Session, factor_id: int, step: int, confirm: bool, now: 
             (SecondFactor.last_used_step.is_(None)) | (SecondFactor.last_used_step < step),
         )
         .values(**values)
-        .execution_options(synchronize_session=False)
     )
     return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 
@@ -212,7 +211,6 @@ def use_recovery_code(session: Session, user_id: int, code: str, now: datetime) 
             RecoveryCode.used_at.is_(None),
         )
         .values(used_at=now)
-        .execution_options(synchronize_session=False)
     )
     return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 

@@ -91,7 +91,7 @@ def code() -> ResponseReturnValue:
     if user is None:
         if current_user.is_authenticated:
             return redirect(url_for("enterprise.index"), code=303)
-        return redirect(url_for("auth.sign_in"), code=303)
+        return login_manager.unauthorized()
     form = CodeForm()
     if form.validate_on_submit():
         if not _admit(user.id):
