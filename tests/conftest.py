@@ -25,6 +25,7 @@ from iwemployer import create_app
 from iwemployer.auth.services import hash_password, start_session
 from iwemployer.cli import upgrade_database
 from iwemployer.extensions import db, limiter
+from iwemployer.mfa.demo import DEMO_TOTP_SECRET
 from iwemployer.models import (
     Base,
     Centre,
@@ -38,7 +39,6 @@ from iwemployer.models import (
     UserKind,
     utcnow,
 )
-from iwemployer.mfa.demo import DEMO_TOTP_SECRET
 from iwemployer.seed import DEMO_PASSWORD, seed_demo
 
 from .pg import create_database, postgres_cluster

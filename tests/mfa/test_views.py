@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
 
+from iwemployer.mail.reset import issue_reset
 from iwemployer.mfa.demo import DEMO_TOTP_SECRET
 from iwemployer.models import AuditEntry, SecondFactor, UserKind, UserSession
 from iwemployer.seed import DEMO_PASSWORD
@@ -193,3 +194,28 @@ def test_an_administrator_cannot_reset_their_own(world: World, client: WebClient
     client.login_as(admin)
     assert client.post(f"/admin/users/{admin.id}/two-step/reset").status_code == 422
     assert world.session.scalar(select(SecondFactor.id).where(SecondFactor.user_id == admin.id))
+
+
+def test_production_refuses_codes_of_the_published_demo_secret(
+    world: World, client: WebClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _password(client, ADVISER)
+    monkeypatch.setitem(client.app.config, "ENV_NAME", "production")
+    assert client.post("/sign-in/code", {"code": _demo_code()}).status_code == 422
+    monkeypatch.setitem(client.app.config, "ENV_NAME", "testing")
+    assert client.post("/sign-in/code", {"code": _demo_code()}).status_code == 303
+
+
+def test_a_password_reset_does_not_skip_the_code(
+    world: World, session: Session, client: WebClient
+) -> None:
+    issued = issue_reset(session, ADVISER)
+    assert issued is not None
+    session.commit()
+    new = "Blåbærsyltetøy-på-Kanelbolle-1987"
+    response = client.post(
+        f"/reset-password/{issued[1]}", {"new_password": new, "confirm_password": new}
+    )
+    assert response.status_code == 303
+    assert response.headers["Location"].startswith("/sign-in/code")
+    assert client.get("/adviser/enterprises").headers["Location"].startswith("/sign-in/code")
