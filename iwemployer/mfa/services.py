@@ -17,8 +17,9 @@ from sqlalchemy.orm import Session
 from ..errors import DomainError
 from ..models import RecoveryCode, SecondFactor, SecondStep, User, UserKind, UserSession, utcnow
 
-ISSUER = "NAV IA-senter"
+ISSUER = "NAV Arbeidslivssenter"
 STEP_SECONDS = 30
+CODE_DIGITS = 6
 # A code of the previous or next time step is taken too: phones' clocks drift.
 DRIFT_STEPS = 1
 RECOVERY_CODE_COUNT = 10
@@ -107,7 +108,7 @@ def check_code(
     factor = active_factor(session, user.id)
     if factor is None or not typed:
         raise _wrong_code()
-    if typed.isdigit():
+    if typed.isdigit() and len(typed) == CODE_DIGITS:
         if factor.secret in refused_secrets:
             raise _wrong_code()
         step = _matching_step(factor.secret, typed, now)
