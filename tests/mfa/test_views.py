@@ -15,6 +15,7 @@ from iwemployer.mfa.demo import DEMO_TOTP_SECRET
 from iwemployer.models import AuditEntry, SecondFactor, UserKind, UserSession
 from iwemployer.seed import DEMO_PASSWORD
 from tests.conftest import WebClient, World, build_user, forget_used_codes
+from tests.statements import count_statements
 
 ADVISER = "radgiver.oslo@nav.example"
 MANAGER = "leder@nordlys.example"
@@ -219,3 +220,15 @@ def test_a_password_reset_does_not_skip_the_code(
     assert response.status_code == 303
     assert response.headers["Location"].startswith("/sign-in/code")
     assert client.get("/adviser/enterprises").headers["Location"].startswith("/sign-in/code")
+
+
+def test_pages_take_a_fixed_number_of_statements(world: World, client: WebClient) -> None:
+    _password(client, ADVISER)
+    with count_statements(client.app) as code_page:
+        assert client.get("/sign-in/code").status_code == 200
+    client.post("/sign-in/code", {"code": _demo_code()})
+    with count_statements(client.app) as status_page:
+        assert client.get("/account/two-step").status_code == 200
+    # The session with its user, then the page's own: factor, codes left (plus the menu's).
+    assert code_page.count <= 3, str(code_page)
+    assert status_page.count <= 8, str(status_page)
