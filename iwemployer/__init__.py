@@ -42,6 +42,7 @@ def create_app(test_config: dict[str, object] | None = None) -> Flask:
     from .extensions import csrf, db, limiter
     from .health import bp as health_bp
     from .mail.views import bp as mail_bp
+    from .mfa.views import bp as mfa_bp
     from .notifications import bp as notifications_bp
     from .plans import bp as plans_bp
     from .reminders import services as _reminders  # noqa: F401  (registers its notification kinds)
@@ -78,6 +79,7 @@ def create_app(test_config: dict[str, object] | None = None) -> Flask:
     app.register_blueprint(subsidies_bp)
     app.register_blueprint(mail_bp)
     app.register_blueprint(cooperation_bp)
+    app.register_blueprint(mfa_bp)
     register_cli(app)
     if app.config["MAIL_WORKER_THREAD"]:
         from .mail.worker import start_background_worker

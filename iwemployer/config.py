@@ -50,6 +50,8 @@ def configure(app: Flask, test_config: dict[str, object] | None) -> None:
         SIGNIN_DELAY_MAX_SECONDS=8,
         # Checks of the current password when changing it, per user.
         PASSWORD_CHECK_LIMIT="5 per 15 minutes",  # noqa: S106 (a rate, not a password)
+        # Codes of the second sign-in step (and of enrolment), per user.
+        SECOND_FACTOR_CODE_LIMIT="5 per 15 minutes",
         # Reverse proxies in front of the app whose X-Forwarded-For/-Proto are trusted.
         PROXY_HOPS=0,
         # SMTP: without a server (development) mail stays in the local mailbox page.

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .auth.services import hash_password
+from .mfa.demo import enrol_demo_staff
 from .models import (
     Centre,
     CooperationAgreement,
@@ -206,6 +207,7 @@ def seed_demo(session: Session, today: date | None = None) -> bool:
         )
         for email, name, title, county, phone in ADVISERS
     }
+    enrol_demo_staff(session, ["admin@nav.example", *advisers])
 
     for demo in ENTERPRISES:
         enterprise = session.scalar(

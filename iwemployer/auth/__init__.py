@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Flask, Response, current_app, flash, redirect, request, url_for
+from flask import Flask, Response, current_app, flash, g, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -11,8 +11,8 @@ from flask_login import AnonymousUserMixin
 from .. import kept_forms
 from ..extensions import db, login_manager
 from ..models import User
-from .services import load_session_user
-from .views import bp
+from .services import HALF_SIGNED_IN, load_session_user
+from .views import SECOND_STEP_ENDPOINTS, bp
 
 __all__ = ["bp", "init_app"]
 
@@ -47,6 +47,10 @@ def init_app(app: Flask) -> None:
             )
             flash(message, "info")
         target = url_for("auth.sign_in", next=back)
+        half = g.get(HALF_SIGNED_IN)
+        if half is not None:
+            # The password is checked: what is missing is the second step, not the sign-in.
+            target = url_for(SECOND_STEP_ENDPOINTS[half.second_step], next=back)
         if request.headers.get("HX-Request") == "true":
             # htmx would swap the sign-in page into a fragment; send the whole browser there.
             response = Response(status=401)
@@ -65,4 +69,8 @@ def init_app(app: Flask) -> None:
         if session.dirty or session.deleted:
             # An expired session removed, or the last-seen time moved on: kept at once.
             session.commit()
+        if user is not None and user.second_step is not None:
+            # Password checked, second factor not yet: signed in to nothing but that step.
+            g.setdefault(HALF_SIGNED_IN, user)
+            return None
         return user

@@ -15,7 +15,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, joinedload
 from zxcvbn import zxcvbn
 
-from ..models import Invitation, User, UserSession, utcnow
+from ..models import Invitation, SecondStep, User, UserSession, utcnow
 
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 128
@@ -47,6 +47,8 @@ GUESSABLE_WORDS = [
 # The password printed in the README for the demo sign-ins: never acceptable as a chosen one.
 PUBLISHED_PASSWORDS = {"Demo-passord-2026"}
 LAST_SEEN_RESOLUTION = timedelta(minutes=1)
+# Key in ``flask.g`` of the user whose session has the password but lacks the second step.
+HALF_SIGNED_IN = "half_signed_in"
 
 _hasher = PasswordHasher()
 # Verified against when the account does not exist, so timing does not reveal which addresses exist.
@@ -111,10 +113,13 @@ def verify_password(user: User, password: str) -> bool:
     return user.password_hash is not None and _verify(user.password_hash, password)
 
 
-def start_session(session: Session, user: User) -> str:
-    """Create a server-side session for ``user``; returns the token for the cookie."""
+def start_session(session: Session, user: User, second_step: SecondStep | None = None) -> str:
+    """Create a server-side session for ``user``; returns the token for the cookie.
+
+    With ``second_step`` the session signs nobody in until that step is done.
+    """
     token = secrets.token_urlsafe(32)
-    session.add(UserSession(token_hash=hash_token(token), user_id=user.id))
+    session.add(UserSession(token_hash=hash_token(token), user_id=user.id, second_step=second_step))
     return token
 
 
@@ -149,6 +154,7 @@ def load_session_user(
         record.last_seen_at = now
     user = record.user
     user.session_token = token
+    user.second_step = record.second_step
     return user
 
 

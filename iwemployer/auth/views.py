@@ -4,6 +4,7 @@ import logging
 
 from flask import (
     Blueprint,
+    g,
     redirect,
     render_template,
     request,
@@ -20,11 +21,22 @@ from ..access import audit
 from ..extensions import db
 from ..htmx import finish
 from ..i18n import address_in_language_of, safe_next
+from ..mfa.services import step_after_password
+from ..models import SecondStep
 from . import services, throttle
 from .forms import AcceptInvitationForm, ChangePasswordForm, SignInForm
 
 bp = Blueprint("auth", __name__)
 log = logging.getLogger("iwemployer.auth")
+# Where a half-signed-in session is sent: the page of the step it still lacks.
+SECOND_STEP_ENDPOINTS = {SecondStep.CODE: "mfa.code", SecondStep.ENROLMENT: "mfa.enrol"}
+
+
+def after_password(step: SecondStep | None, next_url: str | None) -> str:
+    """Where a session started with the right password goes: on, or to its second step."""
+    if step is None:
+        return safe_next(next_url, url_for("enterprise.index"))
+    return url_for(SECOND_STEP_ENDPOINTS[step], next=safe_next(next_url, "") or None)
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -56,7 +68,8 @@ def sign_in() -> ResponseReturnValue:
         form.form_errors.append(_("The e-mail address or password is wrong."))
         return render_template("auth/sign_in.html", form=form), 422
     throttle.record_success(account, address)
-    token = services.start_session(db.session(), user)
+    step = step_after_password(db.session(), user)
+    token = services.start_session(db.session(), user, step)
     db.session.commit()
     # A fresh session: nothing from before sign-in (fixation) carries over, except the key of
     # a form kept when the last session ended (given back only to the same person).
@@ -71,15 +84,16 @@ def sign_in() -> ResponseReturnValue:
     kept_forms.remember_owner(user.id)
     user.session_token = token
     login_user(user)
-    return redirect(safe_next(next_url, url_for("enterprise.index")), code=303)
+    return redirect(after_password(step, next_url), code=303)
 
 
 @bp.post("/sign-out")
 def sign_out() -> ResponseReturnValue:
-    if current_user.is_authenticated and current_user.session_token:
-        services.end_session(db.session(), current_user.session_token)
+    user = current_user if current_user.is_authenticated else g.get(services.HALF_SIGNED_IN)
+    if user is not None and user.session_token:
+        services.end_session(db.session(), user.session_token)
         db.session.commit()
-        log.info("sign-out account=%s", current_user.email)
+        log.info("sign-out account=%s", user.email)
     logout_user()
     session.clear()
     return finish(_("You are signed out."), url_for("auth.sign_in"))
@@ -128,7 +142,8 @@ def accept_invitation(token: str) -> ResponseReturnValue:
     if form.validate_on_submit():
         services.accept_invitation(db.session(), invitation, form.new_password.data or "")
         audit(None, "change", True, subject_user_id=user.id)
-        new_token = services.start_session(db.session(), user)
+        step = step_after_password(db.session(), user)
+        new_token = services.start_session(db.session(), user, step)
         db.session.commit()
         if current_user.is_authenticated:
             logout_user()
@@ -137,6 +152,6 @@ def accept_invitation(token: str) -> ResponseReturnValue:
         kept_forms.remember_owner(user.id)
         user.session_token = new_token
         login_user(user)
-        return finish(_("Welcome! Your password is set."), url_for("enterprise.index"))
+        return finish(_("Welcome! Your password is set."), after_password(step, None))
     status = 422 if request.method == "POST" else 200
     return render_template("auth/accept_invitation.html", form=form, invited=user), status

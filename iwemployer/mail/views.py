@@ -17,8 +17,10 @@ from sqlalchemy.orm import selectinload
 from ..access import deny, kind_required
 from ..auth.forms import AcceptInvitationForm
 from ..auth.services import normalise_email, start_session
+from ..auth.views import after_password
 from ..extensions import db, limiter
 from ..htmx import finish
+from ..mfa.services import step_after_password
 from ..models import MailStatus, OutboxMail, UserKind
 from ..notifications.services import EVENT_MAIL, EVENT_TEXTS
 from ..templating import template_globals
@@ -102,7 +104,9 @@ def reset_password(token: str) -> ResponseReturnValue:
         if not reset.use_reset(db.session(), found, form.new_password.data or ""):
             db.session.rollback()
             return render_template("mail/reset_invalid.html"), 404
-        new_token = start_session(db.session(), user)
+        # A new password is no way around the second factor.
+        step = step_after_password(db.session(), user)
+        new_token = start_session(db.session(), user, step)
         db.session.commit()
         log.info("password reset account=%s", user.email)
         if current_user.is_authenticated:
@@ -113,7 +117,7 @@ def reset_password(token: str) -> ResponseReturnValue:
         login_user(user)
         return finish(
             _("Your new password is set. You are signed out everywhere else."),
-            url_for("enterprise.index"),
+            after_password(step, None),
         )
     return render_template("mail/reset_password.html", form=form, user=user), _status()
 

@@ -31,6 +31,7 @@ from .core import (
     WrittenStandard,
 )
 from .mail import MailPreference, MailStatus, OutboxMail, PasswordReset
+from .mfa import RecoveryCode, SecondFactor, SecondStep
 from .plans import (
     PLAN_PARTIES,
     ActionPlan,
@@ -157,6 +158,7 @@ __all__ = [
     "PlanTheme",
     "PlanVersion",
     "QuestionKind",
+    "RecoveryCode",
     "RecruitmentRequest",
     "ReferenceLevel",
     "ReferenceQuarter",
@@ -168,6 +170,8 @@ __all__ = [
     "RequestSeen",
     "RequestStatus",
     "Responsible",
+    "SecondFactor",
+    "SecondStep",
     "SentReminder",
     "StatisticsImport",
     "SubsidyApplication",

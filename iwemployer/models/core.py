@@ -19,6 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, owned_by, utcnow
+from .mfa import SecondStep
 
 AGREEMENT_WARNING_DAYS = 90
 
@@ -116,6 +117,15 @@ class User(UserMixin, Base):
 
     def get_id(self) -> str | None:
         return self.session_token
+
+    @property
+    def second_step(self) -> SecondStep | None:
+        """What this request's session still lacks after the password (None: nothing)."""
+        return self.__dict__.get("_second_step")
+
+    @second_step.setter
+    def second_step(self, step: SecondStep | None) -> None:
+        self.__dict__["_second_step"] = step
 
     @property
     def is_active(self) -> bool:
@@ -250,6 +260,9 @@ class UserSession(Base):
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Set while the password is checked but the second factor (or its enrolment) is not:
+    # such a session signs nobody in.
+    second_step: Mapped[SecondStep | None] = mapped_column(_enum(SecondStep, "second_step"))
 
     user: Mapped[User] = relationship()
 

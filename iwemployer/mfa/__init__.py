@@ -1,0 +1,1 @@
+"""Two-step verification: a code from an authenticator app (TOTP) after the password."""
