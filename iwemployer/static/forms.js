@@ -75,7 +75,9 @@
   document.addEventListener("click", function (event) {
     var opener = event.target.closest && event.target.closest("a[hx-get]:not([hx-trigger])");
     if (!opener || opener.closest("form") || !opener.closest('[hx-target="this"]')) { return; }
-    var others = openEdits();
+    // The opener's own region is swapped by its request (e.g. "Delete" beside the open edit).
+    var region = opener.closest('[hx-target="this"]');
+    var others = openEdits().filter(function (form) { return !region.contains(form); });
     var changed = others.filter(isChanged);
     if (changed.length && !window.confirm(messages.getAttribute("data-unsaved-edit"))) {
       event.preventDefault();

@@ -128,6 +128,7 @@ def test_decline_change_and_send_again(
         page.get_by_role("button", name=t("reopen")).click()
     row = _activity(page, REMOVED)
     row_id = row.get_attribute("id") or "missing"
+    row.locator("details.activity__more > summary").click()  # the tools open on demand
     row.get_by_role("link", name=f"{t('edit')} – {REMOVED}").click()
     row = page.locator(f"article#{row_id}")
     row.get_by_role("link", name=t("delete")).click()
@@ -151,6 +152,7 @@ def test_decline_change_and_send_again(
     _open_plan(page, t)
     mine = _activity(page, MINE)
     mine_id = mine.get_attribute("id")
+    mine.locator("details.activity__more > summary").click()  # the tools open on demand
     mine.get_by_label(re.compile(f"^{t('status')}")).select_option(label=t("in_progress"))
     mine.get_by_role("button", name=t("update_status")).click()
     expect(page.locator(f"article#{mine_id} .tag").first).to_have_text(t("in_progress"))
