@@ -211,18 +211,17 @@ def _agreement_tasks(
 ) -> list[Task]:
     if role != MemberRole.MANAGER:
         return []
-    end = session.scalar(
-        select(CooperationAgreement.end_date).where(
-            CooperationAgreement.enterprise_id == enterprise.id, _agreement_ends_soon(today)
-        )
-    )
-    if end is None:
+    # The contact person comes in the same statement: the task says whom to contact.
+    found = session.execute(
+        select(CooperationAgreement.end_date, User.name, User.email)
+        .outerjoin(User, User.id == enterprise.contact_person_id)
+        .where(CooperationAgreement.enterprise_id == enterprise.id, _agreement_ends_soon(today))
+    ).first()
+    if found is None:
         return []
-    contact = enterprise.contact_person
-    if contact is not None and contact.email:
-        return [
-            Task(TaskKind.RENEW_AGREEMENT, f"mailto:{contact.email}", when=end, name=contact.name)
-        ]
+    end, name, email = found
+    if name is not None and email:
+        return [Task(TaskKind.RENEW_AGREEMENT, f"mailto:{email}", when=end, name=name)]
     return [
         Task(
             TaskKind.RENEW_AGREEMENT,
