@@ -41,6 +41,7 @@ def create_app(test_config: dict[str, object] | None = None) -> Flask:
     from .enterprise import bp as enterprise_bp
     from .extensions import csrf, db, limiter
     from .health import bp as health_bp
+    from .home import bp as home_bp
     from .mail.views import bp as mail_bp
     from .mfa.views import bp as mfa_bp
     from .notifications import bp as notifications_bp
@@ -69,6 +70,7 @@ def create_app(test_config: dict[str, object] | None = None) -> Flask:
     app.register_blueprint(auth_bp)
     app.register_blueprint(i18n.bp)
     app.register_blueprint(enterprise_bp)
+    app.register_blueprint(home_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(plans_bp)
     app.register_blueprint(adviser_bp, url_prefix="/adviser")

@@ -8,7 +8,8 @@ from flask_login import current_user
 
 from ..access import kind_required
 from ..extensions import db
-from ..htmx import render_page_or_fragment
+from ..home.tasks import adviser_tasks
+from ..htmx import is_fragment_request, render_page_or_fragment
 from ..models import UserKind
 from .services import adviser_enterprises
 
@@ -29,10 +30,14 @@ def enterprises() -> ResponseReturnValue:
     result = adviser_enterprises(
         db.session(), current_user, query, _page_number(), current_app.config["PAGE_SIZE"]
     )
+    today = date.today()
+    # The search's fragment shows only the results: the tasks are computed for the page alone.
+    tasks = None if is_fragment_request() else adviser_tasks(db.session(), current_user, today)
     return render_page_or_fragment(
         "adviser/enterprises.html",
         "adviser/_enterprise_results.html",
         result=result,
         query=query,
-        today=date.today(),
+        today=today,
+        tasks=tasks,
     )

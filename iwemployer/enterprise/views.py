@@ -22,6 +22,7 @@ from ..auth.invitations import invitation_validity, send_access_granted, send_in
 from ..errors import DomainError
 from ..extensions import db
 from ..forms import optional_id, show_error
+from ..home.tasks import employer_tasks
 from ..htmx import finish
 from ..models import Enterprise, MemberRole, Membership, UserKind
 from . import services
@@ -54,13 +55,18 @@ def home(enterprise_id: int) -> ResponseReturnValue:
     today = date.today()
     agreement = enterprise.current_agreement(today)
     earlier = [a for a in enterprise.agreements if a is not agreement]
+    role = member_role(current_user, enterprise.id)
     return render_template(
         "enterprise/home.html",
         enterprise=enterprise,
         agreement=agreement,
         earlier_agreements=earlier,
         today=today,
-        role=member_role(current_user, enterprise.id),
+        role=role,
+        # Advisers see the enterprise's page but have their tasks on their own home.
+        tasks=employer_tasks(db.session(), current_user, role, enterprise, today)
+        if current_user.kind == UserKind.EMPLOYER
+        else None,
     )
 
 

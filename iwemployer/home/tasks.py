@@ -1,0 +1,308 @@
+"""What each role has to do next, for the "Your tasks" block on its home page.
+
+Each function computes only what the block shows, in a fixed number of statements whatever the
+data size: counts and the first record of each kind, never the records themselves.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from ..models import (
+    AGREEMENT_WARNING_DAYS,
+    ActionPlan,
+    ApplicationStatus,
+    CooperationAgreement,
+    Decision,
+    EmployerRequest,
+    Enterprise,
+    MemberRole,
+    PlanActivity,
+    PlanConfirmation,
+    PlanStatus,
+    PlanTheme,
+    RequestStatus,
+    Responsible,
+    SubsidyApplication,
+    User,
+)
+from ..models.plans import OPEN_ACTIVITY_STATUSES, PLAN_PARTIES
+from ..plans.services import RESPONSIBLE_FOR, can_edit
+from ..requests.services import _unread_condition, follows_all
+from ..subsidies.services import can_create as can_apply_for_subsidy
+
+# A final report shows as a task this long before it is due (and stays once overdue).
+REPORT_NOTICE_DAYS = 30
+
+
+class TaskKind(enum.StrEnum):
+    # The employer side
+    CONFIRM_PLAN = "confirm_plan"
+    CHANGE_DECLINED_PLAN = "change_declined_plan"
+    OVERDUE_ACTIVITIES = "overdue_activities"
+    ANSWERS_TO_READ = "answers_to_read"
+    SUBSIDY_RETURNED = "subsidy_returned"
+    FINAL_REPORT_DUE = "final_report_due"
+    RENEW_AGREEMENT = "renew_agreement"
+    # The adviser
+    NEW_REQUESTS = "new_requests"
+    REQUESTS_WAITING = "requests_waiting"
+    PLANS_DECLINED = "plans_declined"
+    PLANS_AWAITING = "plans_awaiting"
+    AGREEMENTS_ENDING = "agreements_ending"
+
+
+@dataclass(frozen=True)
+class Task:
+    kind: TaskKind
+    url: str
+    count: int = 1
+    # The date the task is about (an agreement's or a report's), when it has one.
+    when: date | None = None
+    # Who to contact, when the task is to contact someone.
+    name: str = ""
+
+
+def _plan_url(enterprise_id: int, plan_id: int) -> str:
+    return f"/enterprises/{enterprise_id}/plans/{plan_id}"
+
+
+def _agreement_ends_soon(today: date) -> ColumnElement[bool]:
+    """An agreement in force today that ends within the warning period and has no renewal."""
+    renewal = aliased(CooperationAgreement)
+    return and_(
+        CooperationAgreement.start_date <= today,
+        CooperationAgreement.end_date >= today,
+        CooperationAgreement.end_date <= today + timedelta(days=AGREEMENT_WARNING_DAYS),
+        or_(
+            CooperationAgreement.terminated_on.is_(None),
+            CooperationAgreement.terminated_on > today,
+        ),
+        ~exists().where(
+            renewal.enterprise_id == CooperationAgreement.enterprise_id,
+            renewal.start_date > CooperationAgreement.start_date,
+        ),
+    )
+
+
+# --- the employer side ---------------------------------------------------------------------------
+
+
+def _plan_tasks(
+    session: Session, user: User, role: MemberRole | None, enterprise: Enterprise
+) -> list[Task]:
+    answered = (
+        exists()
+        .where(
+            PlanConfirmation.plan_id == ActionPlan.id,
+            PlanConfirmation.version == ActionPlan.version,
+            PlanConfirmation.role == role,
+            PlanConfirmation.decision == Decision.CONFIRMED,
+        )
+        .correlate(ActionPlan)
+    )
+    rows = session.execute(
+        select(ActionPlan.id, ActionPlan.enterprise_id, ActionPlan.status, answered)
+        .where(
+            ActionPlan.enterprise_id == enterprise.id,
+            ActionPlan.status.in_((PlanStatus.SENT, PlanStatus.DECLINED)),
+        )
+        .order_by(ActionPlan.period_start)
+    )
+    tasks = []
+    editor = can_edit(user, enterprise)
+    for plan_id, enterprise_id, status, has_answered in rows:
+        url = _plan_url(enterprise_id, plan_id)
+        if status == PlanStatus.SENT and role in PLAN_PARTIES and not has_answered:
+            tasks.append(Task(TaskKind.CONFIRM_PLAN, url))
+        elif status == PlanStatus.DECLINED and editor:
+            tasks.append(Task(TaskKind.CHANGE_DECLINED_PLAN, url))
+    return tasks
+
+
+def _overdue_tasks(
+    session: Session, role: MemberRole | None, enterprise_id: int, today: date
+) -> list[Task]:
+    if role is None:
+        return []
+    responsible = Responsible.MANAGER if role == MemberRole.MANAGER else RESPONSIBLE_FOR.get(role)
+    if responsible is None:
+        return []
+    rows = session.execute(
+        select(PlanTheme.plan_id, func.count())
+        .join(PlanActivity, PlanActivity.theme_id == PlanTheme.id)
+        .join(ActionPlan, ActionPlan.id == PlanTheme.plan_id)
+        .where(
+            ActionPlan.enterprise_id == enterprise_id,
+            PlanActivity.responsible == responsible,
+            PlanActivity.end_date < today,
+            PlanActivity.status.in_(OPEN_ACTIVITY_STATUSES),
+        )
+        .group_by(PlanTheme.plan_id)
+        .order_by(PlanTheme.plan_id)
+    )
+    return [
+        Task(TaskKind.OVERDUE_ACTIVITIES, _plan_url(enterprise_id, plan_id), count)
+        for plan_id, count in rows
+    ]
+
+
+def _answer_tasks(
+    session: Session, user: User, role: MemberRole | None, enterprise_id: int
+) -> list[Task]:
+    stmt = select(func.count(), func.max(EmployerRequest.id)).where(
+        EmployerRequest.enterprise_id == enterprise_id,
+        EmployerRequest.status != RequestStatus.WITHDRAWN,
+        _unread_condition(user.id),
+    )
+    if not follows_all(role):
+        stmt = stmt.where(EmployerRequest.created_by_id == user.id)
+    count, newest = session.execute(stmt).one()
+    if not count:
+        return []
+    url = f"/enterprises/{enterprise_id}/requests"
+    return [Task(TaskKind.ANSWERS_TO_READ, url if count > 1 else f"{url}/{newest}", count)]
+
+
+def _subsidy_tasks(
+    session: Session, user: User, role: MemberRole | None, enterprise_id: int, today: date
+) -> list[Task]:
+    if not can_apply_for_subsidy(user, role):
+        return []
+    rows = session.execute(
+        select(
+            SubsidyApplication.status,
+            func.count(),
+            func.min(SubsidyApplication.id),
+            func.min(SubsidyApplication.report_due),
+        )
+        .where(
+            SubsidyApplication.enterprise_id == enterprise_id,
+            or_(
+                SubsidyApplication.status == ApplicationStatus.RETURNED,
+                and_(
+                    SubsidyApplication.status == ApplicationStatus.GRANTED,
+                    SubsidyApplication.report_due <= today + timedelta(days=REPORT_NOTICE_DAYS),
+                ),
+            ),
+        )
+        .group_by(SubsidyApplication.status)
+        .order_by(SubsidyApplication.status)
+    )
+    url = f"/enterprises/{enterprise_id}/subsidies"
+    tasks = []
+    for status, count, first, due in rows:
+        kind = (
+            TaskKind.SUBSIDY_RETURNED
+            if status == ApplicationStatus.RETURNED
+            else TaskKind.FINAL_REPORT_DUE
+        )
+        tasks.append(Task(kind, url if count > 1 else f"{url}/{first}", count, when=due))
+    return tasks
+
+
+def _agreement_tasks(
+    session: Session, role: MemberRole | None, enterprise: Enterprise, today: date
+) -> list[Task]:
+    if role != MemberRole.MANAGER:
+        return []
+    # The contact person comes in the same statement: the task says whom to contact.
+    found = session.execute(
+        select(CooperationAgreement.end_date, User.name, User.email)
+        .outerjoin(User, User.id == enterprise.contact_person_id)
+        .where(CooperationAgreement.enterprise_id == enterprise.id, _agreement_ends_soon(today))
+    ).first()
+    if found is None:
+        return []
+    end, name, email = found
+    if name is not None and email:
+        return [Task(TaskKind.RENEW_AGREEMENT, f"mailto:{email}", when=end, name=name)]
+    return [
+        Task(
+            TaskKind.RENEW_AGREEMENT,
+            f"/enterprises/{enterprise.id}/requests/new/question",
+            when=end,
+        )
+    ]
+
+
+def employer_tasks(
+    session: Session, user: User, role: MemberRole | None, enterprise: Enterprise, today: date
+) -> list[Task]:
+    """What ``user``, in ``role`` at ``enterprise`` (already let through by access), has to do
+    there: at most five statements."""
+    return [
+        *_plan_tasks(session, user, role, enterprise),
+        *_overdue_tasks(session, role, enterprise.id, today),
+        *_answer_tasks(session, user, role, enterprise.id),
+        *_subsidy_tasks(session, user, role, enterprise.id, today),
+        *_agreement_tasks(session, role, enterprise, today),
+    ]
+
+
+# --- the adviser ---------------------------------------------------------------------------------
+
+
+def adviser_tasks(session: Session, adviser: User, today: date) -> list[Task]:
+    """Requests waiting in the adviser's centre or for them, and the plans and agreements of the
+    enterprises they are contact person for: three statements."""
+    tasks = []
+    new = and_(
+        EmployerRequest.status == RequestStatus.SUBMITTED,
+        EmployerRequest.assigned_to_id.is_(None),
+    )
+    waiting = and_(
+        EmployerRequest.assigned_to_id == adviser.id,
+        EmployerRequest.status.in_((RequestStatus.SUBMITTED, RequestStatus.IN_PROGRESS)),
+        EmployerRequest.waiting_since.is_not(None),
+    )
+    new_count, waiting_count = session.execute(
+        select(
+            func.coalesce(func.sum(case((new, 1), else_=0)), 0),
+            func.coalesce(func.sum(case((waiting, 1), else_=0)), 0),
+        )
+        .select_from(EmployerRequest)
+        .join(Enterprise, Enterprise.id == EmployerRequest.enterprise_id)
+        .where(Enterprise.centre_id == adviser.centre_id, or_(new, waiting))
+    ).one()
+    if new_count:
+        tasks.append(Task(TaskKind.NEW_REQUESTS, "/inbox?status=submitted", new_count))
+    if waiting_count:
+        tasks.append(Task(TaskKind.REQUESTS_WAITING, "/inbox?sort=mine", waiting_count))
+
+    mine = select(Enterprise.id).where(Enterprise.contact_person_id == adviser.id)
+    plans = session.execute(
+        select(
+            ActionPlan.status,
+            func.count(),
+            func.min(ActionPlan.id),
+            func.min(ActionPlan.enterprise_id),
+        )
+        .where(
+            ActionPlan.enterprise_id.in_(mine),
+            ActionPlan.status.in_((PlanStatus.DECLINED, PlanStatus.SENT)),
+        )
+        .group_by(ActionPlan.status)
+        .order_by(ActionPlan.status)
+    )
+    for status, count, plan_id, enterprise_id in plans:
+        kind = TaskKind.PLANS_DECLINED if status == PlanStatus.DECLINED else TaskKind.PLANS_AWAITING
+        url = "/plans/overview" if count > 1 else _plan_url(enterprise_id, plan_id)
+        tasks.append(Task(kind, url, count))
+
+    count, enterprise_id, end = session.execute(
+        select(
+            func.count(),
+            func.min(CooperationAgreement.enterprise_id),
+            func.min(CooperationAgreement.end_date),
+        ).where(CooperationAgreement.enterprise_id.in_(mine), _agreement_ends_soon(today))
+    ).one()
+    if count:
+        url = "/adviser/enterprises" if count > 1 else f"/enterprises/{enterprise_id}"
+        tasks.append(Task(TaskKind.AGREEMENTS_ENDING, url, count, when=end))
+    return tasks
