@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from .. import identity
 from ..errors import DomainError
+from ..health_words import check_health_details
 from ..locking import lock_row
 from ..models import (
     OPEN_REQUEST_STATUSES,
@@ -327,8 +328,10 @@ def submit_case_help(
     help_kind: CaseHelpKind,
     urgency: Urgency,
     description: str,
+    confirmed: bool = False,
 ) -> EmployerRequest:
     check_free_text(description=description)
+    check_health_details(confirmed, description=description)
     request = EmployerRequest(
         kind=RequestKind.CASE_HELP,
         case_help_kind=help_kind,
@@ -346,8 +349,10 @@ def submit_question(
     question_kind: QuestionKind,
     subject: str,
     description: str,
+    confirmed: bool = False,
 ) -> EmployerRequest:
     check_free_text(subject=subject, description=description)
+    check_health_details(confirmed, subject=subject, description=description)
     request = EmployerRequest(
         kind=RequestKind.QUESTION,
         question_kind=question_kind,
@@ -529,12 +534,13 @@ def _require_open(request: EmployerRequest, user: User) -> None:
 
 
 def employer_reply(
-    session: Session, request: EmployerRequest, author: User, body: str
+    session: Session, request: EmployerRequest, author: User, body: str, confirmed: bool = False
 ) -> RequestMessage:
     """The enterprise writes more; an answered request goes back to the centre."""
     lock_row(session, request)
     _require_open(request, author)
     check_free_text(body=body)
+    check_health_details(confirmed, body=body)
     now = utcnow()
     message = _record(session, request, author, body=body, now=now)
     if request.status == S.ANSWERED:

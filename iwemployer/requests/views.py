@@ -361,6 +361,7 @@ def enterprise_new_case_help(enterprise_id: int) -> ResponseReturnValue:
             CaseHelpKind(form.help_kind.data),
             Urgency(form.urgency.data),
             (form.description.data or "").strip(),
+            bool(form.no_health_details.data),
         )
 
     return _new_request_page(enterprise_id, form, "requests/new_case_help.html", create)
@@ -384,6 +385,7 @@ def enterprise_new_question(enterprise_id: int) -> ResponseReturnValue:
             QuestionKind.QUESTION,
             (form.subject.data or "").strip(),
             (form.description.data or "").strip(),
+            bool(form.no_health_details.data),
         )
 
     return _new_request_page(enterprise_id, form, "requests/new_question.html", create)
@@ -407,7 +409,13 @@ def enterprise_reply(enterprise_id: int, request_id: int) -> ResponseReturnValue
     form = ReplyForm()
 
     def act() -> str:
-        services.employer_reply(db.session(), record, current_user, form.body.data or "")
+        services.employer_reply(
+            db.session(),
+            record,
+            current_user,
+            form.body.data or "",
+            bool(form.no_health_details.data),
+        )
         return _("Your message is sent.")
 
     return _change(record, act, form, "reply_form", "#conversation")
