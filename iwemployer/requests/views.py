@@ -40,6 +40,7 @@ from ..models import (
     QuestionKind,
     RequestEvent,
     RequestKind,
+    RequestMessage,
     RequestStatus,
     Urgency,
     UserKind,
@@ -588,6 +589,33 @@ def inbox_hand_over(request_id: int) -> ResponseReturnValue:
         return _("The request is handed over to %(name)s.", name=target.name)
 
     return _change(record, act, form, "hand_over_form")
+
+
+@bp.post("/inbox/<int:request_id>/description/redact")
+@kind_required(UserKind.ADVISER)
+def inbox_redact_description(request_id: int) -> ResponseReturnValue:
+    """Remove the description (health details): behind a disclosure that asks to confirm."""
+    record = get_or_404(EmployerRequest, request_id, "change")
+
+    def act() -> str:
+        services.redact_description(db.session(), record, current_user)
+        return _("The description is removed.")
+
+    return _change(record, act, anchor="#details-heading")
+
+
+@bp.post("/inbox/<int:request_id>/messages/<int:message_id>/redact")
+@kind_required(UserKind.ADVISER)
+def inbox_redact_message(request_id: int, message_id: int) -> ResponseReturnValue:
+    """Remove a message's text (health details): behind a disclosure that asks to confirm."""
+    record = get_or_404(EmployerRequest, request_id, "change")
+    message = get_or_404(RequestMessage, message_id, "change", request_id=record.id)
+
+    def act() -> str:
+        services.redact_message(db.session(), record, message, current_user)
+        return _("The message's text is removed.")
+
+    return _change(record, act, anchor=f"#message-{message.id}")
 
 
 @bp.post("/inbox/<int:request_id>/close")
