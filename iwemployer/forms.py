@@ -10,13 +10,15 @@ from typing import Any, TypeVar
 
 from flask import flash
 from flask_babel import format_decimal, gettext
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, Field, SelectField
+from wtforms import BooleanField, DateField, Field, SelectField
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
 from wtforms.validators import Length, ValidationError
 
 from .access import MAX_ID
 from .errors import DomainError
+from .health_words import HealthDetailsWarning
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -41,11 +43,21 @@ def show_error(error: DomainError, form: FlaskForm | None = None) -> None:
     if form is None:
         flash(str(error), "error")
         return
+    if isinstance(error, HealthDetailsWarning):
+        # macros/forms.html's health_confirmation shows the box that sends the text anyway.
+        form.health_warning = True
     field = getattr(form, error.field, None) if error.field else None
     if field is not None:
         field.errors = [*field.errors, str(error)]
     else:
         form.form_errors.append(str(error))
+
+
+class HealthDetailsConfirmation:
+    """Mixed into a form of free text checked by ``check_health_details``: the box a user ticks
+    to send text the word list took for health details."""
+
+    no_health_details = BooleanField(_l("The text holds no health details about named employees"))
 
 
 def optional_id(value: object) -> int | None:

@@ -26,7 +26,7 @@ MESSAGE = _l(
 )
 
 
-def _normalise(text: str) -> str:
+def normalise(text: str) -> str:
     """Compatibility forms (full-width digits, ligatures), every space as " ", dash as "-"."""
     out = []
     for ch in unicodedata.normalize("NFKC", text):
@@ -69,7 +69,7 @@ def contains_identity_number(text: str | None) -> bool:
     """
     if not text:
         return False
-    for match in _DIGIT_RUN.finditer(_normalise(text)):
+    for match in _DIGIT_RUN.finditer(normalise(text)):
         written = match.group()
         digits = re.sub(r"\D", "", written)
         if len(digits) != 11:

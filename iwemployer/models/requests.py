@@ -108,6 +108,11 @@ class EmployerRequest(Base):
     # Since when the enterprise has waited for the centre; None while the ball is with them.
     waiting_since: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
+    # The description removed by an adviser (health details): when and by whom; the text is gone.
+    description_redacted_at: Mapped[datetime | None]
+    description_redacted_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
 
     enterprise: Mapped[Enterprise] = relationship()
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
@@ -203,6 +208,11 @@ class RequestMessage(Base):
         ForeignKey("user_account.id", ondelete="SET NULL")
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The body removed by an adviser (health details): when and by whom; the text is gone.
+    redacted_at: Mapped[datetime | None]
+    redacted_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
 
     request: Mapped[EmployerRequest] = relationship(back_populates="messages")
     author: Mapped[User | None] = relationship(foreign_keys=[author_id])

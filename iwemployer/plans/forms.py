@@ -31,7 +31,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import HiddenInput, TextInput
 
-from ..forms import BoundedDateField, MaxLength, choice
+from ..forms import BoundedDateField, HealthDetailsConfirmation, MaxLength, choice
 from ..models import ActivityStatus, Decision, Responsible
 from .labels import ACTIVITY_STATUS_LABELS, RESPONSIBLE_LABELS
 from .services import MAX_TEXT, MAX_TITLE
@@ -247,7 +247,7 @@ class DecisionForm(NoCsrfForm):
     )
 
 
-class CommentForm(NoCsrfForm):
+class CommentForm(HealthDetailsConfirmation, NoCsrfForm):
     text = TextAreaField(
         _l("Comment"),
         validators=[

@@ -43,6 +43,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from .. import identity
 from ..access import can_act, member_role
 from ..errors import DomainError
+from ..health_words import check_health_details
 from ..locking import lock_row
 from ..models import (
     PLAN_PARTIES,
@@ -1294,12 +1295,14 @@ def comment(
     actor: User,
     text: str,
     activity: PlanActivity | None = None,
+    confirmed: bool = False,
 ) -> PlanEvent:
     text = _clean(text)
     if not text:
         raise DomainError(_("Write a comment."))
     if len(text) > MAX_TEXT:
         raise DomainError(_("The text can be at most %(max)d characters.", max=MAX_TEXT))
+    check_health_details(confirmed, text=text)
     if activity is not None and activity.theme.plan_id != plan.id:
         raise DomainError(_("Choose one of the plan's activities."))
     event = _event(session, plan, actor, PlanEventKind.COMMENT, text=text, activity=activity)

@@ -919,7 +919,14 @@ def comment(plan_id: int, **ids: int) -> ResponseReturnValue:
     if not valid:
         return _comment_problem(plan, form, about, 422)
     try:
-        services.comment(db.session(), plan, current_user, form.text.data or "", about)
+        services.comment(
+            db.session(),
+            plan,
+            current_user,
+            form.text.data or "",
+            about,
+            confirmed=bool(form.no_health_details.data),
+        )
     except DomainError as error:
         db.session.rollback()
         show_error(error, form)

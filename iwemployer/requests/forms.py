@@ -27,7 +27,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from ..forms import BoundedDateField, MaxLength, choice
+from ..forms import BoundedDateField, HealthDetailsConfirmation, MaxLength, choice
 from ..identity import contains_identity_number
 from ..models import CaseHelpKind, Urgency
 from . import labels
@@ -159,7 +159,7 @@ class RecruitmentForm(NewRequestForm):
             raise ValidationError(_l("The start date cannot be in the past."))
 
 
-class CaseHelpForm(NewRequestForm):
+class CaseHelpForm(HealthDetailsConfirmation, NewRequestForm):
     help_kind = RadioField(
         _l("What do you need help with?"),
         choices=[choice(k.value, labels.CASE_HELP_KIND_LABELS[k]) for k in CaseHelpKind],
@@ -182,7 +182,7 @@ class CaseHelpForm(NewRequestForm):
     )
 
 
-class QuestionForm(NewRequestForm):
+class QuestionForm(HealthDetailsConfirmation, NewRequestForm):
     # A meeting is asked for in its own flow (the cooperation area), so only questions here.
     subject = StringField(
         _l("Subject"),
@@ -203,7 +203,7 @@ class QuestionForm(NewRequestForm):
     )
 
 
-class ReplyForm(FlaskForm):
+class ReplyForm(HealthDetailsConfirmation, FlaskForm):
     body = TextAreaField(
         _l("Your message"),
         description=_l("Do not write names, national identity numbers or health details."),

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from .. import identity
 from ..errors import DomainError
+from ..health_words import check_health_details
 from ..locking import lock_row
 from ..models import (
     OPEN_REQUEST_STATUSES,
@@ -167,6 +168,8 @@ TRANSITION_REFUSED = _l("The request cannot change to that status now.")
 RATING_REFUSED = _l("Only the person who asked can rate a closed request.")
 NOT_A_COLLEAGUE = _l("Choose a contact person at the same centre.")
 NOT_THE_ASSIGNEE = _l("The adviser handling the request answers it. Take it over first.")
+ALREADY_REDACTED = _l("The text was already removed.")
+REDACT_REFUSED = _l("Only advisers at the request's centre can remove its text.")
 REOPEN_REFUSED = _l("The request can no longer be reopened. Send a new request instead.")
 
 
@@ -327,8 +330,10 @@ def submit_case_help(
     help_kind: CaseHelpKind,
     urgency: Urgency,
     description: str,
+    confirmed: bool = False,
 ) -> EmployerRequest:
     check_free_text(description=description)
+    check_health_details(confirmed, description=description)
     request = EmployerRequest(
         kind=RequestKind.CASE_HELP,
         case_help_kind=help_kind,
@@ -346,8 +351,10 @@ def submit_question(
     question_kind: QuestionKind,
     subject: str,
     description: str,
+    confirmed: bool = False,
 ) -> EmployerRequest:
     check_free_text(subject=subject, description=description)
+    check_health_details(confirmed, subject=subject, description=description)
     request = EmployerRequest(
         kind=RequestKind.QUESTION,
         question_kind=question_kind,
@@ -492,6 +499,12 @@ def can_see_rating(request: EmployerRequest, user: User) -> bool:
     )
 
 
+def can_redact(request: EmployerRequest, user: User) -> bool:
+    """An adviser of the request's centre removes text that should not be stored (health
+    details), whatever the request's status and whoever handles it."""
+    return user.kind == UserKind.ADVISER and user.centre_id == request.enterprise.centre_id
+
+
 @dataclass(frozen=True)
 class Permissions:
     """What ``user`` may do with a request now: the buttons a page shows."""
@@ -505,6 +518,7 @@ class Permissions:
     reopen: bool
     rate: bool
     see_rating: bool
+    redact: bool
 
 
 def permissions(
@@ -520,7 +534,61 @@ def permissions(
         reopen=can_reopen(request, user, reopen_days, now or utcnow()),
         rate=can_rate(request, user),
         see_rating=can_see_rating(request, user),
+        redact=can_redact(request, user),
     )
+
+
+# --- redaction ----------------------------------------------------------------------------------
+
+
+def redact_description(
+    session: Session, request: EmployerRequest, adviser: User, now: datetime | None = None
+) -> None:
+    """Overwrite the request's description; only when and by whom is kept. One conditional
+    UPDATE, so of two advisers removing it at once one wins and the other is told (409)."""
+    if not can_redact(request, adviser):
+        raise DomainError(str(REDACT_REFUSED), status=403)
+    done = session.execute(
+        update(EmployerRequest)
+        .where(
+            EmployerRequest.id == request.id,
+            EmployerRequest.description_redacted_at.is_(None),
+        )
+        .values(
+            description="",
+            description_redacted_at=now or utcnow(),
+            description_redacted_by_id=adviser.id,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if done.rowcount != 1:  # type: ignore[attr-defined]
+        raise _conflict(ALREADY_REDACTED)
+    session.refresh(request)
+
+
+def redact_message(
+    session: Session,
+    request: EmployerRequest,
+    message: RequestMessage,
+    adviser: User,
+    now: datetime | None = None,
+) -> None:
+    """Overwrite a message's text (or a hand-over's note), as ``redact_description`` does."""
+    if not can_redact(request, adviser) or message.request_id != request.id:
+        raise DomainError(str(REDACT_REFUSED), status=403)
+    done = session.execute(
+        update(RequestMessage)
+        .where(
+            RequestMessage.id == message.id,
+            RequestMessage.redacted_at.is_(None),
+            RequestMessage.body != "",
+        )
+        .values(body="", redacted_at=now or utcnow(), redacted_by_id=adviser.id)
+        .execution_options(synchronize_session=False)
+    )
+    if done.rowcount != 1:  # type: ignore[attr-defined]
+        raise _conflict(ALREADY_REDACTED)
+    session.refresh(message)
 
 
 def _require_open(request: EmployerRequest, user: User) -> None:
@@ -529,12 +597,13 @@ def _require_open(request: EmployerRequest, user: User) -> None:
 
 
 def employer_reply(
-    session: Session, request: EmployerRequest, author: User, body: str
+    session: Session, request: EmployerRequest, author: User, body: str, confirmed: bool = False
 ) -> RequestMessage:
     """The enterprise writes more; an answered request goes back to the centre."""
     lock_row(session, request)
     _require_open(request, author)
     check_free_text(body=body)
+    check_health_details(confirmed, body=body)
     now = utcnow()
     message = _record(session, request, author, body=body, now=now)
     if request.status == S.ANSWERED:

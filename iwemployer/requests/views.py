@@ -40,6 +40,7 @@ from ..models import (
     QuestionKind,
     RequestEvent,
     RequestKind,
+    RequestMessage,
     RequestStatus,
     Urgency,
     UserKind,
@@ -361,6 +362,7 @@ def enterprise_new_case_help(enterprise_id: int) -> ResponseReturnValue:
             CaseHelpKind(form.help_kind.data),
             Urgency(form.urgency.data),
             (form.description.data or "").strip(),
+            bool(form.no_health_details.data),
         )
 
     return _new_request_page(enterprise_id, form, "requests/new_case_help.html", create)
@@ -384,6 +386,7 @@ def enterprise_new_question(enterprise_id: int) -> ResponseReturnValue:
             QuestionKind.QUESTION,
             (form.subject.data or "").strip(),
             (form.description.data or "").strip(),
+            bool(form.no_health_details.data),
         )
 
     return _new_request_page(enterprise_id, form, "requests/new_question.html", create)
@@ -407,7 +410,13 @@ def enterprise_reply(enterprise_id: int, request_id: int) -> ResponseReturnValue
     form = ReplyForm()
 
     def act() -> str:
-        services.employer_reply(db.session(), record, current_user, form.body.data or "")
+        services.employer_reply(
+            db.session(),
+            record,
+            current_user,
+            form.body.data or "",
+            bool(form.no_health_details.data),
+        )
         return _("Your message is sent.")
 
     return _change(record, act, form, "reply_form", "#conversation")
@@ -580,6 +589,33 @@ def inbox_hand_over(request_id: int) -> ResponseReturnValue:
         return _("The request is handed over to %(name)s.", name=target.name)
 
     return _change(record, act, form, "hand_over_form")
+
+
+@bp.post("/inbox/<int:request_id>/description/redact")
+@kind_required(UserKind.ADVISER)
+def inbox_redact_description(request_id: int) -> ResponseReturnValue:
+    """Remove the description (health details): behind a disclosure that asks to confirm."""
+    record = get_or_404(EmployerRequest, request_id, "change")
+
+    def act() -> str:
+        services.redact_description(db.session(), record, current_user)
+        return _("The description is removed.")
+
+    return _change(record, act, anchor="#details-heading")
+
+
+@bp.post("/inbox/<int:request_id>/messages/<int:message_id>/redact")
+@kind_required(UserKind.ADVISER)
+def inbox_redact_message(request_id: int, message_id: int) -> ResponseReturnValue:
+    """Remove a message's text (health details): behind a disclosure that asks to confirm."""
+    record = get_or_404(EmployerRequest, request_id, "change")
+    message = get_or_404(RequestMessage, message_id, "change", request_id=record.id)
+
+    def act() -> str:
+        services.redact_message(db.session(), record, message, current_user)
+        return _("The message's text is removed.")
+
+    return _change(record, act, anchor=f"#message-{message.id}")
 
 
 @bp.post("/inbox/<int:request_id>/close")

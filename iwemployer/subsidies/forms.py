@@ -17,7 +17,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Optional
 
-from ..forms import MaxLength, choice
+from ..forms import HealthDetailsConfirmation, MaxLength, choice
 from ..models import SubsidyDecision, SubsidyKind
 from ..requests.forms import LocalDateField, WholeNumberField
 from . import labels
@@ -42,7 +42,7 @@ class NewApplicationForm(FlaskForm):
     plan_activity_id = SelectField(_l("The action plan's activity it funds"), validate_choice=False)
 
 
-class DraftForm(FlaskForm):
+class DraftForm(HealthDetailsConfirmation, FlaskForm):
     title = StringField(_l("Title of the application"), validators=[MaxLength(200)])
     scheme_id = SelectField(_l("Scheme"), validate_choice=False)
     plan_activity_id = SelectField(_l("The action plan's activity it funds"), validate_choice=False)

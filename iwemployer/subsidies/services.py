@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from ..errors import DomainError
+from ..health_words import check_health_details
 from ..locking import lock_row
 from ..models import (
     ActionPlan,
@@ -418,6 +419,7 @@ def save_draft(
     role: MemberRole | None,
     draft: Draft,
     lines: Sequence[tuple[str, int | None]],
+    confirmed: bool = False,
 ) -> None:
     """Keep what is written so far, complete or not; the budget lines are replaced.
 
@@ -429,6 +431,12 @@ def save_draft(
     if not can_edit(app, author, role):
         raise _conflict(NOT_YOURS)
     _check_text(draft, **{f"line-{i}-item": item for i, (item, _) in enumerate(lines)})
+    check_health_details(
+        confirmed,
+        purpose=draft.purpose,
+        expected_effect=draft.expected_effect,
+        activity_description=draft.activity_description,
+    )
     _check_links(session, app.enterprise_id, draft)
     kept = [(item.strip(), amount) for item, amount in lines if item.strip() or amount is not None]
     if len(kept) > MAX_LINES:

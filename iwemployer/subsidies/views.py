@@ -376,7 +376,13 @@ def save(enterprise_id: int, application_id: int) -> ResponseReturnValue:
     else:
         try:
             services.save_draft(
-                db.session(), app, current_user, _role(enterprise_id), _draft_from(form), parsed
+                db.session(),
+                app,
+                current_user,
+                _role(enterprise_id),
+                _draft_from(form),
+                parsed,
+                confirmed=bool(form.no_health_details.data),
             )
         except DomainError as refused:
             error = refused

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from iwemployer.models import EmployerRequest
+from iwemployer.models import EmployerRequest, RequestMessage
 from tests.access_matrix import ADVISER, RouteCase
 
 # Seeded requests, by their fixed form tokens (see iwemployer/requests/demo.py).
@@ -50,6 +50,21 @@ def _inbox(suffix: str = "", token: str = CASE_HELP, **data: Any) -> Any:
 
 def _inbox_foreign(suffix: str = "", **data: Any) -> Any:
     return lambda w: (f"/inbox/{rid(w, FOREIGN)}{suffix}", data)
+
+
+def _message_redaction(request_token: str) -> Any:
+    """Removing the text of the question's first message (the closed question has replies)."""
+
+    def target(w: Any) -> tuple[str, dict[str, Any]]:
+        message_id = w.session.scalar(
+            select(RequestMessage.id)
+            .where(RequestMessage.request_id == rid(w, QUESTION), RequestMessage.body != "")
+            .order_by(RequestMessage.id)
+            .limit(1)
+        )
+        return f"/inbox/{rid(w, request_token)}/messages/{message_id}/redact", {}
+
+    return target
 
 
 RECRUITMENT = {
@@ -195,6 +210,22 @@ CASES = [
             f"/inbox/{rid(w, FOREIGN)}/hand-over",
             {"adviser_id": w.user("radgiver2.oslo@nav.example").id},
         ),
+        ok_statuses=CHANGE,
+    ),
+    RouteCase(
+        "requests.inbox_redact_description",
+        "POST",
+        _inbox("/description/redact"),
+        ADVISER,
+        foreign=_inbox_foreign("/description/redact"),
+        ok_statuses=CHANGE,
+    ),
+    RouteCase(
+        "requests.inbox_redact_message",
+        "POST",
+        _message_redaction(QUESTION),
+        ADVISER,
+        foreign=_message_redaction(FOREIGN),
         ok_statuses=CHANGE,
     ),
     RouteCase(

@@ -610,11 +610,11 @@ def test_permissions_follow_the_state_and_the_person(world: World) -> None:
     record = _question(world)
     assert services.permissions(record, ingrid, 14) == services.Permissions(
         reply=True, take=True, start_handling=True, hand_over=True, close=True, withdraw=False,
-        reopen=False, rate=False, see_rating=False,
+        reopen=False, rate=False, see_rating=False, redact=True,
     )  # fmt: skip
     assert services.permissions(record, manager, 14) == services.Permissions(
         reply=True, take=False, start_handling=False, hand_over=False, close=False,
-        withdraw=True, reopen=False, rate=False, see_rating=False,
+        withdraw=True, reopen=False, rate=False, see_rating=False, redact=False,
     )  # fmt: skip
     assert services.can_follow(record, manager, MemberRole.MANAGER)
     assert services.can_follow(record, delegate, MemberRole.MANAGER)
