@@ -17,7 +17,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, Response, request
 from flask_compress import Compress
 from flask_static_digest import FlaskStaticDigest
 from flask_static_digest.cli import digest
@@ -41,6 +41,7 @@ def init_app(app: Flask) -> None:
     # Sample CSV files are downloaded under their own names (`<a download>`).
     app.config.setdefault("FLASK_STATIC_DIGEST_BLACKLIST_FILTER", [".csv"])
     app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
+    app.config["COMPRESS_REGISTER"] = False  # compressed only as _compress_page decides
     app.cli.add_command(digest)
     static = Path(str(app.static_folder))
     manifest = current_entries(FlaskStaticDigest(app).manifests.get("static", {}), static)
@@ -50,7 +51,19 @@ def init_app(app: Flask) -> None:
         if endpoint == "static" and "filename" in values:
             values["filename"] = manifest.get(values["filename"], values["filename"])
 
-    Compress(app)
+    compress = Compress(app)
+
+    @app.after_request
+    def _compress_page(response: Response) -> Response:
+        # BREACH: a compressed page carrying a secret (the CSRF token) next to text an attacker
+        # can put in the URL leaks the secret through its size. Such measuring needs requests
+        # another site starts; the browser says who started one (Fetch Metadata), and only the
+        # site's own (or the user's typing) get compressed pages.
+        response.vary.add("Sec-Fetch-Site")
+        if request.headers.get("Sec-Fetch-Site") in ("same-origin", "none"):
+            return compress.after_request(response)
+        return response
+
     app.wsgi_app = WhiteNoise(  # type: ignore[method-assign]
         app.wsgi_app,
         root=str(static),

@@ -25,6 +25,7 @@ FINGERPRINTED = re.compile(r"/static/(?:vendor/)?[\w.-]+-[0-9a-f]{32}\.(?:css|js
 LINKED = re.compile(r'(?:href|src)="(/static/[^"]+\.(?:css|js))"')
 # A first page load's stylesheets and scripts, gzipped (issue 8's target).
 FIRST_LOAD_BUDGET = 50 * 1024
+SAME_ORIGIN = {"Sec-Fetch-Site": "same-origin"}
 
 
 def compiled_app(database_url: str, static: Path) -> Flask:
@@ -127,7 +128,7 @@ def test_signed_in_pages_are_compressed_and_not_stored(
 ) -> None:
     client.login_as(world.user("leder@nordlys.example"))
     url = f"/enterprises/{world.nordlys.id}"
-    response = client.get(url, headers={"Accept-Encoding": encoding})
+    response = client.get(url, headers={"Accept-Encoding": encoding, **SAME_ORIGIN})
     assert response.headers["Content-Encoding"] == encoding
     assert response.headers["Cache-Control"] == "no-store"
     assert response.headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
@@ -135,6 +136,18 @@ def test_signed_in_pages_are_compressed_and_not_stored(
     if encoding == "gzip":
         plain = client.get(url).text
         assert gzip.decompress(response.data).decode().count("<form") == plain.count("<form")
+
+
+@pytest.mark.parametrize("site", ["cross-site", "same-site", None])
+def test_pages_for_requests_other_sites_start_are_not_compressed(
+    client: WebClient, site: str | None
+) -> None:
+    """BREACH: an attacker measuring a compressed page's size needs to start the requests."""
+    headers = {"Accept-Encoding": "br, gzip"} | ({"Sec-Fetch-Site": site} if site else {})
+    response = client.get("/sign-in?next=/csrf_token", headers=headers)
+    assert response.status_code == 200 and "Content-Encoding" not in response.headers
+    assert 'name="csrf_token"' in response.text
+    assert "Sec-Fetch-Site" in response.headers["Vary"]
 
 
 def test_first_page_load_css_and_js_within_budget(built: Flask) -> None:
