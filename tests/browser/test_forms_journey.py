@@ -33,7 +33,7 @@ TEXT = {
     "send": ("Send henvendelsen", "Send the request"),
     "signed_out": ("Du ble logget ut fordi", "You were signed out because"),
     "welcome_back": ("Velkommen tilbake.", "Welcome back."),
-    "sent": ("Henvendelsen din er sendt", "Your request is sent"),
+    "sent": ("Henvendelsen er sendt", "Your request is sent"),
     "too_many": ("Du har 1\u00a0250 tegn for mye.", "You have 1,250 characters too many."),
     "left": ("Du har 3\u00a0964 tegn igjen.", "You have 3,964 characters left."),
     "soon": ("Du blir snart logget ut", "You will soon be signed out"),
@@ -177,8 +177,14 @@ def test_changed_inline_edits_are_not_lost_without_a_word(
             has=page.get_by_role("heading", name=title, exact=True)
         )
 
+    def edit(title: str) -> None:
+        tools = activity(title).locator("details.activity__more")
+        if tools.get_attribute("open") is None:
+            tools.locator("summary").click()  # an activity's tools open on demand
+        activity(title).get_by_role("link", name=f"{t('edit')} – {title}").click()
+
     first_id = activity(FIRST).get_attribute("id") or "missing"
-    activity(FIRST).get_by_role("link", name=f"{t('edit')} – {FIRST}").click()
+    edit(FIRST)
     first = page.locator("article#" + first_id)
     title = first.get_by_label(t("title"), exact=True)
     expect(title).to_be_focused()
@@ -192,13 +198,13 @@ def test_changed_inline_edits_are_not_lost_without_a_word(
     expect(title).to_have_value(f"{FIRST} og ved behov")
 
     # Opening a second edit asks before closing the changed one; "no" keeps it.
-    activity(SECOND).get_by_role("link", name=f"{t('edit')} – {SECOND}").click()
+    edit(SECOND)
     assert dialogs[-1][0] == "confirm"
     expect(title).to_have_value(f"{FIRST} og ved behov")
     assert page.locator("article.activity form[hx-post] a[hx-get]").count() == 1
     # "Yes" closes it and opens the second: still only one edit open.
     answer["confirm"] = True
-    activity(SECOND).get_by_role("link", name=f"{t('edit')} – {SECOND}").click()
+    edit(SECOND)
     expect(page.locator("article#" + first_id).get_by_role("heading", name=FIRST)).to_be_visible()
     expect(page.locator("article.activity form[hx-post] a[hx-get]")).to_have_count(1)
     assert_accessible(page)
