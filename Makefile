@@ -7,7 +7,7 @@ export PORT
 # pytest-xdist workers; each builds its own database. TEST_WORKERS=0 runs in one process.
 TEST_WORKERS ?= 2
 
-.PHONY: run test lint typecheck test-sqlite test-postgres translations extract-messages vendor bench clean system-test-deps
+.PHONY: run static purge-css test lint typecheck test-sqlite test-postgres translations extract-messages vendor bench clean system-test-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +24,13 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 translations: $(VENV)/.installed-run
 	$(BIN)/python scripts/translations.py compile
 
-run: $(VENV)/.installed-run translations
+# Fingerprinted, precompressed copies of static/ and their manifest (generated, not committed:
+# they follow every edit; iwemployer/assets.py).
+static: $(VENV)/.installed-run
+	$(BIN)/flask --app wsgi digest clean >/dev/null
+	$(BIN)/flask --app wsgi digest compile >/dev/null
+
+run: $(VENV)/.installed-run translations static
 	$(BIN)/flask --app wsgi migrate
 	$(BIN)/flask --app wsgi seed
 	# The development server delivers mail in a background thread (production: send-mail).
@@ -46,11 +52,11 @@ typecheck: $(VENV)/.installed-test
 
 # Browser tests run once, on PostgreSQL (production's database): the pages they drive are the
 # same on both, and every route's server side runs on both databases in the other tests.
-test-sqlite: $(VENV)/.installed-test translations system-test-deps
+test-sqlite: $(VENV)/.installed-test translations static system-test-deps
 	IWEMPLOYER_TEST_DATABASE=sqlite $(BIN)/pytest -n $(TEST_WORKERS) -m "not browser"
 
 # The same suite on a throwaway PostgreSQL cluster that the test setup starts and removes.
-test-postgres: $(VENV)/.installed-test translations system-test-deps
+test-postgres: $(VENV)/.installed-test translations static system-test-deps
 	IWEMPLOYER_TEST_DATABASE=postgresql $(BIN)/pytest -n $(TEST_WORKERS)
 
 test: lint typecheck test-sqlite test-postgres
@@ -60,6 +66,10 @@ extract-messages: $(VENV)/.installed-run
 
 vendor:
 	bash scripts/vendor.sh
+
+# Only the Aksel rules the templates use, from the whole vendored file (no network needed).
+purge-css:
+	$(PYTHON) scripts/purge_css.py vendor/nav-ds.full.min.css iwemployer/static/vendor/nav-ds.min.css
 
 bench: $(VENV)/.installed-test translations
 	$(BIN)/python scripts/bench.py

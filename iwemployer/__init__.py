@@ -23,6 +23,7 @@ def create_app(test_config: dict[str, object] | None = None) -> Flask:
 
     from . import (
         access,
+        assets,
         auth,
         errors,
         htmx,
@@ -65,6 +66,7 @@ def create_app(test_config: dict[str, object] | None = None) -> Flask:
     navigation.init_app(app)
     labels.init_app(app)
     pagination.init_app(app)
+    assets.init_app(app)
 
     app.register_blueprint(health_bp)
     app.register_blueprint(auth_bp)
