@@ -110,7 +110,7 @@ def test_employer_asks_adviser_answers_employer_rates(
     _not_reloaded(page)
     assert_accessible(page)
     # Closing ends the conversation, so its button sits behind a disclosure.
-    conversation.locator("details.confirm-action summary").click()
+    conversation.locator("details.confirm-action summary", has_text="Avslutt henvendelsen").click()
     conversation.get_by_role("button", name="Avslutt henvendelsen", exact=True).click()
     expect(conversation).to_contain_text("Avsluttet")
     expect(page.get_by_label("Meldingen din")).to_have_count(0)
