@@ -196,6 +196,8 @@ PASSWORD_LABEL = re.compile(r"^(Passord|Password)$")
 SIGN_IN_BUTTON = re.compile(r"^(Logg inn|Sign in)$")
 CODE_LABEL = re.compile(r"^(Kode|Code)$")
 CONTINUE_BUTTON = re.compile(r"^(Fortsett|Hald fram|Continue)$")
+SIGN_OUT = re.compile(r"^(Logg ut|Sign out)$")
+LANGUAGE_BUTTON = {"nb": "Bokmål", "nn": "Nynorsk", "en": "English"}
 
 
 def _sign_in(app: Flask, page: Page, email: str, password: str = DEMO_PASSWORD) -> None:
@@ -224,6 +226,27 @@ def second_step(app: Flask, page: Page, email: str) -> None:
 @pytest.fixture
 def sign_in(app: Flask, live_server: str) -> Callable[..., None]:
     return functools.partial(_sign_in, app)
+
+
+def use_language(page: Page, language: str) -> None:
+    """Switch with the header's language buttons, as a person would (the choice is kept)."""
+    if page.locator("html").get_attribute("lang") != language:
+        with page.expect_navigation():
+            page.get_by_role("button", name=LANGUAGE_BUTTON[language], exact=True).click()
+    expect(page.locator("html")).to_have_attribute("lang", language)
+
+
+def sign_out(page: Page) -> None:
+    with page.expect_navigation():
+        page.get_by_role("button", name=SIGN_OUT).click()
+
+
+def enter_as(page: Page, sign_in: Callable[..., None], email: str, language: str) -> None:
+    """Sign in as ``email`` (signing out whoever is signed in) and use ``language``."""
+    if page.url.startswith("http") and page.get_by_role("button", name=SIGN_OUT).count():
+        sign_out(page)
+    sign_in(page, email)
+    use_language(page, language)
 
 
 def format_violations(violations: list[dict[str, Any]], url: str) -> str:

@@ -23,6 +23,8 @@ from sqlalchemy import update
 from iwemployer.models import Meeting
 from tests.conftest import World
 
+from .conftest import sign_out, use_language
+
 SignIn = Callable[..., None]
 Check = Callable[[Page], None]
 
@@ -41,17 +43,6 @@ def _words(app: Flask, language: str) -> Callable[[str], str]:
 def _label(text: str) -> re.Pattern[str]:
     """A field's label, with or without its "(optional)"."""
     return re.compile(rf"^{re.escape(text)}( \(.+\))?$")
-
-
-def _in_language(page: Page, language: str) -> None:
-    if language == "en":
-        with page.expect_navigation():
-            page.get_by_role("button", name="English", exact=True).click()
-
-
-def _sign_out(page: Page, t: Callable[[str], str]) -> None:
-    with page.expect_navigation():
-        page.get_by_role("button", name=t("Sign out")).click()
 
 
 def _submit(page: Page, name: str) -> None:
@@ -73,7 +64,7 @@ def test_a_meeting_is_asked_for_agreed_held_and_its_follow_up_lands_in_the_plan(
     follow_up = f"Kartlegge tunge løft ({language})"
 
     sign_in(page, MANAGER)
-    _in_language(page, language)
+    use_language(page, language)
     page.goto(f"/enterprises/{world.nordlys.id}/meetings/new")
     page.get_by_label(t("Purpose of the meeting")).fill("Oppfølging av sykefraværet")
     page.get_by_label(_label(t("Where"))).select_option(index=1)
@@ -83,7 +74,7 @@ def test_a_meeting_is_asked_for_agreed_held_and_its_follow_up_lands_in_the_plan(
     expect(page.locator("main")).to_contain_text(t("Your request is sent to the contact person."))
     assert_accessible(page)
     meeting_url = page.url
-    _sign_out(page, t)
+    sign_out(page)
 
     sign_in(page, ADVISER)
     page.goto(meeting_url)
@@ -135,7 +126,7 @@ def test_an_inspection_order_is_recorded_linked_to_an_activity_and_answered(
     order = "Kartlegg risiko ved manuell håndtering av pasienter."
 
     sign_in(page, MANAGER)
-    _in_language(page, language)
+    use_language(page, language)
     page.goto(f"/enterprises/{world.nordlys.id}/inspections")
     with page.expect_navigation():
         page.get_by_role("link", name=t("Record an inspection")).click()

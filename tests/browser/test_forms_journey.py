@@ -20,6 +20,8 @@ from iwemployer.models import UserSession, utcnow
 from iwemployer.seed import DEMO_PASSWORD
 from tests.conftest import World
 
+from .conftest import enter_as
+
 SignIn = Callable[..., None]
 Check = Callable[[Page], None]
 
@@ -57,14 +59,6 @@ def _words(language: str) -> Callable[[str], str]:
     return lambda key: TEXT[key][0 if language == "nb" else 1]
 
 
-def _enter(page: Page, sign_in: SignIn, language: str) -> None:
-    sign_in(page, MANAGER)
-    if language == "en":
-        with page.expect_navigation():
-            page.get_by_role("button", name="English", exact=True).click()
-    expect(page.locator("html")).to_have_attribute("lang", language)
-
-
 def _idle_timeout_passes(world: World) -> None:
     world.session.execute(
         update(UserSession)
@@ -79,7 +73,7 @@ def test_an_expired_session_gives_the_filled_form_back(
     world: World, page: Page, sign_in: SignIn, assert_accessible: Check, language: str
 ) -> None:
     t = _words(language)
-    _enter(page, sign_in, language)
+    enter_as(page, sign_in, MANAGER, language)
     page.goto(f"/enterprises/{world.nordlys.id}/requests/new/recruitment")
     page.get_by_label(t("job_title")).fill("Nattevakt i turnus")
     page.get_by_label(t("positions")).fill("2")
@@ -136,7 +130,7 @@ def test_the_idle_warning_keeps_a_person_signed_in(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     t = _words(language)
-    _enter(page, sign_in, language)
+    enter_as(page, sign_in, MANAGER, language)
     # The warning comes two seconds after the page loads instead of after 28 minutes.
     idle = app.config["SESSION_IDLE_MINUTES"] * 60
     monkeypatch.setitem(app.config, "SESSION_WARNING_SECONDS", idle - 2)
@@ -168,7 +162,7 @@ def test_changed_inline_edits_are_not_lost_without_a_word(
             dialog.dismiss()
 
     page.on("dialog", handle)
-    _enter(page, sign_in, language)
+    enter_as(page, sign_in, MANAGER, language)
     page.goto(f"/enterprises/{world.nordlys.id}/plan")
     page.wait_for_url(re.compile(r"/plans/\d+$"))
 

@@ -15,6 +15,8 @@ from sqlalchemy.orm import Session
 from tests.admin.test_views import _invite_form
 from tests.conftest import SmtpServer, WebClient, World
 
+from .conftest import use_language
+
 Check = Callable[[Page], None]
 SignIn = Callable[..., None]
 NEW_PASSWORD = "lilla sjiraff danser tango"
@@ -46,13 +48,6 @@ def _link(smtp_server: SmtpServer, live_server: str, path: str) -> str:
     return match.group(0)
 
 
-def _in_language(page: Page, language: str) -> None:
-    if language == "en":
-        with page.expect_navigation():
-            page.get_by_role("button", name="English", exact=True).click()
-    expect(page.locator("html")).to_have_attribute("lang", language)
-
-
 @pytest.fixture
 def links_to_live_server(app: Flask, live_server: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(app.config, "PUBLIC_BASE_URL", live_server)
@@ -72,7 +67,7 @@ def test_forgot_password_mail_new_password_sign_in(
     manager.locale = language
     world.session.commit()
     page.goto("/sign-in")
-    _in_language(page, language)
+    use_language(page, language)
     with page.expect_navigation():
         page.get_by_role("link", name=_t("forgot", language)).click()
     assert_accessible(page)
@@ -117,7 +112,7 @@ def test_invitation_mail_set_password_sign_in(
     client.login_as(world.user("admin@nav.example"))
     assert client.post("/admin/users/invite", _invite_form()).status_code == 303
     page.goto("/sign-in")
-    _in_language(page, language)
+    use_language(page, language)
     page.goto(_link(smtp_server, live_server, "/invitation/"))
     assert_accessible(page)
     page.get_by_label(_t("new", language), exact=True).fill(NEW_PASSWORD)

@@ -14,6 +14,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
+from .conftest import enter_as, sign_out
+
 F_MANAGER = "leder@fjellbygg.example"
 F_UNION = "tillitsvalgt@fjellbygg.example"
 SAFETY_DELEGATE = "verneombud@nordlys.example"
@@ -45,7 +47,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "update_status": ("Oppdater status", "Update status"),
     "in_progress": ("Under arbeid", "In progress"),
     "agreed": ("Vedtatt", "Agreed"),
-    "sign_out": ("Logg ut", "Sign out"),
     "end": ("Avslutt avtalen", "End the agreement"),
     "ends_from": ("Avsluttes fra", "Ends from"),
     "why_end": ("Begrunnelse", "Reason"),
@@ -60,20 +61,6 @@ class Words:
     def __call__(self, key: str) -> str:
         nb, en = TEXT[key]
         return nb if self.language == "nb" else en
-
-
-def _enter(page: Page, sign_in: SignIn, email: str, t: Words) -> None:
-    sign_in(page, email)
-    if page.locator("html").get_attribute("lang") != t.language:
-        name = "English" if t.language == "en" else "Bokmål"
-        with page.expect_navigation():
-            page.get_by_role("button", name=name, exact=True).click()
-    expect(page.locator("html")).to_have_attribute("lang", t.language)
-
-
-def _sign_out(page: Page, t: Words) -> None:
-    with page.expect_navigation():
-        page.get_by_role("button", name=t("sign_out")).click()
 
 
 def _open_plan(page: Page, t: Words) -> None:
@@ -100,7 +87,7 @@ def test_decline_change_and_send_again(
     t = Words(language)
     summary = page.locator("#plan-summary")
     # The union representative declines without a reason: the error stands at the field.
-    _enter(page, sign_in, F_UNION, t)
+    enter_as(page, sign_in, F_UNION, t.language)
     _open_plan(page, t)
     reason = page.get_by_label(t("reason"))
     expect(reason).to_have_attribute("required", "")
@@ -118,10 +105,10 @@ def test_decline_change_and_send_again(
     long_text.locator("summary").click()
     expect(long_text).to_have_attribute("open", "")
     assert_accessible(page)
-    _sign_out(page, t)
+    sign_out(page)
 
     # The manager opens version 2, deletes an activity after confirming, then confirms and sends.
-    _enter(page, sign_in, F_MANAGER, t)
+    enter_as(page, sign_in, F_MANAGER, t.language)
     _open_plan(page, t)
     expect(summary).to_contain_text("Siri Vik")
     with page.expect_navigation():
@@ -145,10 +132,10 @@ def test_decline_change_and_send_again(
         page.get_by_role("button", name=t("send")).click()
     expect(page.locator("#messages")).to_contain_text(t("sent"))
     assert_accessible(page)
-    _sign_out(page, t)
+    sign_out(page)
 
     # A safety delegate reports progress on an activity of theirs: the plan stays agreed.
-    _enter(page, sign_in, SAFETY_DELEGATE, t)
+    enter_as(page, sign_in, SAFETY_DELEGATE, t.language)
     _open_plan(page, t)
     mine = _activity(page, MINE)
     mine_id = mine.get_attribute("id")
@@ -158,10 +145,10 @@ def test_decline_change_and_send_again(
     expect(page.locator(f"article#{mine_id} .tag").first).to_have_text(t("in_progress"))
     expect(summary.locator(".plan-status")).to_contain_text(t("agreed"))
     assert_accessible(page)
-    _sign_out(page, t)
+    sign_out(page)
 
     # An administrator ends Nordlys's agreement: a confirmation step with a date and a reason.
-    _enter(page, sign_in, ADMIN, t)
+    enter_as(page, sign_in, ADMIN, t.language)
     page.goto(f"{live_server}/admin/enterprises")
     with page.expect_navigation():
         page.get_by_role("link", name="Nordlys Omsorg AS").first.click()

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
-from .conftest import PageProblems
+from .conftest import PageProblems, enter_as, sign_out
 
 MANAGER = "leder@nordlys.example"
 SAFETY_DELEGATE = "verneombud@nordlys.example"
@@ -53,7 +53,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "done": ("Fullført", "Done"),
     "history": ("Versjonshistorikk", "Version history"),
     "print": ("Utskriftsvisning", "Print view"),
-    "sign_out": ("Logg ut", "Sign out"),
     "saved": ("Aktiviteten er lagret.", "The activity is saved."),
     "stale": (
         "Noen andre lagret denne aktiviteten mens du endret den.",
@@ -73,19 +72,6 @@ class Words:
     def __call__(self, key: str, **values: Any) -> str:
         nb, en = TEXT[key]
         return (nb if self.language == "nb" else en).format(**values)
-
-
-def _enter(page: Page, sign_in: SignIn, email: str, t: Words) -> None:
-    sign_in(page, email)
-    if t.language == "en" and page.locator("html").get_attribute("lang") != "en":
-        with page.expect_navigation():
-            page.get_by_role("button", name="English", exact=True).click()
-    expect(page.locator("html")).to_have_attribute("lang", t.language)
-
-
-def _sign_out(page: Page, t: Words) -> None:
-    with page.expect_navigation():
-        page.get_by_role("button", name=t("sign_out")).click()
 
 
 def _open_plan(page: Page, t: Words) -> None:
@@ -116,7 +102,7 @@ def test_agreeing_the_plan(
 ) -> None:
     t = Words(language)
     # The manager opens the plan from the home page's card.
-    _enter(page, sign_in, MANAGER, t)
+    enter_as(page, sign_in, MANAGER, t.language)
     assert_accessible(page)
     with page.expect_navigation():
         page.get_by_role("link", name=t("open")).click()
@@ -148,28 +134,28 @@ def test_agreeing_the_plan(
     expect(_summary(page)).to_contain_text(t("awaiting"))
     expect(page.get_by_role("button", name=t("confirm", v=3))).to_have_count(0)
     assert_accessible(page)
-    _sign_out(page, t)
+    sign_out(page)
 
     # The safety delegate sees what changed since the version they confirmed, and confirms.
-    _enter(page, sign_in, SAFETY_DELEGATE, t)
+    enter_as(page, sign_in, SAFETY_DELEGATE, t.language)
     _open_plan(page, t)
     changes = _summary(page).locator("details.plan-changes")
     expect(changes).to_contain_text(t("since_yours", v=2))
     expect(changes).to_contain_text("Faste partsmøter hver uke")
     assert_accessible(page)
     _confirm(page, t, 3, t("confirmed", v=3))
-    _sign_out(page, t)
+    sign_out(page)
 
     # The union representative confirms last: the plan is agreed.
-    _enter(page, sign_in, UNION_REP, t)
+    enter_as(page, sign_in, UNION_REP, t.language)
     _open_plan(page, t)
     _confirm(page, t, 3, t("all_agreed"))
     expect(_summary(page)).to_contain_text(t("agreed"))
     assert_accessible(page)
-    _sign_out(page, t)
+    sign_out(page)
 
     # Progress during the period keeps the agreement; a change of content resets it.
-    _enter(page, sign_in, MANAGER, t)
+    enter_as(page, sign_in, MANAGER, t.language)
     _open_plan(page, t)
     second = _activity(page, SECOND)
     row_id = second.get_attribute("id")
@@ -205,7 +191,7 @@ def test_the_advisers_overview(
     world: object, page: Page, sign_in: SignIn, assert_accessible: Check
 ) -> None:
     t = Words("nb")
-    _enter(page, sign_in, ADVISER, t)
+    enter_as(page, sign_in, ADVISER, t.language)
     with page.expect_navigation():
         page.get_by_role("navigation").get_by_role("link", name=t("overview")).click()
     expect(page.get_by_role("heading", name=t("overdue"))).to_be_visible()
@@ -223,7 +209,7 @@ def test_without_javascript_and_with_a_stale_save(
 ) -> None:
     t = Words("nb")
     page = no_js_page
-    _enter(page, sign_in, MANAGER, t)
+    enter_as(page, sign_in, MANAGER, t.language)
     _open_plan(page, t)
     # Plain links and forms: the edit form is on the plan page itself.
     _activity(page, FIRST).locator("summary").click()  # details opens without JavaScript
@@ -234,7 +220,7 @@ def test_without_javascript_and_with_a_stale_save(
 
     # Meanwhile the contact person saves the same activity.
     other = page_problems.watch(new_context(java_script_enabled=False)).new_page()
-    _enter(other, sign_in, ADVISER, t)
+    enter_as(other, sign_in, ADVISER, t.language)
     other.goto(page.url)
     other.get_by_label(t("title"), exact=True).fill("Rådgivers tittel")
     with other.expect_navigation():

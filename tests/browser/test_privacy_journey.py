@@ -12,12 +12,13 @@ from playwright.sync_api import Page, expect
 
 from tests.conftest import World
 
+from .conftest import enter_as
+
 SignIn = Callable[..., None]
 Check = Callable[[Page], None]
 
 MANAGER = "leder@nordlys.example"
 ADVISER = "radgiver.oslo@nav.example"
-SIGN_OUT = re.compile(r"^(Logg ut|Sign out)$")
 TEXT = "Kari Nordmann er 50 % sykmeldt for depresjon."
 WORDS = {
     "nb": ("Beskriv situasjonen", "Send henvendelsen", "Teksten inneholder ikke helseopplysninger"),
@@ -27,23 +28,12 @@ REMOVE = {"nb": ("Fjern beskrivelsen", "Slett teksten for godt", "[Fjernet av rÃ
 REMOVE["en"] = ("Remove the description", "Delete the text for good", "[Removed by the adviser")
 
 
-def _as(page: Page, sign_in: SignIn, email: str, language: str) -> None:
-    if page.url.startswith("http") and page.get_by_role("button", name=SIGN_OUT).count():
-        with page.expect_navigation():
-            page.get_by_role("button", name=SIGN_OUT).click()
-    sign_in(page, email)
-    if language == "en" and page.locator("html").get_attribute("lang") != "en":
-        with page.expect_navigation():
-            page.get_by_role("button", name="English", exact=True).click()
-    expect(page.locator("html")).to_have_attribute("lang", language)
-
-
 @pytest.mark.parametrize("language", ["nb", "en"])
 def test_warned_then_sent_then_removed_by_the_adviser(
     world: World, page: Page, sign_in: SignIn, assert_accessible: Check, language: str
 ) -> None:
     label, send, box = WORDS[language]
-    _as(page, sign_in, MANAGER, language)
+    enter_as(page, sign_in, MANAGER, language)
     page.goto(f"/enterprises/{world.nordlys.id}/requests/new/case-help")
     page.locator('input[name="help_kind"]').first.check()
     page.get_by_label(label).fill(TEXT)
@@ -59,7 +49,7 @@ def test_warned_then_sent_then_removed_by_the_adviser(
     request_id = page.url.rsplit("/", 1)[1]
 
     remove, confirm, note = REMOVE[language]
-    _as(page, sign_in, ADVISER, language)
+    enter_as(page, sign_in, ADVISER, language)
     page.goto(f"/inbox/{request_id}")
     page.locator("summary", has_text=remove).click()
     assert_accessible(page)

@@ -11,19 +11,15 @@ from playwright.sync_api import Page, expect
 
 from tests.conftest import World
 
+from .conftest import sign_out
+
 SignIn = Callable[..., None]
 Check = Callable[[Page], None]
 
 MANAGER = "leder@nordlys.example"
 ADVISER = "radgiver.oslo@nav.example"
-SIGN_OUT = re.compile(r"^(Logg ut|Sign out)$")
 SUBJECT = "Hvordan søker vi om tilretteleggingstilskudd?"
 ANSWER = "Dere søker via Altinn. Jeg hjelper dere gjerne med søknaden."
-
-
-def _sign_out(page: Page) -> None:
-    with page.expect_navigation():
-        page.get_by_role("button", name=SIGN_OUT).click()
 
 
 def _click(page: Page, name: str | re.Pattern[str], role: str = "link") -> None:
@@ -84,7 +80,7 @@ def test_employer_asks_adviser_answers_employer_rates(
     _click(page, "Tilbake til henvendelsene")
     expect(page.locator("main table")).to_contain_text(SUBJECT)
     assert page.locator("main table").get_by_text(SUBJECT).count() == 1
-    _sign_out(page)
+    sign_out(page)
 
     # The contact person sees it in the inbox, takes it and answers, without reloads.
     sign_in(page, ADVISER)
@@ -115,7 +111,7 @@ def test_employer_asks_adviser_answers_employer_rates(
     expect(conversation).to_contain_text("Avsluttet")
     expect(page.get_by_label("Meldingen din")).to_have_count(0)
     _not_reloaded(page)
-    _sign_out(page)
+    sign_out(page)
 
     # The manager sees the answer and rates the help, once.
     sign_in(page, MANAGER)
@@ -142,7 +138,7 @@ def test_employer_asks_adviser_answers_employer_rates(
     expect(conversation).to_contain_text("Closed")
     expect(conversation).to_contain_text("Rated 4 of 5.")
     assert_accessible(page)
-    _sign_out(page)
+    sign_out(page)
 
     # The contact person's own average now counts the new rating (this browser kept English).
     sign_in(page, ADVISER)
@@ -168,7 +164,7 @@ def test_conversation_without_javascript(
     _click(page, "Gi videre", role="button")
     expect(page.locator("#messages")).to_contain_text("Henvendelsen er gitt videre til Jonas Berg.")
     assert_accessible(page)
-    _sign_out(page)
+    sign_out(page)
 
     sign_in(page, MANAGER)
     page.goto(f"/enterprises/{world.nordlys.id}/requests")

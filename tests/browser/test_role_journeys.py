@@ -15,7 +15,8 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Page, expect
 
-SIGN_OUT = re.compile(r"^(Logg ut|Sign out)$")
+from .conftest import SIGN_OUT
+
 SIGN_IN_HEADING = re.compile(r"^(Logg inn|Sign in)$")
 SIGNED_OUT = re.compile(r"Du er logget ut\.|You are signed out\.")
 CHANGE_PASSWORD = re.compile(r"^(Bytt passord|Change password)$")

@@ -14,6 +14,8 @@ from playwright.sync_api import Page, expect
 
 from tests.conftest import World
 
+from .conftest import enter_as, sign_out
+
 SignIn = Callable[..., None]
 Check = Callable[[Page], None]
 
@@ -41,7 +43,6 @@ TEXT = {
     "all_good": ("Alle 1 radene er i orden", "All 1 rows are good"),
     "do_import": ("Importer tallene", "Import the figures"),
     "imported": ("Importerte 1 rader fra", "Imported 1 rows from"),
-    "sign_out": ("Logg ut", "Sign out"),
 }
 HEADER = (
     "orgnr;aar;kvartal;tapte_dagsverk;mulige_dagsverk;graderte_dagsverk;korttid_dagsverk;"
@@ -56,14 +57,6 @@ class Words:
     def __call__(self, key: str) -> str:
         nb, en = TEXT[key]
         return nb if self.language == "nb" else en
-
-
-def _enter(page: Page, sign_in: SignIn, email: str, t: Words) -> None:
-    sign_in(page, email)
-    if t.language == "en" and page.locator("html").get_attribute("lang") != "en":
-        with page.expect_navigation():
-            page.get_by_role("button", name="English", exact=True).click()
-    expect(page.locator("html")).to_have_attribute("lang", t.language)
 
 
 def _menu(page: Page, name: str) -> None:
@@ -81,7 +74,7 @@ def test_figures_entry_report_and_import(
     world: World, page: Page, sign_in: SignIn, assert_accessible: Check, language: str
 ) -> None:
     t = Words(language)
-    _enter(page, sign_in, "leder@nordlys.example", t)
+    enter_as(page, sign_in, "leder@nordlys.example", t.language)
     _menu(page, t("menu"))
     expect(page.get_by_role("heading", level=1)).to_have_text(t("menu"))
     expect(page.locator("svg[role=img]")).to_have_count(2)
@@ -109,10 +102,9 @@ def test_figures_entry_report_and_import(
     with page.expect_navigation():
         page.get_by_role("button", name=t("save")).click()
     expect(page.locator("main")).to_contain_text(t("saved"))
-    with page.expect_navigation():
-        page.get_by_role("button", name=t("sign_out")).click()
+    sign_out(page)
 
-    _enter(page, sign_in, "radgiver.oslo@nav.example", t)
+    enter_as(page, sign_in, "radgiver.oslo@nav.example", t.language)
     _menu(page, t("report"))
     expect(page.get_by_role("heading", level=1)).to_have_text(t("report"))
     assert_accessible(page)

@@ -15,13 +15,14 @@ from playwright.sync_api import Page, expect
 
 from tests.conftest import World
 
+from .conftest import enter_as
+
 SignIn = Callable[..., None]
 Check = Callable[[Page], None]
 
 MANAGER = "leder@nordlys.example"
 DELEGATE = "verneombud@nordlys.example"
 ADVISER = "radgiver.oslo@nav.example"
-SIGN_OUT = re.compile(r"^(Logg ut|Sign out)$")
 STATUS = {
     "submitted": ("Sendt inn", "Submitted"),
     "returned": ("Trenger flere opplysninger", "More information needed"),
@@ -34,17 +35,6 @@ TOTAL = ("12 500 kr", "NOK 12,500")
 
 def _text(pair: tuple[str, str], language: str) -> str:
     return pair[0] if language == "nb" else pair[1]
-
-
-def _as(page: Page, sign_in: SignIn, email: str, language: str) -> None:
-    if page.url.startswith("http") and page.get_by_role("button", name=SIGN_OUT).count():
-        with page.expect_navigation():
-            page.get_by_role("button", name=SIGN_OUT).click()
-    sign_in(page, email)
-    if language == "en" and page.locator("html").get_attribute("lang") != "en":
-        with page.expect_navigation():
-            page.get_by_role("button", name="English", exact=True).click()
-    expect(page.locator("html")).to_have_attribute("lang", language)
 
 
 def _submit(page: Page, form: str) -> None:
@@ -62,7 +52,7 @@ def test_draft_statements_submit_more_information_decision_letter_final_report(
 ) -> None:
     spaced = re.compile(r"[\u00a0\u202f]")
     # The manager starts a draft.
-    _as(page, sign_in, MANAGER, language)
+    enter_as(page, sign_in, MANAGER, language)
     page.goto(f"/enterprises/{world.nordlys.id}/subsidies")
     assert_accessible(page)
     with page.expect_navigation():
@@ -99,7 +89,7 @@ def test_draft_statements_submit_more_information_decision_letter_final_report(
     assert_accessible(page)
 
     # The safety delegate adds a statement; the form shows it was given.
-    _as(page, sign_in, DELEGATE, language)
+    enter_as(page, sign_in, DELEGATE, language)
     page.goto(url)
     page.locator("#body").fill("Verneombudet støtter kurset.")
     _submit(page, "/statement")
@@ -107,7 +97,7 @@ def test_draft_statements_submit_more_information_decision_letter_final_report(
     assert_accessible(page)
 
     # The manager submits without the union representative's statement, giving the reason.
-    _as(page, sign_in, MANAGER, language)
+    enter_as(page, sign_in, MANAGER, language)
     page.goto(url)
     _submit(page, "/submit")
     expect(page.locator("#no_statement_reason")).to_be_visible()
@@ -117,7 +107,7 @@ def test_draft_statements_submit_more_information_decision_letter_final_report(
     _status(page, "submitted", language)
 
     # The contact person takes it and asks for more information.
-    _as(page, sign_in, ADVISER, language)
+    enter_as(page, sign_in, ADVISER, language)
     page.goto(url)
     _submit(page, "/take")
     assert_accessible(page)
@@ -126,7 +116,7 @@ def test_draft_statements_submit_more_information_decision_letter_final_report(
     _status(page, "returned", language)
 
     # The manager reads the request, changes the text and submits again.
-    _as(page, sign_in, MANAGER, language)
+    enter_as(page, sign_in, MANAGER, language)
     page.goto(url)
     expect(page.locator("main")).to_contain_text("Legg ved programmet for kurset.")
     assert_accessible(page)
@@ -137,7 +127,7 @@ def test_draft_statements_submit_more_information_decision_letter_final_report(
     _status(page, "submitted", language)
 
     # The contact person decides; the decision letter is ready to print.
-    _as(page, sign_in, ADVISER, language)
+    enter_as(page, sign_in, ADVISER, language)
     page.goto(url)
     _submit(page, "/take")
     page.locator("#decision-0").check()
@@ -153,7 +143,7 @@ def test_draft_statements_submit_more_information_decision_letter_final_report(
     assert_accessible(page)
 
     # The manager sends the final report; the contact person accepts it.
-    _as(page, sign_in, MANAGER, language)
+    enter_as(page, sign_in, MANAGER, language)
     page.goto(url)
     page.locator("#what_was_done").fill("Kurset ble holdt for 30 ansatte.")
     page.locator("#effect").fill("Færre meldte belastningsskader.")
@@ -162,7 +152,7 @@ def test_draft_statements_submit_more_information_decision_letter_final_report(
     assert_accessible(page)
     _submit(page, "/report")
     _status(page, "reported", language)
-    _as(page, sign_in, ADVISER, language)
+    enter_as(page, sign_in, ADVISER, language)
     page.goto(url)
     _submit(page, "/report/accept")
     _status(page, "closed", language)
