@@ -24,7 +24,15 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from ..access import found, get_or_404, kind_required, member_role, member_role_required, scoped
+from ..access import (
+    acting_enterprise_ids,
+    found,
+    get_or_404,
+    kind_required,
+    member_role,
+    member_role_required,
+    scoped,
+)
 from ..errors import DomainError
 from ..extensions import db
 from ..forms import choice, show_error
@@ -1045,7 +1053,9 @@ def overview() -> ResponseReturnValue:
     show_all = request.args.get("show") == "all" or current_user.kind == UserKind.ADMIN
     enterprise_ids = scoped(Enterprise).with_only_columns(Enterprise.id)
     if not show_all:
-        enterprise_ids = enterprise_ids.where(Enterprise.contact_person_id == current_user.id)
+        enterprise_ids = enterprise_ids.where(
+            Enterprise.id.in_(acting_enterprise_ids(current_user))
+        )
     pages = {
         name: request.args.get(f"{name}_page", 1, type=int) for name in services.OVERVIEW_SECTIONS
     }
