@@ -120,7 +120,7 @@ def acts_for_centre_at(user: User, enterprise_id: int) -> bool:
     session (loaded by the view's access check, so no statement) or is read once."""
     if user.kind != UserKind.ADVISER:
         return False
-    enterprise = db.session.get(Enterprise, enterprise_id)
+    enterprise = (object_session(user) or db.session()).get(Enterprise, enterprise_id)
     return enterprise is not None and acts_for_centre(user, enterprise)
 
 
