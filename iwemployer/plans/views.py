@@ -31,6 +31,7 @@ from ..access import (
     kind_required,
     member_role,
     member_role_required,
+    require,
     scoped,
 )
 from ..errors import DomainError
@@ -435,6 +436,7 @@ def _render_new(
 @member_role_required(*EDITORS, adviser=True)
 def new(enterprise_id: int) -> ResponseReturnValue:
     enterprise = get_or_404(Enterprise, enterprise_id)
+    require(can_edit(current_user, enterprise), enterprise.id)
     return _render_new(enterprise, _new_plan_form(enterprise), "plans/new_plan.html")
 
 
@@ -495,6 +497,7 @@ def _goals_form(plan: ActionPlan) -> GoalsForm:
 @member_role_required(*EDITORS, adviser=True)
 def edit_goals(plan_id: int, **ids: int) -> ResponseReturnValue:
     plan = get_or_404(ActionPlan, plan_id, "read", **ids)
+    require(can_edit(current_user, plan), plan.enterprise_id)
     return _respond(plan, GOALS, _goals(plan, _goals_form(plan)))
 
 
@@ -569,6 +572,7 @@ def _theme_form(found_theme: PlanTheme) -> ThemeForm:
 @member_role_required(*EDITORS, adviser=True)
 def edit_theme(theme_id: int, **ids: int) -> ResponseReturnValue:
     found_theme = get_or_404(PlanTheme, theme_id, "read", **ids)
+    require(can_edit(current_user, found_theme.plan), found_theme.plan.enterprise_id)
     return _respond(found_theme.plan, THEME, _theme(found_theme, _theme_form(found_theme)))
 
 
@@ -633,6 +637,7 @@ def _new_activity_form(plan: ActionPlan, found_theme: PlanTheme) -> ActivityForm
 def new_activity(theme_id: int, **ids: int) -> ResponseReturnValue:
     found_theme = get_or_404(PlanTheme, theme_id, "read", **ids)
     plan = found_theme.plan
+    require(can_edit(current_user, plan), plan.enterprise_id)
     return _respond(plan, ADD, _adding(found_theme, _new_activity_form(plan, found_theme)))
 
 
@@ -703,6 +708,8 @@ def _activity_form(found_activity: PlanActivity, formdata: bool = False) -> Acti
 @member_role_required(*EDITORS, adviser=True)
 def edit_activity(activity_id: int, **ids: int) -> ResponseReturnValue:
     found_activity = get_or_404(PlanActivity, activity_id, "read", **ids)
+    plan = found_activity.theme.plan
+    require(can_edit(current_user, plan), plan.enterprise_id)
     form = _activity_form(found_activity)
     return _respond(found_activity.theme.plan, ROW, _row(found_activity, form))
 
@@ -789,8 +796,10 @@ def move_activity(activity_id: int, **ids: int) -> ResponseReturnValue:
 def confirm_delete_activity(activity_id: int, **ids: int) -> ResponseReturnValue:
     """Ask before deleting: in the row for htmx, else on the activity's own page."""
     found_activity = get_or_404(PlanActivity, activity_id, "read", **ids)
+    plan = found_activity.theme.plan
+    require(can_edit(current_user, plan), plan.enterprise_id)
     return _respond(
-        found_activity.theme.plan,
+        plan,
         ROW,
         _row(found_activity, confirm_delete_id=found_activity.id),
         page="plans/activity.html",

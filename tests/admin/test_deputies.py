@@ -195,8 +195,15 @@ def test_a_non_deputy_adviser_is_refused_plan_changes_and_a_deputy_is_not(
     assert client.post(themes, data).status_code == 403
     goals = f"/enterprises/{world.nordlys.id}/plans/{plan.id}/goals"
     assert client.post(goals, _goals(plan)).status_code == 403
+    # Nor is the edit form handed out.
+    assert client.get(f"{goals}/edit").status_code == 403
+    activity = plan.activities[0]
+    assert (
+        client.get(f"{themes[: -len('/themes')]}/activities/{activity.id}/edit").status_code == 403
+    )
 
     _name(world, SECOND)
+    assert client.get(f"{goals}/edit").status_code == 200
     assert client.post(themes, data).status_code == 303
     world.session.expire_all()
     assert "Nytt tema fra rådgiver" in {t.title for t in _plan(world).themes}
