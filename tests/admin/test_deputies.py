@@ -3,10 +3,14 @@ is for the enterprise's contact person and the deputies an administrator names."
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 import pytest
+from flask import Flask
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from iwemployer.access import acting_enterprise_ids, acts_for_centre
 from iwemployer.admin import deputies
@@ -21,16 +25,20 @@ from iwemployer.models import (
     Enterprise,
     Notification,
     PlanStatus,
+    User,
+    UserKind,
 )
 from iwemployer.plans.services import can_edit
-from tests.conftest import WebClient, World
+from tests.conftest import WebClient, World, build_centre, build_enterprise, build_user
 from tests.plans.access_cases import _goals
+from tests.reliability.race import Prepare, race, refusals
 
 ADMIN = "admin@nav.example"
 CONTACT = "radgiver.oslo@nav.example"
 SECOND = "radgiver2.oslo@nav.example"  # Jonas Berg: Oslo, not Nordlys's contact person
 VESTLAND = "radgiver.vestland@nav.example"
 MANAGER = "leder@nordlys.example"
+CLIENTS = 6
 
 
 def _plan(world: World) -> ActionPlan:
@@ -294,3 +302,40 @@ def test_the_deputy_finds_the_enterprise_among_their_own(world: World, client: W
     assert "Nordlys Omsorg AS" in overview
     # Reading stays centre-wide, but an employer is never an acting adviser.
     assert not set(world.session.scalars(acting_enterprise_ids(world.user(MANAGER))))
+
+
+# --- at the same instant --------------------------------------------------------------------
+
+
+def test_two_administrators_naming_the_same_deputy_at_once_give_one(
+    app: Flask, session: Session
+) -> None:
+    """The unique (enterprise, adviser) constraint decides; the other gets the field error."""
+    centre = build_centre(session)
+    contact = build_user(session, UserKind.ADVISER, centre=centre)
+    adviser = build_user(session, UserKind.ADVISER, centre=centre)
+    admins = [build_user(session, UserKind.ADMIN) for _ in range(CLIENTS)]
+    enterprise = build_enterprise(session, centre, contact=contact)
+    session.commit()
+    enterprise_id, email = enterprise.id, adviser.email
+
+    def naming(admin_id: int) -> Prepare:
+        def prepare(s: Session) -> Callable[[], Any]:
+            target = s.get_one(Enterprise, enterprise_id)
+            actor = s.get_one(User, admin_id)
+            return lambda: deputies.name_deputy(s, target, email, actor)
+
+        return prepare
+
+    results = race(app, [naming(a.id) for a in admins])
+    refused = refusals(results)
+    assert len(refused) == CLIENTS - 1
+    assert all(r.field == "adviser" for r in refused)
+    assert (
+        session.scalar(
+            select(func.count())
+            .select_from(ContactDeputy)
+            .where(ContactDeputy.enterprise_id == enterprise_id)
+        )
+        == 1
+    )
