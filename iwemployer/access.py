@@ -16,8 +16,8 @@ from typing import Any, Literal, NoReturn, TypeVar
 
 from flask import Flask, Response, abort, g, has_request_context, request, session
 from flask_login import current_user, login_required
-from sqlalchemy import ColumnElement, Select, event, false, select, true
-from sqlalchemy.orm import InstrumentedAttribute, Session, SessionTransaction
+from sqlalchemy import ColumnElement, Select, event, false, or_, select, true
+from sqlalchemy.orm import InstrumentedAttribute, Session, SessionTransaction, object_session
 from werkzeug.routing import IntegerConverter, Map
 
 from .extensions import db
@@ -25,6 +25,7 @@ from .models import (
     AuditEntry,
     Base,
     Centre,
+    ContactDeputy,
     Enterprise,
     MemberRole,
     Membership,
@@ -65,6 +66,62 @@ def visible_centre_ids(user: User) -> Select[int]:
     if user.kind == UserKind.ADVISER:
         return select(Centre.id).where(Centre.id == user.centre_id)
     return select(Enterprise.centre_id).where(Enterprise.id.in_(visible_enterprise_ids(user)))
+
+
+# --- acting for the centre: the contact person and the deputies an administrator named ------
+
+
+def acting_enterprise_ids(user: User) -> Select[int]:
+    """Ids of the enterprises ``user`` acts for as an adviser: the contact person or a deputy.
+
+    Reading is centre-wide; changing a plan is theirs. A subquery, so a list filters by it
+    without a statement of its own."""
+    if user.kind != UserKind.ADVISER:
+        return select(Enterprise.id).where(false())
+    deputy_of = select(ContactDeputy.enterprise_id).where(ContactDeputy.adviser_id == user.id)
+    return select(Enterprise.id).where(
+        Enterprise.centre_id == user.centre_id,
+        or_(Enterprise.contact_person_id == user.id, Enterprise.id.in_(deputy_of)),
+    )
+
+
+def _deputy_of(user: User, session: Session) -> frozenset[int]:
+    """The enterprises ``user`` is a deputy for: one statement, once a request."""
+    cache: dict[int, frozenset[int]] | None = (
+        g.setdefault("deputy_of", {}) if has_request_context() else None
+    )
+    if cache is not None and user.id in cache:
+        return cache[user.id]
+    found = frozenset(
+        session.scalars(
+            select(ContactDeputy.enterprise_id).where(ContactDeputy.adviser_id == user.id)
+        )
+    )
+    if cache is not None:
+        cache[user.id] = found
+    return found
+
+
+def acts_for_centre(user: User, enterprise: Enterprise) -> bool:
+    """Is ``user`` the enterprise's contact person or a deputy an administrator named?
+
+    The one rule for changes an adviser makes for the centre (a plan, above all); other
+    advisers of the centre read. The contact person costs no statement."""
+    if user.kind != UserKind.ADVISER or user.centre_id != enterprise.centre_id:
+        return False
+    if enterprise.contact_person_id == user.id:
+        return True
+    session = object_session(enterprise) or db.session()
+    return enterprise.id in _deputy_of(user, session)
+
+
+def acts_for_centre_at(user: User, enterprise_id: int) -> bool:
+    """``acts_for_centre`` by id, for rules that know only the id: the enterprise comes from the
+    session (loaded by the view's access check, so no statement) or is read once."""
+    if user.kind != UserKind.ADVISER:
+        return False
+    enterprise = (object_session(user) or db.session()).get(Enterprise, enterprise_id)
+    return enterprise is not None and acts_for_centre(user, enterprise)
 
 
 # --- the declared owner, followed ----------------------------------------------------------

@@ -243,6 +243,9 @@ def seed_demo(session: Session, today: date | None = None) -> bool:
             )
             if exists is None:
                 session.add(Membership(user_id=user.id, enterprise_id=enterprise.id, role=role))
+    from .admin.demo import seed_deputies
+
+    seed_deputies(session)
     # Plans first: the demo recruitment request links to a recruitment activity of the plan.
     from .cooperation.demo import seed_cooperation
     from .plans.demo import seed_plans

@@ -283,3 +283,18 @@ class MembershipForm(FlaskForm):
 class RoleForm(FlaskForm):
     role = _member_role()
     back = HiddenField()
+
+
+class DeputyForm(FlaskForm):
+    """Names a deputy of the contact person: an adviser typed into a search field with
+    suggestions (htmx fills a datalist); without JavaScript the whole e-mail address."""
+
+    adviser = StringField(
+        _l("Adviser"),
+        validators=[
+            DataRequired(message=_l("Type the adviser's e-mail address or choose one.")),
+            MaxLength(254),
+        ],
+        description=_l("Type part of a name or e-mail address and choose, or the whole address."),
+        render_kw={"autocomplete": "off", "spellcheck": "false"},
+    )

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 from flask_babel import LazyString, format_date
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, selectinload
 
@@ -24,6 +24,7 @@ from ..errors import DomainError
 from ..locking import lock_row
 from ..models import (
     Centre,
+    ContactDeputy,
     CooperationAgreement,
     Enterprise,
     Invitation,
@@ -333,7 +334,8 @@ def update_enterprise(
     centre = _centre(session, centre_id)
     _check_org_number_free(session, number, exclude_id=enterprise.id)
     # The contact person is an adviser of the enterprise's centre; another centre's adviser is not.
-    cleared = centre.id != enterprise.centre_id and enterprise.contact_person_id is not None
+    moved = centre.id != enterprise.centre_id
+    cleared = moved and enterprise.contact_person_id is not None
     with _unique(session, _duplicate_org_number(number)):
         enterprise.org_number = number
         enterprise.name = clean_name
@@ -346,6 +348,11 @@ def update_enterprise(
         if cleared:
             enterprise.contact_person_id = None
             enterprise.contact_person = None
+        if moved:
+            # The old centre's advisers no longer stand in for the contact person either.
+            session.execute(
+                delete(ContactDeputy).where(ContactDeputy.enterprise_id == enterprise.id)
+            )
     return cleared
 
 
@@ -483,6 +490,12 @@ def set_contact_person(session: Session, enterprise: Enterprise, adviser_id: int
         )
     enterprise.contact_person_id = adviser.id
     enterprise.contact_person = adviser
+    # The new contact person stands in for nobody: no deputy row for them.
+    session.execute(
+        delete(ContactDeputy).where(
+            ContactDeputy.enterprise_id == enterprise.id, ContactDeputy.adviser_id == adviser.id
+        )
+    )
     session.flush()
 
 

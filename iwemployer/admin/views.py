@@ -25,6 +25,7 @@ from ..forms import blank_choice, choice, optional_id, show_error
 from ..htmx import finish, is_fragment_request, render_page_or_fragment
 from ..labels import MEMBER_ROLE_LABELS
 from ..models import (
+    ContactDeputy,
     CooperationAgreement,
     Enterprise,
     MemberRole,
@@ -33,10 +34,11 @@ from ..models import (
     UserKind,
     utcnow,
 )
-from . import services
+from . import deputies, services
 from .forms import (
     AgreementForm,
     ContactPersonForm,
+    DeputyForm,
     EnterpriseForm,
     InviteForm,
     MembershipForm,
@@ -167,6 +169,7 @@ def _enterprise_page(
     agreement_form: AgreementForm | None = None,
     member_form: MembershipForm | None = None,
     role_errors: dict[int, list[str]] | None = None,
+    deputy_form: DeputyForm | None = None,
 ) -> ResponseReturnValue:
     session = db.session()
     today = date.today()
@@ -178,6 +181,8 @@ def _enterprise_page(
         terminable={a.id for a in agreements if services.can_terminate(a, today)},
         agreement_form=agreement_form or AgreementForm(formdata=None),
         today=today,
+        deputies=deputies.deputies(session, enterprise.id),
+        deputy_form=deputy_form or DeputyForm(formdata=None),
         **ENTERPRISE_MEMBERS.context(enterprise.id, member_form, role_errors),
     )
     return page, status
@@ -379,6 +384,74 @@ def enterprise_contact_person(enterprise_id: int) -> ResponseReturnValue:
         422,
         form=form,
         enterprise=enterprise,
+    )
+
+
+# --- deputies of the contact person ---------------------------------------------------------
+
+
+def _deputies_url(enterprise_id: int) -> str:
+    return url_for(".enterprise_detail", enterprise_id=enterprise_id, _anchor="deputies")
+
+
+@bp.get(f"/enterprises/<{ID}:enterprise_id>/deputy-suggestions")
+@admin_only
+def suggest_deputies(enterprise_id: int) -> ResponseReturnValue:
+    """Advisers of the enterprise's centre for the deputy field's datalist; a plain visit goes
+    back to the enterprise's page, where the whole address can be typed."""
+    enterprise = get_or_404(Enterprise, enterprise_id)
+    if not is_fragment_request():
+        return redirect(_deputies_url(enterprise.id), code=303)
+    q = request.args.get("adviser", "")
+    found = deputies.suggest_advisers(db.session(), enterprise, q) if q.strip() else []
+    return render_template(
+        "admin/_suggestions.html", options=[(u.email, f"{u.name} ({u.email})") for u in found]
+    )
+
+
+@bp.post(f"/enterprises/<{ID}:enterprise_id>/deputies")
+@admin_only
+def deputy_add(enterprise_id: int) -> ResponseReturnValue:
+    enterprise = get_or_404(Enterprise, enterprise_id, "change")
+    form = DeputyForm()
+    if form.validate_on_submit():
+        try:
+            deputy = deputies.name_deputy(
+                db.session(),
+                enterprise,
+                form.adviser.data or "",
+                current_user._get_current_object(),
+            )
+        except DomainError as error:
+            show_error(error, form)
+        else:
+            db.session.commit()
+            return finish(
+                _(
+                    "%(person)s is now a deputy of the contact person for %(name)s.",
+                    person=deputy.adviser.name,
+                    name=enterprise.name,
+                ),
+                _deputies_url(enterprise.id),
+            )
+    return _enterprise_page(enterprise, 422, deputy_form=form)
+
+
+@bp.post(f"/deputies/<{ID}:deputy_id>/delete")
+@admin_only
+def deputy_delete(deputy_id: int) -> ResponseReturnValue:
+    deputy = get_or_404(ContactDeputy, deputy_id, "change")
+    enterprise = deputy.enterprise
+    person = deputy.adviser.name
+    deputies.remove_deputy(db.session(), deputy, current_user._get_current_object())
+    db.session.commit()
+    return finish(
+        _(
+            "%(person)s is no longer a deputy of the contact person for %(name)s.",
+            person=person,
+            name=enterprise.name,
+        ),
+        _deputies_url(enterprise.id),
     )
 
 

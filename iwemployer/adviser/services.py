@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Select, case, func, or_
 from sqlalchemy.orm import Session, selectinload
 
-from ..access import scoped
+from ..access import acting_enterprise_ids, scoped
 from ..models import Enterprise, User
 from ..orgnr import normalise
 from ..pagination import Page, paginate
@@ -28,7 +28,7 @@ def adviser_enterprises(
     session: Session, adviser: User, query: str, page: int, page_size: int
 ) -> Page[Enterprise]:
     """Page ``page`` of the centre's enterprises; a page past the end shows the last page."""
-    mine_first = case((Enterprise.contact_person_id == adviser.id, 0), else_=1)
+    mine_first = case((Enterprise.id.in_(acting_enterprise_ids(adviser)), 0), else_=1)
     stmt = (
         _search(scoped(Enterprise, adviser), query)
         .options(selectinload(Enterprise.agreements), selectinload(Enterprise.contact_person))

@@ -25,7 +25,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from ..access import can_act
+from ..access import acts_for_centre_at, can_act
 from ..errors import DomainError
 from ..models import (
     ActionPlan,
@@ -165,9 +165,9 @@ def _text(value: str | None, field: str, required: bool = True, limit: int = MAX
 
 
 def is_adviser_of(user: User, enterprise_id: int) -> bool:
-    return user.kind in (UserKind.ADVISER, UserKind.ADMIN) and can_act(
-        user, enterprise_id, (), adviser=True
-    )
+    """Acts for the centre: an administrator, the contact person or a deputy an administrator
+    named (other advisers of the centre read and comment)."""
+    return user.kind == UserKind.ADMIN or acts_for_centre_at(user, enterprise_id)
 
 
 def can_request_meeting(user: User, enterprise_id: int) -> bool:
@@ -218,11 +218,14 @@ def can_write_minutes(user: User, meeting: Meeting, now: datetime) -> bool:
 
 
 def can_comment(user: User, meeting: Meeting) -> bool:
-    return _party(user, meeting)
+    # The conversation is open to every adviser of the centre, as reading is.
+    return user.kind == UserKind.ADVISER or _party(user, meeting)
 
 
 def can_record_inspection(user: User, enterprise_id: int) -> bool:
-    return can_act(user, enterprise_id, INSPECTION_EDITORS, adviser=True)
+    if user.kind == UserKind.ADVISER:
+        return acts_for_centre_at(user, enterprise_id)
+    return can_act(user, enterprise_id, INSPECTION_EDITORS, adviser=False)
 
 
 def can_see_inspections(user: User, enterprise_id: int) -> bool:

@@ -18,6 +18,7 @@ from ..access import (
     member_role,
     member_role_required,
 )
+from ..admin.deputies import contact_and_deputies
 from ..auth.invitations import invitation_validity, send_access_granted, send_invitation
 from ..errors import DomainError
 from ..extensions import db
@@ -63,6 +64,7 @@ def home(enterprise_id: int) -> ResponseReturnValue:
         earlier_agreements=earlier,
         today=today,
         role=role,
+        deputies=contact_and_deputies(db.session(), enterprise),
         # Advisers see the enterprise's page but have their tasks on their own home.
         tasks=employer_tasks(db.session(), current_user, role, enterprise, today)
         if current_user.kind == UserKind.EMPLOYER

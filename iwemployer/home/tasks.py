@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from ..access import acting_enterprise_ids
 from ..models import (
     AGREEMENT_WARNING_DAYS,
     ActionPlan,
@@ -275,7 +276,8 @@ def adviser_tasks(session: Session, adviser: User, today: date) -> list[Task]:
     if waiting_count:
         tasks.append(Task(TaskKind.REQUESTS_WAITING, "/inbox?sort=mine", waiting_count))
 
-    mine = select(Enterprise.id).where(Enterprise.contact_person_id == adviser.id)
+    # The contact person's enterprises and those the adviser is a deputy for.
+    mine = acting_enterprise_ids(adviser)
     plans = session.execute(
         select(
             ActionPlan.status,

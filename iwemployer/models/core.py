@@ -173,6 +173,10 @@ class Enterprise(Base):
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="enterprise", cascade="all, delete-orphan"
     )
+    # Advisers an administrator named to act for the centre besides the contact person.
+    deputies: Mapped[list[ContactDeputy]] = relationship(
+        back_populates="enterprise", cascade="all, delete-orphan", order_by="ContactDeputy.id"
+    )
 
     __table_args__ = (CheckConstraint("employees >= 0", name="employees_not_negative"),)
 
@@ -244,6 +248,27 @@ class Membership(Base):
     enterprise: Mapped[Enterprise] = relationship(back_populates="memberships")
 
     __table_args__ = (UniqueConstraint("user_id", "enterprise_id"),)
+
+
+class ContactDeputy(Base):
+    """An adviser of the enterprise's centre who stands in for its contact person: changes its
+    plan and sees it among their own enterprises, as the contact person does."""
+
+    __tablename__ = "contact_deputy"
+    __owner__ = owned_by("enterprise", "enterprise_id")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The unique (enterprise, adviser) constraint is the enterprise's index.
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id", ondelete="CASCADE"))
+    adviser_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    enterprise: Mapped[Enterprise] = relationship(back_populates="deputies")
+    adviser: Mapped[User] = relationship()
+
+    __table_args__ = (UniqueConstraint("enterprise_id", "adviser_id"),)
 
 
 class UserSession(Base):

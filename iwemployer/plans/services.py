@@ -41,7 +41,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from .. import identity
-from ..access import can_act, member_role
+from ..access import acts_for_centre, can_act, member_role
 from ..errors import DomainError
 from ..health_words import check_health_details
 from ..locking import lock_row
@@ -49,6 +49,7 @@ from ..models import (
     PLAN_PARTIES,
     ActionPlan,
     ActivityStatus,
+    ContactDeputy,
     Decision,
     Enterprise,
     MemberRole,
@@ -354,13 +355,14 @@ EDITORS = (MemberRole.MANAGER,)
 
 
 def can_edit(user: User, plan: ActionPlan | Enterprise) -> bool:
-    """The manager, the enterprise's contact person and administrators draw up the plan.
+    """The manager, the enterprise's contact person, the deputies an administrator named and
+    administrators draw up the plan.
 
     Other advisers of the centre read it (the page's access is centre-wide) but do not change it.
     """
     enterprise = plan if isinstance(plan, Enterprise) else plan.enterprise
     if user.kind == UserKind.ADVISER:
-        return enterprise.contact_person_id == user.id
+        return acts_for_centre(user, enterprise)
     return can_act(user, enterprise.id, EDITORS, adviser=False)
 
 
@@ -641,7 +643,7 @@ def diff_since(session: Session, plan: ActionPlan, number: int) -> PlanDiff | No
 
 
 def _concerned(session: Session, plan: ActionPlan, roles: Iterable[MemberRole] | None) -> set[int]:
-    """The enterprise's people (all, or those in ``roles``) and its contact person."""
+    """The enterprise's people (all, or those in ``roles``), its contact person and deputies."""
     query = (
         select(Membership.user_id)
         .join(User, User.id == Membership.user_id)
@@ -649,7 +651,11 @@ def _concerned(session: Session, plan: ActionPlan, roles: Iterable[MemberRole] |
     )
     if roles is not None:
         query = query.where(Membership.role.in_(list(roles)))
-    people = set(session.scalars(query))
+    # The deputies in the same statement: they follow the plan as the contact person does.
+    deputies = select(ContactDeputy.adviser_id).where(
+        ContactDeputy.enterprise_id == plan.enterprise_id
+    )
+    people = set(session.scalars(query.union(deputies)))
     contact = plan.enterprise.contact_person_id
     if contact is not None:
         people.add(contact)

@@ -24,7 +24,16 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from ..access import found, get_or_404, kind_required, member_role, member_role_required, scoped
+from ..access import (
+    acting_enterprise_ids,
+    found,
+    get_or_404,
+    kind_required,
+    member_role,
+    member_role_required,
+    require,
+    scoped,
+)
 from ..errors import DomainError
 from ..extensions import db
 from ..forms import choice, show_error
@@ -427,6 +436,7 @@ def _render_new(
 @member_role_required(*EDITORS, adviser=True)
 def new(enterprise_id: int) -> ResponseReturnValue:
     enterprise = get_or_404(Enterprise, enterprise_id)
+    require(can_edit(current_user, enterprise), enterprise.id)
     return _render_new(enterprise, _new_plan_form(enterprise), "plans/new_plan.html")
 
 
@@ -487,6 +497,7 @@ def _goals_form(plan: ActionPlan) -> GoalsForm:
 @member_role_required(*EDITORS, adviser=True)
 def edit_goals(plan_id: int, **ids: int) -> ResponseReturnValue:
     plan = get_or_404(ActionPlan, plan_id, "read", **ids)
+    require(can_edit(current_user, plan), plan.enterprise_id)
     return _respond(plan, GOALS, _goals(plan, _goals_form(plan)))
 
 
@@ -561,6 +572,7 @@ def _theme_form(found_theme: PlanTheme) -> ThemeForm:
 @member_role_required(*EDITORS, adviser=True)
 def edit_theme(theme_id: int, **ids: int) -> ResponseReturnValue:
     found_theme = get_or_404(PlanTheme, theme_id, "read", **ids)
+    require(can_edit(current_user, found_theme.plan), found_theme.plan.enterprise_id)
     return _respond(found_theme.plan, THEME, _theme(found_theme, _theme_form(found_theme)))
 
 
@@ -625,6 +637,7 @@ def _new_activity_form(plan: ActionPlan, found_theme: PlanTheme) -> ActivityForm
 def new_activity(theme_id: int, **ids: int) -> ResponseReturnValue:
     found_theme = get_or_404(PlanTheme, theme_id, "read", **ids)
     plan = found_theme.plan
+    require(can_edit(current_user, plan), plan.enterprise_id)
     return _respond(plan, ADD, _adding(found_theme, _new_activity_form(plan, found_theme)))
 
 
@@ -695,6 +708,8 @@ def _activity_form(found_activity: PlanActivity, formdata: bool = False) -> Acti
 @member_role_required(*EDITORS, adviser=True)
 def edit_activity(activity_id: int, **ids: int) -> ResponseReturnValue:
     found_activity = get_or_404(PlanActivity, activity_id, "read", **ids)
+    plan = found_activity.theme.plan
+    require(can_edit(current_user, plan), plan.enterprise_id)
     form = _activity_form(found_activity)
     return _respond(found_activity.theme.plan, ROW, _row(found_activity, form))
 
@@ -781,8 +796,10 @@ def move_activity(activity_id: int, **ids: int) -> ResponseReturnValue:
 def confirm_delete_activity(activity_id: int, **ids: int) -> ResponseReturnValue:
     """Ask before deleting: in the row for htmx, else on the activity's own page."""
     found_activity = get_or_404(PlanActivity, activity_id, "read", **ids)
+    plan = found_activity.theme.plan
+    require(can_edit(current_user, plan), plan.enterprise_id)
     return _respond(
-        found_activity.theme.plan,
+        plan,
         ROW,
         _row(found_activity, confirm_delete_id=found_activity.id),
         page="plans/activity.html",
@@ -1045,7 +1062,9 @@ def overview() -> ResponseReturnValue:
     show_all = request.args.get("show") == "all" or current_user.kind == UserKind.ADMIN
     enterprise_ids = scoped(Enterprise).with_only_columns(Enterprise.id)
     if not show_all:
-        enterprise_ids = enterprise_ids.where(Enterprise.contact_person_id == current_user.id)
+        enterprise_ids = enterprise_ids.where(
+            Enterprise.id.in_(acting_enterprise_ids(current_user))
+        )
     pages = {
         name: request.args.get(f"{name}_page", 1, type=int) for name in services.OVERVIEW_SECTIONS
     }

@@ -7,6 +7,9 @@ are refused by kind before any record is looked up (403, never 404), so no ``for
 from datetime import date
 from typing import Any
 
+from sqlalchemy import select
+
+from iwemployer.models import ContactDeputy
 from tests.access_matrix import ADMIN, RouteCase
 
 PAGE = frozenset({200})
@@ -26,6 +29,13 @@ def _agreement_id(w: Any) -> int:
 def _membership_id(w: Any) -> int:
     manager = w.user("leder@nordlys.example")
     return next(m.id for m in manager.memberships if m.enterprise_id == w.nordlys.id)
+
+
+def _deputy_id(w: Any) -> int:
+    """The demo deputy: Jonas Berg for Grünerløkka Barnehager AS."""
+    found = w.session.scalar(select(ContactDeputy.id).order_by(ContactDeputy.id))
+    assert found is not None
+    return int(found)
 
 
 def _user_path(w: Any, email: str, suffix: str = "") -> str:
@@ -102,6 +112,31 @@ CASES = [
             f"/admin/enterprises/{w.nordlys.id}/contact-person",
             {"contact_person_id": w.user("radgiver2.oslo@nav.example").id},
         ),
+        ADMIN,
+        ok_statuses=frozenset({200, 303}),
+    ),
+    # Deputies of the contact person: named by e-mail address, removed by a POST
+    RouteCase(
+        "admin.suggest_deputies",
+        "GET",
+        lambda w: _nordlys(w, "/deputy-suggestions?adviser=jonas"),
+        ADMIN,
+        ok_statuses=PAGE | REDIRECT,
+    ),
+    RouteCase(
+        "admin.deputy_add",
+        "POST",
+        lambda w: (
+            f"/admin/enterprises/{w.nordlys.id}/deputies",
+            {"adviser": "radgiver2.oslo@nav.example"},
+        ),
+        ADMIN,
+        ok_statuses=frozenset({200, 303}),
+    ),
+    RouteCase(
+        "admin.deputy_delete",
+        "POST",
+        lambda w: (f"/admin/deputies/{_deputy_id(w)}/delete", {}),
         ADMIN,
         ok_statuses=frozenset({200, 303}),
     ),
