@@ -11,6 +11,8 @@ from playwright.sync_api import Page, expect
 
 from tests.conftest import World
 
+from .conftest import use_language
+
 Check = Callable[[Page], None]
 SECOND = "radgiver2.oslo@nav.example"
 # Texts by language: (bokmål, English).
@@ -29,13 +31,6 @@ def _t(key: str, language: str) -> str:
     return TEXTS[key][0 if language == "nb" else 1]
 
 
-def _language(page: Page, language: str) -> None:
-    if language == "en":
-        with page.expect_navigation():
-            page.get_by_role("button", name="English", exact=True).click()
-    expect(page.locator("html")).to_have_attribute("lang", language)
-
-
 @pytest.mark.parametrize("language", ["nb", "en"])
 def test_the_administrator_names_and_removes_a_deputy(
     world: World,
@@ -46,7 +41,7 @@ def test_the_administrator_names_and_removes_a_deputy(
 ) -> None:
     sign_in(page, "admin@nav.example")
     page.goto(f"/admin/enterprises/{world.nordlys.id}")
-    _language(page, language)
+    use_language(page, language)
     expect(page.get_by_text(_t("none", language))).to_be_visible()
 
     field = page.get_by_label(_t("adviser", language), exact=True)
