@@ -42,6 +42,10 @@ register_event(
         "Accept or decline the invitation."
     ),
     mail_default=True,
+    mail_line=_l(
+        "You are invited to give an enterprise's occupational health service access. "
+        "Sign in to accept or decline."
+    ),
 )
 # A manager's invitations are counted over this window for the daily limit.
 LIMIT_WINDOW = timedelta(days=1)
