@@ -43,8 +43,8 @@ register_event(
     ),
     mail_default=True,
     mail_line=_l(
-        "You are invited to give an enterprise's occupational health service access. "
-        "Sign in to accept or decline."
+        "You are invited to be an enterprise's occupational health service on the IW "
+        "employer site. Sign in to accept or decline."
     ),
 )
 # A manager's invitations are counted over this window for the daily limit.
