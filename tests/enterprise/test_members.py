@@ -89,7 +89,7 @@ def test_existing_ohs_account_is_invited_not_added(
     assert not any(m.enterprise_id == world.nordlys.id for m in other.memberships)
     mail = next(m for m in smtp_server.deliver() if m["To"] == other.email)
     # The mail names no enterprise (details stay behind the sign-in); the link leads to them.
-    assert "/access-invitations" in _text(mail) and "occupational health" in _text(mail)
+    assert "/access-invitations" in _text(mail) and "bedriftshelsetjeneste" in _text(mail)
     assert "/invitation/" not in _text(mail)
 
 
