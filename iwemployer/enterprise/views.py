@@ -24,7 +24,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..forms import optional_id, show_error
 from ..home.tasks import employer_tasks
-from ..htmx import finish, render_page_or_fragment
+from ..htmx import finish, is_fragment_request, render_page_or_fragment
 from ..models import AccessInvitation, AccessOffer, Enterprise, MemberRole, Membership, UserKind
 from . import services
 from .forms import InviteOccupationalHealthForm
@@ -92,7 +92,10 @@ MANAGERS = (MemberRole.MANAGER,)
 
 
 def _members_page(
-    enterprise: Enterprise, form: InviteOccupationalHealthForm, status: int = 200
+    enterprise: Enterprise,
+    form: InviteOccupationalHealthForm,
+    status: int = 200,
+    problem: DomainError | None = None,
 ) -> ResponseReturnValue:
     members = services.members(db.session(), enterprise.id)
     can_manage = can_act(current_user, enterprise.id, MANAGERS, adviser=False)
@@ -108,6 +111,7 @@ def _members_page(
         # The occupational health service sees who the others are, not their addresses.
         show_emails=member_role(current_user, enterprise.id) != MemberRole.OCCUPATIONAL_HEALTH,
         removable={m.id for m in members if can_manage and services.can_remove_access(m)},
+        problem=str(problem) if problem is not None else None,
     )
 
 
@@ -169,8 +173,12 @@ def withdraw_invitation(enterprise_id: int, invitation_id: int) -> ResponseRetur
         services.withdraw_invitation(db.session(), invitation)
     except DomainError as error:
         db.session.rollback()
+        form = InviteOccupationalHealthForm(formdata=None)
+        if is_fragment_request():
+            # The fragment has no flash messages: it shows the refusal itself.
+            return _members_page(enterprise, form, error.status, problem=error)
         show_error(error)
-        return _members_page(enterprise, InviteOccupationalHealthForm(formdata=None), error.status)
+        return _members_page(enterprise, form, error.status)
     db.session.commit()
     return finish(
         _("The invitation to %(email)s is withdrawn.", email=invitation.email),

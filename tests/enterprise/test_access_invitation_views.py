@@ -187,3 +187,20 @@ def test_a_new_account_answers_on_its_first_page(
     start = new.get("/")
     assert start.status_code == 200
     assert world.nordlys.name in start.text and "/accept" in start.text
+
+
+def test_withdrawing_an_answered_invitation_is_refused_in_place(
+    world: World, manager: WebClient, make_client
+) -> None:  # type: ignore[no-untyped-def]
+    _invite(world, manager, OUTSIDER, htmx=True)
+    offer = world.session.scalar(select(AccessOffer))
+    assert offer is not None
+    invited = make_client()
+    invited.login_as(world.user(OUTSIDER))
+    assert invited.post(f"/access-invitations/{offer.id}/decline").status_code == 303
+    url = f"/enterprises/{world.nordlys.id}/members/invitations/{offer.invitation_id}/withdraw"
+    fragment = manager.post(url, htmx=True)
+    assert fragment.status_code == 409
+    assert 'id="invitations"' in fragment.text and "alert--error" in fragment.text
+    page = manager.post(url)
+    assert page.status_code == 409 and "alert--error" in page.text
