@@ -68,6 +68,9 @@ def configure(app: Flask, test_config: dict[str, object] | None) -> None:
         # Where links in mail point; required in production (never the request's Host header).
         PUBLIC_BASE_URL="",
         INVITATION_DAYS=7,
+        # Invitations of the occupational health service one manager may send in 24 hours
+        # (IWEMPLOYER_ACCESS_INVITATIONS_PER_DAY): mail to any address must not be unlimited.
+        ACCESS_INVITATIONS_PER_DAY=20,
         # The centre's answer time (Monday to Friday, public holidays left out): the employer's
         # receipt promises it, and a request waiting longer is highlighted in the inbox.
         REQUEST_OVERDUE_WORKING_DAYS=5,

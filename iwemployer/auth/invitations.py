@@ -52,26 +52,6 @@ def _send_invitation(user: User, issued: IssuedInvitation) -> None:
     _send(user, subject, paragraphs)
 
 
-def send_access_granted(user: User, enterprise_name: str) -> None:
-    """Tell an existing user that they now have access to one more enterprise."""
-    with in_language_of(user):
-        _send_access_granted(user, enterprise_name)
-
-
-def _send_access_granted(user: User, enterprise_name: str) -> None:
-    link = public_url(url_for("enterprise.index"))
-    paragraphs = [
-        _("Hello %(name)s,", name=user.name),
-        _(
-            "%(inviter)s has given you access to %(enterprise)s on the IW employer site.",
-            inviter=current_user.name,
-            enterprise=enterprise_name,
-        ),
-        _("Sign in with your usual password:") + "\n" + link,
-    ]
-    _send(user, _("New access on the IW employer site"), paragraphs)
-
-
 def in_language_of(user: User) -> AbstractContextManager[None]:
     """The recipient's language, not the sender's: an invitee starts in their enterprise's."""
     if user.locale in LANGUAGES:

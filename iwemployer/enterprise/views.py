@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..access import (
     CURRENT_ENTERPRISE_KEY,
+    audit,
     can_act,
     current_enterprise_id,
     get_or_404,
@@ -19,13 +20,13 @@ from ..access import (
     member_role_required,
 )
 from ..admin.deputies import contact_and_deputies
-from ..auth.invitations import invitation_validity, send_access_granted, send_invitation
+from ..auth.invitations import invitation_validity, send_invitation
 from ..errors import DomainError
 from ..extensions import db
 from ..forms import optional_id, show_error
 from ..home.tasks import employer_tasks
-from ..htmx import finish
-from ..models import Enterprise, MemberRole, Membership, UserKind
+from ..htmx import finish, is_fragment_request, render_page_or_fragment
+from ..models import AccessInvitation, AccessOffer, Enterprise, MemberRole, Membership, UserKind
 from . import services
 from .forms import InviteOccupationalHealthForm
 
@@ -42,7 +43,11 @@ def index() -> ResponseReturnValue:
         return redirect(url_for("adviser.enterprises"), code=303)
     enterprise_id = current_enterprise_id(current_user)
     if enterprise_id is None:
-        return render_template("enterprise/no_enterprise.html")
+        # A new occupational health account starts here, with the invitation to answer.
+        return render_template(
+            "enterprise/no_enterprise.html",
+            offers=services.open_offers(db.session(), current_user.id),
+        )
     return redirect(url_for("enterprise.home", enterprise_id=enterprise_id), code=303)
 
 
@@ -89,22 +94,26 @@ MANAGERS = (MemberRole.MANAGER,)
 
 
 def _members_page(
-    enterprise: Enterprise, form: InviteOccupationalHealthForm, status: int = 200
+    enterprise: Enterprise,
+    form: InviteOccupationalHealthForm,
+    status: int = 200,
+    problem: DomainError | None = None,
 ) -> ResponseReturnValue:
     members = services.members(db.session(), enterprise.id)
     can_manage = can_act(current_user, enterprise.id, MANAGERS, adviser=False)
-    return (
-        render_template(
-            "enterprise/members.html",
-            enterprise=enterprise,
-            members=members,
-            form=form,
-            can_manage=can_manage,
-            # The occupational health service sees who the others are, not their addresses.
-            show_emails=member_role(current_user, enterprise.id) != MemberRole.OCCUPATIONAL_HEALTH,
-            removable={m.id for m in members if can_manage and services.can_remove_access(m)},
-        ),
+    return render_page_or_fragment(
+        "enterprise/members.html",
+        "enterprise/_invitations.html",
         status,
+        enterprise=enterprise,
+        members=members,
+        form=form,
+        can_manage=can_manage,
+        pending=services.pending_invitations(db.session(), enterprise.id) if can_manage else [],
+        # The occupational health service sees who the others are, not their addresses.
+        show_emails=member_role(current_user, enterprise.id) != MemberRole.OCCUPATIONAL_HEALTH,
+        removable={m.id for m in members if can_manage and services.can_remove_access(m)},
+        problem=str(problem) if problem is not None else None,
     )
 
 
@@ -129,21 +138,58 @@ def invite_occupational_health(enterprise_id: int) -> ResponseReturnValue:
                 email=form.email.data or "",
                 invited_by=current_user,
                 valid_for=invitation_validity(),
+                daily_limit=int(current_app.config["ACCESS_INVITATIONS_PER_DAY"]),
             )
         except DomainError as error:
             db.session.rollback()
             show_error(error, form)
-        else:
-            if result.invitation is not None:
-                send_invitation(result.user, result.invitation)
-            else:
-                send_access_granted(result.user, enterprise.name)
-            db.session.commit()
-            return finish(
-                _("%(email)s now has access and has been told by e-mail.", email=result.user.email),
-                url_for("enterprise.members", enterprise_id=enterprise.id),
-            )
+            return _members_page(enterprise, form, error.status)
+        if result.account_invitation is not None and result.user is not None:
+            send_invitation(result.user, result.account_invitation)
+        if result.outcome == services.InviteOutcome.NOT_INVITABLE and result.user is not None:
+            # A staff or deactivated account was named: nothing went to it; the log says who.
+            audit(enterprise.id, "change", permitted=False, subject_user_id=result.user.id)
+        db.session.commit()
+        # The same words whatever the address: they tell nobody who has an account.
+        return finish(
+            _(
+                "If %(email)s can be used, the person gets an invitation by e-mail. "
+                "They get access when they accept it.",
+                email=result.invitation.email,
+            ),
+            url_for("enterprise.members", enterprise_id=enterprise.id),
+            fragment="enterprise/_invitations.html",
+            enterprise=enterprise,
+            form=InviteOccupationalHealthForm(formdata=None),
+            pending=services.pending_invitations(db.session(), enterprise.id),
+        )
     return _members_page(enterprise, form, 422)
+
+
+@bp.post("/enterprises/<int:enterprise_id>/members/invitations/<int:invitation_id>/withdraw")
+@member_role_required(*MANAGERS, adviser=False)
+def withdraw_invitation(enterprise_id: int, invitation_id: int) -> ResponseReturnValue:
+    invitation = get_or_404(AccessInvitation, invitation_id, "change", enterprise_id=enterprise_id)
+    enterprise = invitation.enterprise
+    try:
+        services.withdraw_invitation(db.session(), invitation)
+    except DomainError as error:
+        db.session.rollback()
+        form = InviteOccupationalHealthForm(formdata=None)
+        if is_fragment_request():
+            # The fragment has no flash messages: it shows the refusal itself.
+            return _members_page(enterprise, form, error.status, problem=error)
+        show_error(error)
+        return _members_page(enterprise, form, error.status)
+    db.session.commit()
+    return finish(
+        _("The invitation to %(email)s is withdrawn.", email=invitation.email),
+        url_for("enterprise.members", enterprise_id=enterprise.id),
+        fragment="enterprise/_invitations.html",
+        enterprise=enterprise,
+        form=InviteOccupationalHealthForm(formdata=None),
+        pending=services.pending_invitations(db.session(), enterprise.id),
+    )
 
 
 @bp.post("/enterprises/<int:enterprise_id>/members/<int:membership_id>/remove")
@@ -160,4 +206,64 @@ def remove_member(enterprise_id: int, membership_id: int) -> ResponseReturnValue
     db.session.commit()
     return finish(
         _("The access is removed."), url_for("enterprise.members", enterprise_id=enterprise.id)
+    )
+
+
+# --- the invited account's side ------------------------------------------------------------
+
+
+def _offers_page(status: int = 200, notice: str | None = None) -> ResponseReturnValue:
+    return render_page_or_fragment(
+        "enterprise/access_invitations.html",
+        "enterprise/_access_offers.html",
+        status,
+        offers=services.open_offers(db.session(), current_user.id),
+        notice=notice,
+    )
+
+
+@bp.get("/access-invitations")
+@kind_required(UserKind.EMPLOYER)
+def access_invitations() -> ResponseReturnValue:
+    return _offers_page()
+
+
+@bp.post("/access-invitations/<int:offer_id>/accept")
+@kind_required(UserKind.EMPLOYER)
+def accept_access(offer_id: int) -> ResponseReturnValue:
+    offer = get_or_404(AccessOffer, offer_id, "change")
+    try:
+        membership = services.accept_offer(db.session(), offer)
+    except DomainError as error:
+        db.session.rollback()
+        show_error(error)
+        return _offers_page(error.status)
+    enterprise = offer.invitation.enterprise
+    db.session.commit()
+    session[CURRENT_ENTERPRISE_KEY] = membership.enterprise_id
+    return finish(
+        _("You now have access to %(enterprise)s.", enterprise=enterprise.name),
+        url_for("enterprise.home", enterprise_id=membership.enterprise_id),
+        fragment="enterprise/_access_offers.html",
+        offers=services.open_offers(db.session(), current_user.id),
+        accepted=enterprise,
+    )
+
+
+@bp.post("/access-invitations/<int:offer_id>/decline")
+@kind_required(UserKind.EMPLOYER)
+def decline_access(offer_id: int) -> ResponseReturnValue:
+    offer = get_or_404(AccessOffer, offer_id, "change")
+    try:
+        services.decline_offer(db.session(), offer)
+    except DomainError as error:
+        db.session.rollback()
+        show_error(error)
+        return _offers_page(error.status)
+    db.session.commit()
+    return finish(
+        _("The invitation is declined."),
+        url_for("enterprise.access_invitations"),
+        fragment="enterprise/_access_offers.html",
+        offers=services.open_offers(db.session(), current_user.id),
     )

@@ -1,5 +1,6 @@
 """All models, imported here so Alembic and the app see one metadata."""
 
+from .access_invitations import AccessInvitation, AccessInvitationStatus, AccessOffer
 from .base import Base, utcnow
 from .cooperation import (
     HealthServiceReport,
@@ -101,6 +102,9 @@ __all__ = [
     "AGREEMENT_WARNING_DAYS",
     "OPEN_REQUEST_STATUSES",
     "PLAN_PARTIES",
+    "AccessInvitation",
+    "AccessInvitationStatus",
+    "AccessOffer",
     "ActionPlan",
     "ActivityStatus",
     "AgreementStatus",
