@@ -14,6 +14,8 @@ from playwright.sync_api import Page, expect
 
 from tests.conftest import World
 
+from .conftest import enter_as, sign_out
+
 SignIn = Callable[..., None]
 Check = Callable[[Page], None]
 
@@ -46,10 +48,7 @@ def test_an_existing_account_accepts_and_only_then_appears(
     t = _words(app, language)
     members_url = f"/enterprises/{world.fjellbygg.id}/members"
 
-    sign_in(page, MANAGER)
-    if language == "en":
-        with page.expect_navigation():
-            page.get_by_role("button", name="English", exact=True).click()
+    enter_as(page, sign_in, MANAGER, language)
     page.goto(members_url)
     page.get_by_label(t("Name")).fill("Eva Strand")
     page.get_by_label(t("E-mail address")).fill(HEALTH_SERVICE)
@@ -66,8 +65,7 @@ def test_an_existing_account_accepts_and_only_then_appears(
     expect(invitations).to_contain_text(HEALTH_SERVICE)
     expect(page.locator("main")).not_to_contain_text("Eva Strand")
     assert_accessible(page)
-    with page.expect_navigation():
-        page.get_by_role("button", name=t("Sign out")).click()
+    sign_out(page)
 
     # The invited person finds the invitation among their notifications and accepts it.
     sign_in(page, HEALTH_SERVICE)
@@ -92,8 +90,7 @@ def test_an_existing_account_accepts_and_only_then_appears(
             "link", name=t("Go to %(enterprise)s", enterprise=world.fjellbygg.name)
         ).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(world.fjellbygg.name)
-    with page.expect_navigation():
-        page.get_by_role("button", name=t("Sign out")).click()
+    sign_out(page)
 
     # Now, and only now, the manager sees who it is.
     sign_in(page, MANAGER)
