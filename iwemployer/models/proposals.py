@@ -44,8 +44,10 @@ class PlanProposal(Base):
     status: Mapped[ProposalStatus] = mapped_column(
         _enum(ProposalStatus, "proposal_status"), default=ProposalStatus.PROPOSED
     )
-    # A new activity: its theme and content. Deleting the theme leaves the proposal unanswerable.
-    theme_id: Mapped[int | None] = mapped_column(ForeignKey("plan_theme.id", ondelete="SET NULL"))
+    # The theme the new activity goes into, or the theme of the activity whose status is proposed
+    # (the plan page loads the open proposals with its themes, in the same statement). A deleted
+    # theme takes its proposals with it.
+    theme_id: Mapped[int] = mapped_column(ForeignKey("plan_theme.id", ondelete="CASCADE"))
     title: Mapped[str] = mapped_column(String(200), default="")
     description: Mapped[str] = mapped_column(Text, default="")
     responsible: Mapped[Responsible | None] = mapped_column(_enum(Responsible, "responsible"))
@@ -71,7 +73,7 @@ class PlanProposal(Base):
     answered_at: Mapped[datetime | None]
     answer: Mapped[str] = mapped_column(Text, default="")
 
-    theme: Mapped[PlanTheme | None] = relationship()
+    theme: Mapped[PlanTheme] = relationship()
     activity: Mapped[PlanActivity | None] = relationship()
 
     __table_args__ = (

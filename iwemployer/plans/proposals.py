@@ -20,7 +20,7 @@ from datetime import date
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import inspect, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from ..access import member_role
@@ -112,7 +112,13 @@ def can_transition(current: ProposalStatus, wanted: ProposalStatus) -> bool:
 
 
 def open_proposals(session: Session, plan: ActionPlan) -> list[PlanProposal]:
-    """The plan's open proposals, oldest first, with their theme and activity: one statement."""
+    """The plan's open proposals, oldest first, with their theme and activity: one statement,
+    none when the themes are loaded already (``load_themes`` brings them)."""
+    if "themes" not in inspect(plan).unloaded and all(
+        "open_proposals" not in inspect(theme).unloaded for theme in plan.themes
+    ):
+        found = [p for theme in plan.themes for p in theme.open_proposals]
+        return sorted(found, key=lambda p: (p.created_at, p.id))
     return list(
         session.scalars(
             select(PlanProposal)
@@ -243,6 +249,7 @@ def propose_status(
     proposal = PlanProposal(
         plan_id=plan.id,
         kind=ProposalKind.STATUS,
+        theme_id=activity.theme_id,
         activity_id=activity.id,
         title=activity.title,
         to_status=ActivityStatus(to_status),
@@ -322,8 +329,6 @@ def accept(
     _move(session, proposal, actor, S.ACCEPTED)
     if proposal.kind == ProposalKind.ACTIVITY:
         theme = proposal.theme
-        if theme is None:
-            raise _gone()
         assert proposal.due_date is not None and proposal.responsible is not None
         due = proposal.due_date
         start = min(max(plan.period_start, proposal.created_at.date()), due)

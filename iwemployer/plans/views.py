@@ -42,7 +42,7 @@ from ..models import (
     Responsible,
     UserKind,
 )
-from . import services
+from . import proposals, services
 from .forms import (
     INCOMPLETE,
     ActivityEditForm,
@@ -53,6 +53,7 @@ from .forms import (
     MoveForm,
     NewThemeForm,
     PeriodForm,
+    ProposalAnswerForm,
     SendForm,
     StatusForm,
     ThemeForm,
@@ -89,6 +90,8 @@ def _base(plan: ActionPlan) -> Context:
         "can_edit": can_edit(current_user, plan),
         "can_delete_theme": lambda theme: services.can_delete_theme(current_user, theme),
         "can_change_status": lambda a: services.can_change_status(current_user, role, a),
+        "can_propose": proposals.can_propose(current_user, role, plan),
+        "can_propose_status": lambda a: proposals.can_propose_status(current_user, role, a),
         "confirm_delete_id": None,
         "new_version_note": None,
         "focus": None,
@@ -159,6 +162,18 @@ def _row(
     }
 
 
+def proposals_region(plan: ActionPlan, **extra: Any) -> Context:
+    """The open proposals, each with Accept and Decline for those who answer: one statement."""
+    return {
+        "proposals": proposals.open_proposals(db.session(), plan),
+        "can_answer": proposals.can_answer(current_user, plan),
+        "can_withdraw": lambda p: proposals.can_withdraw(current_user, p),
+        "answer_forms": {},
+        "new_answer_form": lambda p: ProposalAnswerForm(prefix=f"proposal{p.id}", formdata=None),
+        **extra,
+    }
+
+
 def _timeline(plan: ActionPlan, limit: int | None = RECENT_EVENTS) -> Context:
     return {
         "events": services.events(db.session(), plan, limit=limit),
@@ -174,6 +189,7 @@ def _page(plan: ActionPlan) -> Context:
         **_summary(plan),
         **_goals(plan),
         **_timeline(plan),
+        **proposals_region(plan),
         "edit_theme_id": None,
         "new_activity_theme_id": None,
         "edit_activity_id": None,

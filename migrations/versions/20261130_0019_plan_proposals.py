@@ -52,7 +52,7 @@ def upgrade() -> None:
             ),
             nullable=False,
         ),
-        sa.Column("theme_id", sa.Integer(), nullable=True),
+        sa.Column("theme_id", sa.Integer(), nullable=False),
         sa.Column("title", sa.String(length=200), nullable=False),
         sa.Column("description", sa.Text(), nullable=False),
         sa.Column(
@@ -126,7 +126,7 @@ def upgrade() -> None:
             ["theme_id"],
             ["plan_theme.id"],
             name=op.f("fk_plan_proposal_theme_id_plan_theme"),
-            ondelete="SET NULL",
+            ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_plan_proposal")),
     )
