@@ -222,3 +222,20 @@ def test_withdrawing_in_place(world: World, client: WebClient) -> None:
     # The safety delegate did not propose it: refused.
     _as(client, world, SAFETY)
     assert client.post(_url(plan, f"/proposals/{proposal.id}/withdraw")).status_code == 403
+
+
+def test_the_proposal_waits_on_the_manager_and_contact_persons_tasks(
+    world: World, client: WebClient
+) -> None:
+    plan = _plan(world)
+    link = f'href="{_url(plan)}#proposals"'
+    text = "1 proposal to an action plan waits for your answer"
+    home = (
+        _as(client, world, MANAGER).get(f"/enterprises/{world.nordlys.id}").get_data(as_text=True)
+    )
+    assert text in home and link in home
+    mine = _as(client, world, ADVISER).get("/adviser/enterprises").get_data(as_text=True)
+    assert text in mine and link in mine
+    # The parties propose: they are not asked to answer.
+    theirs = _as(client, world, SAFETY).get(f"/enterprises/{world.nordlys.id}")
+    assert text not in theirs.get_data(as_text=True)
