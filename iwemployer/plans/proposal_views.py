@@ -211,7 +211,7 @@ def _answered(plan: ActionPlan, message: str, anchor: str) -> Response:
     return redirect(_plan_url(plan, anchor), code=303)
 
 
-def _refused(plan: ActionPlan, proposal: PlanProposal, error: DomainError) -> Response:
+def _refused(plan: ActionPlan, error: DomainError) -> Response:
     db.session.rollback()
     if error.status == 403:
         require(False, plan.enterprise_id)
@@ -231,7 +231,7 @@ def accept_proposal(proposal_id: int, **ids: int) -> ResponseReturnValue:
     try:
         added = proposals.accept(db.session(), proposal, plan, current_user)
     except DomainError as error:
-        return _refused(plan, proposal, error)
+        return _refused(plan, error)
     db.session.commit()
     message = _("The proposal is accepted and the plan changed.")
     if plan.version != version:
@@ -261,7 +261,7 @@ def decline_proposal(proposal_id: int, **ids: int) -> ResponseReturnValue:
             db.session.rollback()
             show_error(error, form)
             return _region(plan, error.status, answer_forms={proposal.id: form})
-        return _refused(plan, proposal, error)
+        return _refused(plan, error)
     db.session.commit()
     return _answered(plan, _("The proposal is declined. The proposer is told why."), "proposals")
 
@@ -275,6 +275,6 @@ def withdraw_proposal(proposal_id: int, **ids: int) -> ResponseReturnValue:
     try:
         proposals.withdraw_proposal(db.session(), proposal, current_user)
     except DomainError as error:
-        return _refused(plan, proposal, error)
+        return _refused(plan, error)
     db.session.commit()
     return _answered(plan, _("Your proposal is withdrawn."), "proposals")

@@ -8,6 +8,9 @@ Who may do what (the access matrix in ``tests/plans/access_cases.py`` lists ever
 * change an activity's status: they, and the party responsible for the activity (safety
   delegate, union representative, occupational health service);
 * confirm or decline: the manager, the safety delegate and the union representative;
+* propose an activity, or a status for an activity they cannot change: the safety delegate, the
+  union representative and the occupational health service; accept or decline a proposal: the
+  manager and the contact person (``proposal_views.py``);
 * the overview across enterprises: advisers (and administrators).
 """
 
