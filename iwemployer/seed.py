@@ -248,7 +248,7 @@ def seed_demo(session: Session, today: date | None = None) -> bool:
     seed_deputies(session)
     # Plans first: the demo recruitment request links to a recruitment activity of the plan.
     from .cooperation.demo import seed_cooperation
-    from .plans.demo import seed_plans
+    from .plans.demo import seed_plans, seed_proposals
     from .requests.demo import seed_requests
     from .statistics.demo import seed_statistics
     from .subsidies.demo import seed_subsidies
@@ -261,5 +261,6 @@ def seed_demo(session: Session, today: date | None = None) -> bool:
     seed_subsidies(session, today)
     # After the plans: minutes' follow-ups and an order link to plan activities.
     seed_cooperation(session, today)
+    seed_proposals(session, today)
     session.commit()
     return before is None

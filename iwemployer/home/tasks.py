@@ -10,7 +10,7 @@ import enum
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select
+from sqlalchemy import ColumnElement, and_, case, exists, func, literal, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from ..access import acting_enterprise_ids
@@ -25,8 +25,10 @@ from ..models import (
     MemberRole,
     PlanActivity,
     PlanConfirmation,
+    PlanProposal,
     PlanStatus,
     PlanTheme,
+    ProposalStatus,
     RequestStatus,
     Responsible,
     SubsidyApplication,
@@ -45,6 +47,8 @@ class TaskKind(enum.StrEnum):
     # The employer side
     CONFIRM_PLAN = "confirm_plan"
     CHANGE_DECLINED_PLAN = "change_declined_plan"
+    # The manager and the contact person: the parties' proposals to a plan.
+    PROPOSALS_WAITING = "proposals_waiting"
     OVERDUE_ACTIVITIES = "overdue_activities"
     ANSWERS_TO_READ = "answers_to_read"
     SUBSIDY_RETURNED = "subsidy_returned"
@@ -94,9 +98,26 @@ def _agreement_ends_soon(today: date) -> ColumnElement[bool]:
 # --- the employer side ---------------------------------------------------------------------------
 
 
+def _open_proposals() -> ColumnElement[int]:
+    """How many proposals to the plan (correlated) wait for an answer."""
+    return (
+        select(func.count())
+        .select_from(PlanProposal)
+        .where(
+            PlanProposal.plan_id == ActionPlan.id, PlanProposal.status == ProposalStatus.PROPOSED
+        )
+        .correlate(ActionPlan)
+        .scalar_subquery()
+    )
+
+
 def _plan_tasks(
     session: Session, user: User, role: MemberRole | None, enterprise: Enterprise
 ) -> list[Task]:
+    editor = can_edit(user, enterprise)
+    # The proposals come in the same statement: only the editors answer them.
+    proposals = _open_proposals() if editor else literal(0)
+    waiting = ActionPlan.status.in_((PlanStatus.SENT, PlanStatus.DECLINED))
     answered = (
         exists()
         .where(
@@ -108,21 +129,22 @@ def _plan_tasks(
         .correlate(ActionPlan)
     )
     rows = session.execute(
-        select(ActionPlan.id, ActionPlan.enterprise_id, ActionPlan.status, answered)
+        select(ActionPlan.id, ActionPlan.enterprise_id, ActionPlan.status, answered, proposals)
         .where(
             ActionPlan.enterprise_id == enterprise.id,
-            ActionPlan.status.in_((PlanStatus.SENT, PlanStatus.DECLINED)),
+            or_(waiting, proposals > 0) if editor else waiting,
         )
         .order_by(ActionPlan.period_start)
     )
     tasks = []
-    editor = can_edit(user, enterprise)
-    for plan_id, enterprise_id, status, has_answered in rows:
+    for plan_id, enterprise_id, status, has_answered, proposed in rows:
         url = _plan_url(enterprise_id, plan_id)
         if status == PlanStatus.SENT and role in PLAN_PARTIES and not has_answered:
             tasks.append(Task(TaskKind.CONFIRM_PLAN, url))
         elif status == PlanStatus.DECLINED and editor:
             tasks.append(Task(TaskKind.CHANGE_DECLINED_PLAN, url))
+        if proposed:
+            tasks.append(Task(TaskKind.PROPOSALS_WAITING, url + "#proposals", proposed))
     return tasks
 
 
@@ -250,8 +272,8 @@ def employer_tasks(
 
 
 def adviser_tasks(session: Session, adviser: User, today: date) -> list[Task]:
-    """Requests waiting in the adviser's centre or for them, and the plans and agreements of the
-    enterprises they are contact person for: three statements."""
+    """Requests waiting in the adviser's centre or for them, and the plans, proposals and
+    agreements of the enterprises they are contact person for: three statements."""
     tasks = []
     new = and_(
         EmployerRequest.status == RequestStatus.SUBMITTED,
@@ -297,13 +319,26 @@ def adviser_tasks(session: Session, adviser: User, today: date) -> list[Task]:
         url = "/plans/overview" if count > 1 else _plan_url(enterprise_id, plan_id)
         tasks.append(Task(kind, url, count))
 
-    count, enterprise_id, end = session.execute(
+    # The proposals waiting at those enterprises' plans ride along in the same statement.
+    proposed = (
+        select(PlanProposal)
+        .join(ActionPlan, ActionPlan.id == PlanProposal.plan_id)
+        .where(ActionPlan.enterprise_id.in_(mine), PlanProposal.status == ProposalStatus.PROPOSED)
+    )
+    first = proposed.order_by(PlanProposal.created_at, PlanProposal.id).limit(1)
+    count, enterprise_id, end, proposals, plan_id, plan_enterprise_id = session.execute(
         select(
             func.count(),
             func.min(CooperationAgreement.enterprise_id),
             func.min(CooperationAgreement.end_date),
+            proposed.with_only_columns(func.count()).scalar_subquery(),
+            first.with_only_columns(ActionPlan.id).scalar_subquery(),
+            first.with_only_columns(ActionPlan.enterprise_id).scalar_subquery(),
         ).where(CooperationAgreement.enterprise_id.in_(mine), _agreement_ends_soon(today))
     ).one()
+    if proposals:
+        url = _plan_url(plan_enterprise_id, plan_id) + "#proposals"
+        tasks.append(Task(TaskKind.PROPOSALS_WAITING, url, proposals))
     if count:
         url = "/adviser/enterprises" if count > 1 else f"/enterprises/{enterprise_id}"
         tasks.append(Task(TaskKind.AGREEMENTS_ENDING, url, count, when=end))

@@ -48,6 +48,7 @@ from .plans import (
     PlanVersion,
     Responsible,
 )
+from .proposals import PlanProposal, ProposalKind, ProposalStatus
 from .reminders import ReminderSubject, SentReminder
 from .requests import (
     OPEN_REQUEST_STATUSES,
@@ -160,9 +161,12 @@ __all__ = [
     "PlanConfirmation",
     "PlanEvent",
     "PlanEventKind",
+    "PlanProposal",
     "PlanStatus",
     "PlanTheme",
     "PlanVersion",
+    "ProposalKind",
+    "ProposalStatus",
     "QuestionKind",
     "RecoveryCode",
     "RecruitmentRequest",

@@ -31,7 +31,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     JSON,
@@ -47,6 +47,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, child_of, owned_by, utcnow
 from .core import Enterprise, MemberRole, User, _enum
+
+if TYPE_CHECKING:
+    from .proposals import PlanProposal
 
 
 class PlanStatus(enum.StrEnum):
@@ -219,6 +222,14 @@ class PlanTheme(Base):
         order_by="(PlanActivity.position, PlanActivity.id)",
         cascade="all, delete-orphan",
         passive_deletes=True,
+    )
+    # The parties' open proposals about the theme (``iwemployer/plans/proposals.py``), loaded
+    # with the themes so the plan page lists them without a statement of their own.
+    open_proposals: Mapped[list[PlanProposal]] = relationship(
+        primaryjoin="and_(PlanTheme.id == PlanProposal.theme_id, "
+        "PlanProposal.status == 'proposed')",
+        order_by="(PlanProposal.created_at, PlanProposal.id)",
+        viewonly=True,
     )
 
     # Ids are never reused (SQLite would reuse the highest after a delete): diffs match by id.

@@ -2,6 +2,8 @@
 
 * Nordlys Omsorg AS: agreed for this period (version 2, after the union representative declined
   version 1), eleven activities across the four themes, some done, two overdue, one cancelled.
+* Nordlys Omsorg AS also has an open proposal from its occupational health service: a course in
+  lifting and moving residents at the care homes.
 * Fjellbygg AS: version 1 sent for confirmation; the manager and the safety delegate have
   confirmed, the union representative has not answered yet.
 """
@@ -26,9 +28,11 @@ from ..models import (
     PlanConfirmation,
     PlanEvent,
     PlanEventKind,
+    PlanProposal,
     PlanStatus,
     PlanTheme,
     PlanVersion,
+    ProposalKind,
     Responsible,
     User,
 )
@@ -540,4 +544,42 @@ def seed_plans(session: Session, today: date) -> None:
         )
         if has_plan is None:
             build(session, enterprise, today)
+    session.flush()
+
+
+def seed_proposals(session: Session, today: date) -> None:
+    """An open proposal from the occupational health service on Nordlys's plan (once)."""
+    plan = session.scalar(
+        select(ActionPlan)
+        .join(Enterprise, Enterprise.id == ActionPlan.enterprise_id)
+        .where(Enterprise.name == "Nordlys Omsorg AS")
+        .order_by(ActionPlan.period_start.desc())
+    )
+    if plan is None or session.scalar(
+        select(PlanProposal.id).where(PlanProposal.plan_id == plan.id).limit(1)
+    ):
+        return
+    theme = next((t for t in plan.themes if t.title == "Arbeidsmiljø"), plan.themes[-1])
+    health = _user(session, "bht@helsepartner.example")
+    session.add(
+        PlanProposal(
+            plan_id=plan.id,
+            kind=ProposalKind.ACTIVITY,
+            theme_id=theme.id,
+            title="Forflytningskurs på sykehjemmene",
+            description=(
+                "Praktisk kurs i forflytning og bruk av takheis for de ansatte på de to "
+                "sykehjemmene, holdt av bedriftshelsetjenesten."
+            ),
+            responsible=Responsible.OCCUPATIONAL_HEALTH,
+            due_date=min(plan.period_end, today + timedelta(days=90)),
+            reason=(
+                "Kartleggingen vår viser mange belastningsplager etter løft på sykehjemmene. "
+                "Et kurs nå kan forebygge fravær."
+            ),
+            proposed_by_id=health.id,
+            proposed_by_name=health.name,
+            created_at=_at(today - timedelta(days=2)),
+        )
+    )
     session.flush()

@@ -34,6 +34,7 @@ from wtforms.widgets import HiddenInput, TextInput
 from ..forms import BoundedDateField, HealthDetailsConfirmation, MaxLength, choice
 from ..models import ActivityStatus, Decision, Responsible
 from .labels import ACTIVITY_STATUS_LABELS, RESPONSIBLE_LABELS
+from .proposals import MAX_REASON
 from .services import MAX_TEXT, MAX_TITLE
 
 INCOMPLETE = _l("The form was incomplete. Reload the page and try again.")
@@ -261,3 +262,44 @@ class CommentForm(HealthDetailsConfirmation, NoCsrfForm):
         default=0,
     )
     back = HiddenField(default="plan")
+
+
+# --- proposals from the parties --------------------------------------------------------------
+
+
+def _why() -> TextAreaField:
+    return TextAreaField(
+        _l("Why"),
+        validators=[DataRequired(message=_l("Say briefly why.")), MaxLength(MAX_REASON)],
+        description=_l("A few words for the manager and the contact person, who answer."),
+    )
+
+
+class ActivityProposalForm(HealthDetailsConfirmation, NoCsrfForm):
+    title = _title()
+    description = TextAreaField(_l("Description"), validators=[Optional(), MaxLength(MAX_TEXT)])
+    responsible = _select(
+        _l("Responsible"),
+        choices=RESPONSIBLE_CHOICES,
+        validators=[InputRequired(message=_l("Choose who is responsible."))],
+    )
+    due_date = _date(_l("Done by"))
+    reason = _why()
+
+
+class StatusProposalForm(HealthDetailsConfirmation, NoCsrfForm):
+    to_status = _select(
+        _l("Proposed status"), choices=STATUS_CHOICES, validators=[InputRequired(NOT_A_CHOICE)]
+    )
+    reason = _why()
+
+
+class ProposalAnswerForm(NoCsrfForm):
+    answer = TextAreaField(
+        _l("Why do you decline?"),
+        validators=[
+            DataRequired(message=_l("Say why you decline, so the proposer knows.")),
+            MaxLength(MAX_REASON),
+        ],
+        description=_l("The proposer is told your reason."),
+    )

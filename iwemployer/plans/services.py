@@ -36,7 +36,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, inspect, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, contains_eager, selectinload
+from sqlalchemy.orm import Session, contains_eager, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -282,14 +282,15 @@ def pick_current(plans: Iterable[ActionPlan], today: date) -> ActionPlan | None:
 
 
 def load_themes(session: Session, plan: ActionPlan) -> list[PlanTheme]:
-    """The plan's themes with their activities: two statements whatever their number."""
+    """The plan's themes with their activities and open proposals: two statements whatever
+    their number."""
     if "themes" in inspect(plan).unloaded:
         themes = session.scalars(
             select(PlanTheme)
             .where(PlanTheme.plan_id == plan.id)
             .order_by(PlanTheme.position, PlanTheme.id)
-            .options(selectinload(PlanTheme.activities))
-        )
+            .options(selectinload(PlanTheme.activities), joinedload(PlanTheme.open_proposals))
+        ).unique()
         set_committed_value(plan, "themes", list(themes))
     return plan.themes
 

@@ -13,7 +13,15 @@ from flask_login import current_user
 
 from ..access import member_role, scoped
 from ..extensions import db
-from ..models import ActionPlan, ActivityStatus, Decision, PlanEventKind, PlanStatus, Responsible
+from ..models import (
+    ActionPlan,
+    ActivityStatus,
+    Decision,
+    PlanEventKind,
+    PlanStatus,
+    ProposalKind,
+    Responsible,
+)
 from ..templating import template_globals
 from .labels import (
     ACTIVITY_STATUS_LABELS,
@@ -99,4 +107,5 @@ def register_helpers(bp: Blueprint) -> None:
         ActivityStatus=ActivityStatus,
         Decision=Decision,
         PlanEventKind=PlanEventKind,
+        ProposalKind=ProposalKind,
     )

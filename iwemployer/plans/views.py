@@ -8,6 +8,9 @@ Who may do what (the access matrix in ``tests/plans/access_cases.py`` lists ever
 * change an activity's status: they, and the party responsible for the activity (safety
   delegate, union representative, occupational health service);
 * confirm or decline: the manager, the safety delegate and the union representative;
+* propose an activity, or a status for an activity they cannot change: the safety delegate, the
+  union representative and the occupational health service; accept or decline a proposal: the
+  manager and the contact person (``proposal_views.py``);
 * the overview across enterprises: advisers (and administrators).
 """
 
@@ -51,7 +54,7 @@ from ..models import (
     Responsible,
     UserKind,
 )
-from . import services
+from . import proposals, services
 from .forms import (
     INCOMPLETE,
     ActivityEditForm,
@@ -62,6 +65,7 @@ from .forms import (
     MoveForm,
     NewThemeForm,
     PeriodForm,
+    ProposalAnswerForm,
     SendForm,
     StatusForm,
     ThemeForm,
@@ -98,6 +102,8 @@ def _base(plan: ActionPlan) -> Context:
         "can_edit": can_edit(current_user, plan),
         "can_delete_theme": lambda theme: services.can_delete_theme(current_user, theme),
         "can_change_status": lambda a: services.can_change_status(current_user, role, a),
+        "can_propose": proposals.can_propose(current_user, role, plan),
+        "can_propose_status": lambda a: proposals.can_propose_status(current_user, role, a),
         "confirm_delete_id": None,
         "new_version_note": None,
         "focus": None,
@@ -168,6 +174,18 @@ def _row(
     }
 
 
+def proposals_region(plan: ActionPlan, **extra: Any) -> Context:
+    """The open proposals, each with Accept and Decline for those who answer: one statement."""
+    return {
+        "proposals": proposals.open_proposals(db.session(), plan),
+        "can_answer": proposals.can_answer(current_user, plan),
+        "can_withdraw": lambda p: proposals.can_withdraw(current_user, p),
+        "answer_forms": {},
+        "new_answer_form": lambda p: ProposalAnswerForm(prefix=f"proposal{p.id}", formdata=None),
+        **extra,
+    }
+
+
 def _timeline(plan: ActionPlan, limit: int | None = RECENT_EVENTS) -> Context:
     return {
         "events": services.events(db.session(), plan, limit=limit),
@@ -183,6 +201,7 @@ def _page(plan: ActionPlan) -> Context:
         **_summary(plan),
         **_goals(plan),
         **_timeline(plan),
+        **proposals_region(plan),
         "edit_theme_id": None,
         "new_activity_theme_id": None,
         "edit_activity_id": None,

@@ -11,11 +11,19 @@ from typing import Any
 
 from sqlalchemy import select
 
-from iwemployer.models import ActionPlan, Enterprise, Responsible
+from iwemployer.models import (
+    ActionPlan,
+    Enterprise,
+    PlanProposal,
+    ProposalKind,
+    Responsible,
+)
 from tests.access_matrix import ADMIN, ADVISER, EMPLOYER_SIDE, EVERYONE, RouteCase
 
 EDITORS = frozenset({"manager", "adviser", "admin"})
 PARTIES = frozenset({"manager", "safety_delegate", "union_rep"})
+# Those who propose changes to the plan rather than make them.
+PROPOSERS = frozenset({"safety_delegate", "union_rep", "occupational_health"})
 PAGE = frozenset({200})
 DONE = frozenset({200, 303})
 
@@ -110,6 +118,55 @@ def _safety_activity_status(w: Any, which: str) -> tuple[str, dict[str, Any]]:
     prefix = f"status{activity.id}"
     data = {f"{prefix}-status": "done", f"{prefix}-revision": activity.revision}
     return f"{base}/activities/{activity.id}/status", data
+
+
+def _proposal(w: Any, which: str) -> tuple[str, PlanProposal]:
+    """Nordlys's demo proposal (from its occupational health service); on Fjellbygg's plan one
+    made here, so the administrator (who sees both) acts on a real record."""
+    _enterprise, plan, base = _base(w, which)
+    found = w.session.scalar(select(PlanProposal).where(PlanProposal.plan_id == plan.id))
+    if found is None:
+        found = PlanProposal(
+            plan_id=plan.id,
+            kind=ProposalKind.ACTIVITY,
+            theme_id=plan.themes[0].id,
+            title="Nytt tiltak",
+            responsible=Responsible.MANAGER,
+            due_date=plan.period_end,
+            reason="Fordi",
+            proposed_by_name="Noen",
+        )
+        w.session.add(found)
+        w.session.commit()
+    return base, found
+
+
+def _answer(action: str, data: Any = None) -> Any:
+    def build(w: Any, which: str) -> tuple[str, dict[str, Any]]:
+        base, proposal = _proposal(w, which)
+        return f"{base}/proposals/{proposal.id}/{action}", data(proposal) if data else {}
+
+    return build
+
+
+def _managers_activity(suffix: str, data: Any = None) -> Any:
+    """An activity the manager answers for: the parties propose its status."""
+
+    def build(w: Any, which: str) -> tuple[str, dict[str, Any]]:
+        _enterprise, plan, base = _base(w, which)
+        activity = next(a for a in plan.activities if a.responsible == Responsible.MANAGER)
+        return f"{base}/activities/{activity.id}{suffix}", data or {}
+
+    return build
+
+
+def _proposed_activity(plan: ActionPlan, *_: Any) -> dict[str, Any]:
+    return {
+        "proposal-title": "Nytt tiltak",
+        "proposal-responsible": "manager",
+        "proposal-due_date": plan.period_end.isoformat(),
+        "proposal-reason": "Fordi",
+    }
 
 
 CASES = [
@@ -239,6 +296,46 @@ CASES = [
     _case("plans.versions", "GET", _at("/versions"), EVERYONE, PAGE),
     _case("plans.version", "GET", _at("/versions/1"), EVERYONE, PAGE),
     _case("plans.print_view", "GET", _at("/print"), EVERYONE, PAGE),
+    _case(
+        "plans.new_activity_proposal", "GET", _at("/themes/{theme}/proposals/new"), PROPOSERS, PAGE
+    ),
+    _case(
+        "plans.create_activity_proposal",
+        "POST",
+        _at("/themes/{theme}/proposals", _proposed_activity),
+        PROPOSERS,
+        DONE,
+    ),
+    _case(
+        "plans.new_status_proposal",
+        "GET",
+        _managers_activity("/proposals/new"),
+        PROPOSERS,
+        PAGE,
+    ),
+    _case(
+        "plans.create_status_proposal",
+        "POST",
+        _managers_activity(
+            "/proposals", {"proposal-to_status": "cancelled", "proposal-reason": "Fordi"}
+        ),
+        PROPOSERS,
+        DONE,
+    ),
+    _case("plans.accept_proposal", "POST", _answer("accept"), EDITORS, frozenset({303})),
+    _case(
+        "plans.decline_proposal",
+        "POST",
+        _answer("decline", lambda p: {f"proposal{p.id}-answer": "Ikke nå"}),
+        EDITORS,
+    ),
+    # Only the proposer withdraws: the demo proposal is the occupational health service's.
+    _case(
+        "plans.withdraw_proposal",
+        "POST",
+        _answer("withdraw"),
+        frozenset({"occupational_health"}),
+    ),
     RouteCase(
         "plans.overview",
         "GET",
