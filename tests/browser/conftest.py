@@ -228,6 +228,11 @@ def sign_in(app: Flask, live_server: str) -> Callable[..., None]:
     return functools.partial(_sign_in, app)
 
 
+def field_label(text: str) -> re.Pattern[str]:
+    """A field's label, with or without its "(optional)"."""
+    return re.compile(rf"^{re.escape(text)}( \(.+\))?$")
+
+
 def use_language(page: Page, language: str) -> None:
     """Switch with the header's language buttons, as a person would (the choice is kept)."""
     if page.locator("html").get_attribute("lang") != language:

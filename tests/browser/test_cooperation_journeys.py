@@ -10,7 +10,6 @@ The words on the page come from the site's own catalogues, so the test reads wha
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
@@ -23,7 +22,7 @@ from sqlalchemy import update
 from iwemployer.models import Meeting
 from tests.conftest import World
 
-from .conftest import sign_out, use_language
+from .conftest import field_label, sign_out, use_language
 
 SignIn = Callable[..., None]
 Check = Callable[[Page], None]
@@ -38,11 +37,6 @@ def _words(app: Flask, language: str) -> Callable[[str], str]:
             return gettext(text)
 
     return t
-
-
-def _label(text: str) -> re.Pattern[str]:
-    """A field's label, with or without its "(optional)"."""
-    return re.compile(rf"^{re.escape(text)}( \(.+\))?$")
 
 
 def _submit(page: Page, name: str) -> None:
@@ -67,7 +61,7 @@ def test_a_meeting_is_asked_for_agreed_held_and_its_follow_up_lands_in_the_plan(
     use_language(page, language)
     page.goto(f"/enterprises/{world.nordlys.id}/meetings/new")
     page.get_by_label(t("Purpose of the meeting")).fill("Oppfølging av sykefraværet")
-    page.get_by_label(_label(t("Where"))).select_option(index=1)
+    page.get_by_label(field_label(t("Where"))).select_option(index=1)
     page.get_by_label(t("Start")).first.fill(suggested.replace(hour=9).strftime("%Y-%m-%dT%H:%M"))
     page.get_by_label(t("Start")).nth(1).fill(suggested.replace(hour=13).strftime("%Y-%m-%dT%H:%M"))
     _submit(page, t("Send"))
@@ -78,7 +72,7 @@ def test_a_meeting_is_asked_for_agreed_held_and_its_follow_up_lands_in_the_plan(
 
     sign_in(page, ADVISER)
     page.goto(meeting_url)
-    page.get_by_label(_label(t("Time"))).select_option(index=1)
+    page.get_by_label(field_label(t("Time"))).select_option(index=1)
     _submit(page, t("Accept the time"))
     expect(page.locator("main")).to_contain_text(t("The meeting is agreed."))
     assert_accessible(page)
@@ -95,9 +89,9 @@ def test_a_meeting_is_asked_for_agreed_held_and_its_follow_up_lands_in_the_plan(
 
     page.goto(meeting_url)
     page.get_by_label(t("What was discussed")).fill("Sykefraværet og tunge løft i hjemmetjenesten")
-    page.get_by_label(_label(t("Follow-up"))).first.fill(follow_up)
+    page.get_by_label(field_label(t("Follow-up"))).first.fill(follow_up)
     page.get_by_label(t("Theme in the plan")).first.select_option(index=1)
-    page.get_by_label(_label(t("Responsible"))).first.select_option(index=1)
+    page.get_by_label(field_label(t("Responsible"))).first.select_option(index=1)
     page.get_by_label(t("Done by")).first.fill((date.today() + timedelta(days=60)).isoformat())
     _submit(page, t("Save the minutes"))
     follow_ups = page.locator(
@@ -135,7 +129,7 @@ def test_an_inspection_order_is_recorded_linked_to_an_activity_and_answered(
         (date.today() - timedelta(days=2)).isoformat()
     )
     page.get_by_label(t("Topic")).fill(topic)
-    page.get_by_label(_label(t("Order"))).first.fill(order)
+    page.get_by_label(field_label(t("Order"))).first.fill(order)
     page.get_by_label(t("Deadline")).first.fill((date.today() + timedelta(days=30)).isoformat())
     _submit(page, t("Record"))
 

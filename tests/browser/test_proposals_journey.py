@@ -17,6 +17,8 @@ from sqlalchemy import select
 from iwemployer.models import ActionPlan
 from tests.conftest import World
 
+from .conftest import field_label, sign_out, use_language
+
 SignIn = Callable[..., None]
 Check = Callable[[Page], None]
 
@@ -37,18 +39,6 @@ def app_ngettext(app: Flask, language: str, one: str, many: str, n: int) -> str:
         return ngettext(one, many, n)
 
 
-def _in_language(page: Page, language: str) -> None:
-    # The choice outlives signing out in the same browser.
-    if language == "en" and page.locator("html").get_attribute("lang") != "en":
-        with page.expect_navigation():
-            page.get_by_role("button", name="English", exact=True).click()
-
-
-def _label(text: str) -> re.Pattern[str]:
-    """A field's label, with or without its "(optional)"."""
-    return re.compile(rf"^{re.escape(text)}( \(.+\))?$")
-
-
 @pytest.mark.parametrize("language", ["nb", "en"])
 def test_the_health_service_proposes_and_the_manager_accepts(
     app: Flask,
@@ -67,7 +57,7 @@ def test_the_health_service_proposes_and_the_manager_accepts(
     plan_url = f"/enterprises/{world.nordlys.id}/plans/{plan.id}"
 
     sign_in(page, HEALTH)
-    _in_language(page, language)
+    use_language(page, language)
     page.goto(plan_url)
     expect(page.locator("#proposals")).to_contain_text(t("Withdraw your proposal"))
     assert_accessible(page)
@@ -77,7 +67,7 @@ def test_the_health_service_proposes_and_the_manager_accepts(
         ).first.click()
     assert_accessible(page)
     page.get_by_label(t("Title")).fill(title)
-    page.get_by_label(_label(t("Description"))).fill("Gjennomgang av arbeidsstillinger.")
+    page.get_by_label(field_label(t("Description"))).fill("Gjennomgang av arbeidsstillinger.")
     page.get_by_label(t("Done by")).fill((plan.period_end - timedelta(days=20)).isoformat())
     # Without a why: answered at the field, in place (htmx), the text kept.
     page.locator("main").get_by_role("button", name=t("Send the proposal")).click()
@@ -91,11 +81,10 @@ def test_the_health_service_proposes_and_the_manager_accepts(
         t("Your proposal is sent to the manager and the contact person.")
     )
     expect(page.locator("#proposals")).to_contain_text(title)
-    with page.expect_navigation():
-        page.get_by_role("button", name=re.compile("^(Logg ut|Sign out)$")).click()
+    sign_out(page)
 
     sign_in(page, MANAGER)
-    _in_language(page, language)
+    use_language(page, language)
     # Two wait for her now: the demo's and this one, on her tasks.
     expect(page.locator(".tasks")).to_contain_text(
         app_ngettext(
