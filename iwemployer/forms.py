@@ -9,12 +9,12 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 from flask import flash
-from flask_babel import format_decimal, gettext
+from flask_babel import format_decimal, get_translations, gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, Field, SelectField
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
-from wtforms.validators import Length, ValidationError
+from wtforms.validators import DataRequired, Length, StopValidation, ValidationError
 
 from .access import MAX_ID
 from .errors import DomainError
@@ -166,3 +166,44 @@ class MaxLength(Length):
                     length=format_decimal(length),
                 )
             )
+
+
+class Required(DataRequired):
+    """A field that must be filled in; its message names the field ("Fill in “Purpose of the
+    meeting”."), as the error summary lists it away from the field. A ``message`` given still
+    wins."""
+
+    def __call__(self, form: Any, field: Field) -> None:
+        try:
+            super().__call__(form, field)
+        except StopValidation:
+            if self.message is not None:
+                raise
+            raise StopValidation(gettext("Fill in “%(field)s”.", field=field.label.text)) from None
+
+
+# WTForms' own messages (a value that is not a date or a number, a required field) in the site's
+# words: its bundled catalogues have no nynorsk, and its bokmål reads as a library's.
+STOCK_MESSAGES = {
+    "This field is required.": _l("This field must be filled in."),
+    "Not a valid date value.": _l("Enter a date like 30.11.2026."),
+    "Not a valid datetime value.": _l("Enter a date and a time like 30.11.2026 09:00."),
+    "Not a valid time value.": _l("Enter a time like 09:00."),
+    "Not a valid integer value.": _l("Enter a whole number."),
+    "Not a valid decimal value.": _l("Enter a number."),
+    "Not a valid float value.": _l("Enter a number."),
+    "Not a valid choice.": _l("Choose one of the options."),
+    "Invalid email address.": _l("Enter an e-mail address like name@example.no."),
+}
+
+
+class StockMessages:
+    """The translations object Flask-WTF hands to WTForms (``i18n.init_app`` installs it)."""
+
+    def gettext(self, string: str) -> str:
+        mine = STOCK_MESSAGES.get(string)
+        return str(mine) if mine is not None else gettext(string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        # Unformatted: WTForms fills in its own placeholders.
+        return str(get_translations().ungettext(singular, plural, n))

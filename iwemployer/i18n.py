@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import flask_wtf.form
 from flask import Blueprint, Flask, current_app, g, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale, refresh
@@ -76,6 +77,11 @@ def init_app(app: Flask) -> None:
     directories = sorted(str(p.relative_to(root)) for p in root.glob("**/translations"))
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", ";".join(directories))
     babel.init_app(app, locale_selector=select_locale)
+    # Flask-WTF gives every form this module-level object for WTForms' own messages; ours puts
+    # them in the site's words and in nynorsk too (tests/forms checks it stays in place).
+    from .forms import StockMessages  # the form kit imports this module (errors → i18n)
+
+    flask_wtf.form.translations = StockMessages()
     template_globals(
         app,
         current_language=current_language,

@@ -17,9 +17,9 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
+from wtforms.validators import InputRequired, NumberRange, Optional
 
-from ..forms import EnumSelectField, IdSelectField, MaxLength, blank_choice, choice
+from ..forms import EnumSelectField, IdSelectField, MaxLength, Required, blank_choice, choice
 from ..models import MeetingMode, PlanTheme, Responsible
 from .labels import MODE_LABELS, RESPONSIBLE_LABELS
 from .services import LOCAL_TIME, AgendaPick, Slot
@@ -58,9 +58,7 @@ class SlotForm(Form):
 
 
 class MeetingRequestForm(FlaskForm):
-    purpose = TextAreaField(
-        _l("Purpose of the meeting"), validators=[DataRequired(), MaxLength(4000)]
-    )
+    purpose = TextAreaField(_l("Purpose of the meeting"), validators=[Required(), MaxLength(4000)])
     wished_participants = TextAreaField(
         _l("Who from the enterprise would like to take part"), validators=[MaxLength(4000)]
     )
@@ -117,20 +115,18 @@ class MoveForm(FlaskForm):
         render_kw={"step": 900},
     )
     length = _duration_field()
-    message = TextAreaField(_l("Message"), validators=[DataRequired(), MaxLength(4000)])
+    message = TextAreaField(_l("Message"), validators=[Required(), MaxLength(4000)])
 
     def slot(self) -> Slot | None:
         return _slot(self.starts_at.data, self.length.data or 60)
 
 
 class CancelForm(FlaskForm):
-    message = TextAreaField(
-        _l("Why is it cancelled?"), validators=[DataRequired(), MaxLength(4000)]
-    )
+    message = TextAreaField(_l("Why is it cancelled?"), validators=[Required(), MaxLength(4000)])
 
 
 class CommentForm(FlaskForm):
-    body = TextAreaField(_l("Comment"), validators=[DataRequired(), MaxLength(4000)])
+    body = TextAreaField(_l("Comment"), validators=[Required(), MaxLength(4000)])
 
 
 class FollowUpForm(Form):
@@ -147,9 +143,7 @@ class FollowUpForm(Form):
 
 
 class MinutesForm(FlaskForm):
-    discussed = TextAreaField(
-        _l("What was discussed"), validators=[DataRequired(), MaxLength(4000)]
-    )
+    discussed = TextAreaField(_l("What was discussed"), validators=[Required(), MaxLength(4000)])
     decisions = TextAreaField(_l("Decisions"), validators=[MaxLength(4000)])
     follow_ups = FieldList(FormField(FollowUpForm), min_entries=2, max_entries=2)
 
@@ -161,11 +155,11 @@ class MinutesForm(FlaskForm):
 
 
 class ReportForm(FlaskForm):
-    title = StringField(_l("Title"), validators=[DataRequired(), MaxLength(200)])
+    title = StringField(_l("Title"), validators=[Required(), MaxLength(200)])
     report_date = DateField(_l("Date"), validators=[InputRequired(_l("Give a date."))])
     summary = TextAreaField(
         _l("Short summary"),
-        validators=[DataRequired(), MaxLength(4000)],
+        validators=[Required(), MaxLength(4000)],
         description=_l("No health information about named employees."),
     )
     activity = IdSelectField(
@@ -184,7 +178,7 @@ class InspectionForm(FlaskForm):
     inspected_on = DateField(
         _l("Date of the inspection"), validators=[InputRequired(_l("Give a date."))]
     )
-    topic = StringField(_l("Topic"), validators=[DataRequired(), MaxLength(200)])
+    topic = StringField(_l("Topic"), validators=[Required(), MaxLength(200)])
     letter_url = StringField(_l("Link to the authority's letter"), validators=[MaxLength(500)])
     orders = FieldList(FormField(OrderForm), min_entries=3, max_entries=3)
 
@@ -199,5 +193,5 @@ class LinkOrderForm(FlaskForm):
 
 class AnswerOrderForm(FlaskForm):
     answer = TextAreaField(
-        _l("How was the order answered?"), validators=[DataRequired(), MaxLength(4000)]
+        _l("How was the order answered?"), validators=[Required(), MaxLength(4000)]
     )

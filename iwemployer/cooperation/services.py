@@ -423,7 +423,7 @@ def propose_times(
 ) -> None:
     """The contact person offers other times; the asker accepts one of them."""
     if not can_answer_request(actor, meeting):
-        raise DomainError(_("Only the contact person proposes times."), status=403)
+        raise DomainError(_("Only the contact person proposes other times."), status=403)
     if not 1 <= len(slots) <= MAX_SLOTS:
         raise DomainError(_("Propose one to three times."), "slots")
     for slot in slots:

@@ -96,6 +96,8 @@ class User(UserMixin, Base):
     # Advisers belong to one centre; administrators with no centre administer all centres.
     centre_id: Mapped[int | None] = mapped_column(ForeignKey("centre.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # When the person closed the first-visit introduction on their home page (None: show it).
+    introduction_dismissed_at: Mapped[datetime | None]
 
     centre: Mapped[Centre | None] = relationship()
     memberships: Mapped[list[Membership]] = relationship(

@@ -10,9 +10,9 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, SelectField, StringField
-from wtforms.validators import DataRequired, InputRequired
+from wtforms.validators import InputRequired
 
-from ..forms import choice
+from ..forms import Required, choice
 from ..models import ImportKind
 
 KIND_LABELS = {
@@ -28,7 +28,7 @@ def _number(label: str, description: str = "") -> StringField:
 class QuarterForm(FlaskForm):
     year = _number(_l("Year"))
     quarter = SelectField(
-        _l("Quarter"), choices=[choice(n, str(n)) for n in range(1, 5)], validators=[DataRequired()]
+        _l("Quarter"), choices=[choice(n, str(n)) for n in range(1, 5)], validators=[Required()]
     )
     possible_days = _number(
         _l("Possible working days"), _l("Working days the employees could have worked.")

@@ -112,6 +112,13 @@ def test_enterprise_home(
 ) -> None:
     sign_in(page, MANAGER)
     expect(page.get_by_role("heading", level=1)).to_have_text("Nordlys Omsorg AS")
+    # The first-visit introduction is part of the page axe checks; htmx closes it in place.
+    introduction = page.locator(".introduction")
+    expect(introduction.get_by_role("heading", level=2)).to_have_text("Slik bruker du nettstedet")
+    assert_accessible(page)
+    introduction.get_by_role("button", name="Skjønner, ikke vis igjen").click()
+    expect(page.get_by_role("status").filter(has_text="Introduksjonen er lukket")).to_be_visible()
+    expect(introduction).to_have_count(0)
     assert_accessible(page)
 
 
@@ -122,6 +129,7 @@ def test_enterprise_home_in_english(
     with page.expect_navigation():
         page.get_by_role("button", name="English", exact=True).click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("heading", name="How to use this site")).to_be_visible()
     assert_accessible(page)
 
 

@@ -21,7 +21,7 @@ SIGN_IN_HEADING = re.compile(r"^(Logg inn|Sign in)$")
 SIGNED_OUT = re.compile(r"Du er logget ut\.|You are signed out\.")
 CHANGE_PASSWORD = re.compile(r"^(Bytt passord|Change password)$")
 SKIP_LINK = re.compile(r"^(Hopp til hovedinnholdet|Skip to main content)$")
-AGREEMENT = re.compile(r"^(Samarbeidsavtale|Cooperation agreement)$")
+AGREEMENT = re.compile(r"^(Samarbeidsavtale \(IA-avtale\)|Cooperation agreement \(IW agreement\))$")
 CONTACT = re.compile(r"^(Kontaktpersonen deres|Your contact person)$")
 ENTERPRISE_LABEL = re.compile(r"^(Virksomhet|Enterprise)$")
 SWITCH = re.compile(r"^(Bytt|Switch)$")
@@ -276,7 +276,7 @@ def employer_home_nn(role: str) -> Check:
         expect(page).to_have_url(re.compile(r"/enterprises/\d+$"))
         main = page.locator("main")
         expect(main).to_contain_text(role)
-        for title in ("Samarbeidsavtale", "Kontaktpersonen dykkar"):
+        for title in ("Samarbeidsavtale (IA-avtale)", "Kontaktpersonen dykkar"):
             expect(main.get_by_role("heading", name=title, exact=True)).to_be_visible()
 
     return check

@@ -10,9 +10,10 @@ from flask import Flask
 from flask_babel import format_date, get_locale
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
-from wtforms import StringField, TextAreaField
+from wtforms import IntegerField, StringField, TextAreaField
+from wtforms.validators import Optional
 
-from iwemployer.forms import MaxLength
+from iwemployer.forms import MaxLength, Required
 from iwemployer.i18n import babel_locale, current_language
 from iwemployer.kept_forms import labelled, submitted_fields
 
@@ -44,6 +45,35 @@ def test_a_too_long_text_names_the_field_and_the_limit(
     app: Flask, language: str, message: str
 ) -> None:
     assert _errors(app, language, {"note": "x" * 5000}) == {"note": [message]}
+
+
+class _MeetingForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    purpose = TextAreaField("Purpose of the meeting", validators=[Required()])
+    week = IntegerField("Week", validators=[Optional()])
+
+
+@pytest.mark.parametrize(
+    ("language", "required", "not_a_number"),
+    [
+        ("nb", "Fyll ut «Purpose of the meeting».", "Skriv et helt tall."),
+        ("nn", "Fyll ut «Purpose of the meeting».", "Skriv eit heilt tal."),
+        ("en", "Fill in “Purpose of the meeting”.", "Enter a whole number."),
+    ],
+)
+def test_required_fields_and_wtforms_own_messages_are_in_the_sites_words(
+    app: Flask, language: str, required: str, not_a_number: str
+) -> None:
+    # Not WTForms' bundled "Dette feltet er påkrevd." / "Ikke en gyldig heltallsverdi" (and
+    # English in nynorsk, which it has no catalogue for).
+    with app.test_request_context(
+        method="POST", data={"purpose": " ", "week": "uke 3"}, headers={"Accept-Language": language}
+    ):
+        form = _MeetingForm()
+        form.validate()
+        assert form.errors == {"purpose": [required], "week": [not_a_number]}
 
 
 def test_the_limit_itself_is_allowed_and_a_line_break_counts_once(app: Flask) -> None:

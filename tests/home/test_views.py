@@ -18,7 +18,7 @@ def _english(client: WebClient) -> None:
 @pytest.mark.parametrize(
     ("language", "heading", "ends", "contact"),
     [
-        ("nb", "Oppgaver for deg", "Samarbeidsavtalen går ut", "Kontakt kontaktpersonen din"),
+        ("nb", "Oppgaver for deg", "Samarbeidsavtalen går ut", "Kontakt kontaktpersonen deres"),
         ("en", "Your tasks", "The cooperation agreement ends on", "Contact your contact person"),
     ],
 )

@@ -114,7 +114,7 @@ def test_the_health_service_asks_questions_but_not_for_case_help(
     assert sent.status_code == 303
     # The receipt says when to expect an answer: 5 working days, and the date.
     page = client.get(sent.headers["Location"]).text
-    assert "Dere får svar her innen 5 virkedager, senest" in page
+    assert "Du får svar her innen 5 virkedager, senest" in page
     assert "Svar innen" in page
     listed = client.get(base).text
     assert "Ergonomi i kjøkkenet" in listed
@@ -252,7 +252,7 @@ def test_reopen_over_http_with_and_without_htmx(world: World, client: WebClient)
     url = f"/enterprises/{world.nordlys.id}/requests/{record.id}"
     client.login_as(world.user(MANAGER))
     page = client.get(url).text
-    assert "Gjenåpne henvendelsen" in page and "Dere kan gjenåpne henvendelsen fram til" in page
+    assert "Gjenåpne henvendelsen" in page and "Du kan gjenåpne henvendelsen fram til" in page
     response = client.post(url + "/reopen")
     assert response.status_code == 303
     again = client.post(url + "/reopen", htmx=True)

@@ -239,7 +239,7 @@ def test_the_adviser_publishes_a_course_and_errors_show_at_the_fields(
     client.login_as(world.user(ADVISER))
     bad = client.post("/centre/courses/new", {**NEW_COURSE, "capacity": "0", "sessions-0-ends": ""})
     assert bad.status_code == 422
-    assert "Kapasiteten må være mellom 1 og 1000." in bad.text
+    assert "Kapasiteten må være mellom 1 og 1\u00a0000." in bad.text
     missing = client.post("/centre/courses/new", {**NEW_COURSE, "sessions-0-ends": ""})
     assert missing.status_code == 422
     assert "Gi hver samling en dato, et starttidspunkt og et sluttidspunkt." in missing.text
