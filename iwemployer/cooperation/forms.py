@@ -9,6 +9,7 @@ from wtforms import (
     DateField,
     DateTimeLocalField,
     FieldList,
+    FileField,
     Form,
     FormField,
     IntegerField,
@@ -19,7 +20,14 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
 
-from ..forms import EnumSelectField, IdSelectField, MaxLength, blank_choice, choice
+from ..forms import (
+    EnumSelectField,
+    HealthDetailsConfirmation,
+    IdSelectField,
+    MaxLength,
+    blank_choice,
+    choice,
+)
 from ..models import MeetingMode, PlanTheme, Responsible
 from .labels import MODE_LABELS, RESPONSIBLE_LABELS
 from .services import LOCAL_TIME, AgendaPick, Slot
@@ -160,7 +168,7 @@ class MinutesForm(FlaskForm):
             ]
 
 
-class ReportForm(FlaskForm):
+class ReportForm(HealthDetailsConfirmation, FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), MaxLength(200)])
     report_date = DateField(_l("Date"), validators=[InputRequired(_l("Give a date."))])
     summary = TextAreaField(
@@ -172,6 +180,12 @@ class ReportForm(FlaskForm):
         _l("Plan activity that follows up the report"),
         [Optional()],
         message=_l("Choose one of the plan's activities."),
+    )
+    file = FileField(
+        _l("File (optional)"),
+        description=_l(
+            "The report itself, if you have it as a file: PDF, PNG or JPEG, at most 10 MB."
+        ),
     )
 
 
