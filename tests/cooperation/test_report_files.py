@@ -161,7 +161,7 @@ def test_a_file_of_the_wrong_type_is_refused_at_the_field(
     before = _newest(world).id
     response = _post(client, world, b"MZ\x90\x00 an executable", "rapport.pdf", htmx=htmx)
     assert response.status_code == 422
-    assert "PDF, PNG or JPEG" in response.text
+    assert "PDF, PNG eller JPEG" in response.text  # at the field, in the user's language
     assert _newest(world).id == before and _stored(attachment_dir) == []
 
 
