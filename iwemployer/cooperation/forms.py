@@ -182,7 +182,7 @@ class ReportForm(HealthDetailsConfirmation, FlaskForm):
         message=_l("Choose one of the plan's activities."),
     )
     file = FileField(
-        _l("File (optional)"),
+        _l("File"),
         description=_l(
             "The report itself, if you have it as a file: PDF, PNG or JPEG, at most 10 MB."
         ),
