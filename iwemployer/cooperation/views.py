@@ -626,7 +626,7 @@ def adviser_overview() -> ResponseReturnValue:
 
 @bp.get("/adviser/cooperation/orders")
 @kind_required(UserKind.ADVISER)
-def centre_orders() -> ResponseReturnValue:
+def adviser_orders() -> ResponseReturnValue:
     try:
         number = int(request.args.get("page", "1"))
     except ValueError:

@@ -190,7 +190,7 @@ CASES: list[RouteCase] = [
         ok_statuses=PAGE,
     ),
     RouteCase(
-        "cooperation.centre_orders",
+        "cooperation.adviser_orders",
         "GET",
         lambda w: ("/adviser/cooperation/orders?page=2", {}),
         frozenset({"adviser"}),
