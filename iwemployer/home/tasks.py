@@ -358,7 +358,8 @@ def adviser_tasks(session: Session, adviser: User, today: date) -> list[Task]:
             func.count(),
             func.min(CooperationAgreement.enterprise_id),
             func.min(CooperationAgreement.end_date),
-            *_due_orders(Inspection.enterprise_id.in_(centre), today),
+            # How many and the first deadline: the task links to the list of them all.
+            *_due_orders(Inspection.enterprise_id.in_(centre), today)[:2],
         ).where(CooperationAgreement.enterprise_id.in_(mine), _agreement_ends_soon(today))
     ).one()
     count, enterprise_id, end, orders, first_deadline = row[0], row[1], row[2], row[3], row[4]
