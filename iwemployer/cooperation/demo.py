@@ -39,12 +39,12 @@ DEMO_REPORT_FILE = hashlib.sha256(b"demo: Nordlys lifting report").hexdigest()[:
 
 
 def demo_pdf(title: str, lines: list[str]) -> bytes:
-    """A one-page PDF of a title and a few lines (Latin-1 text in Helvetica): a small demo
-    file made at seed time rather than a binary kept in the repository."""
+    """A one-page PDF of a title and a few lines (Latin-1 text in Helvetica, written as ASCII):
+    a small demo file made at seed time rather than a binary kept in the repository."""
     text = ["BT /F1 16 Tf 56 780 Td (" + _pdf_text(title) + ") Tj ET"]
     for n, line in enumerate(lines):
         text.append(f"BT /F1 11 Tf 56 {748 - 18 * n} Td (" + _pdf_text(line) + ") Tj ET")
-    stream = "\n".join(text).encode("latin-1")
+    stream = "\n".join(text).encode("ascii")
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
@@ -69,7 +69,17 @@ def demo_pdf(title: str, lines: list[str]) -> bytes:
 
 
 def _pdf_text(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+    """A PDF string's text: letters beyond ASCII as octal escapes of their WinAnsi (Latin-1)
+    code, so the file is plain ASCII throughout."""
+    out = []
+    for char in text:
+        if char in "\\()":
+            out.append("\\" + char)
+        elif ord(char) < 128:
+            out.append(char)
+        else:
+            out.append(f"\\{char.encode('latin-1', 'replace')[0]:03o}")
+    return "".join(out)
 
 
 def _at(day: date, hour: int) -> datetime:

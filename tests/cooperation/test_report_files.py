@@ -103,6 +103,7 @@ def test_the_demo_report_has_a_small_pdf(world: World) -> None:
     assert report is not None and report.file_stored_name == DEMO_REPORT_FILE
     data = demo_pdf("Løft", ["Takheis (to avdelinger)."])
     assert data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF") and len(data) < 4096
+    assert data.decode("ascii")  # letters beyond ASCII are escaped: no page chokes on it
 
 
 # --- views ---------------------------------------------------------------------------------------
