@@ -5,11 +5,14 @@ Idempotent: each part is added only when the enterprise has none of its kind yet
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date, datetime, time, timedelta
 
+from flask import has_app_context
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from .. import attachments
 from ..models import (
     ActionPlan,
     Enterprise,
@@ -30,6 +33,53 @@ from ..models import (
     User,
 )
 from .services import LOCAL_TIME
+
+# The demo report's file, under a fixed generated-looking name (seeding again finds the report).
+DEMO_REPORT_FILE = hashlib.sha256(b"demo: Nordlys lifting report").hexdigest()[:32]
+
+
+def demo_pdf(title: str, lines: list[str]) -> bytes:
+    """A one-page PDF of a title and a few lines (Latin-1 text in Helvetica, written as ASCII):
+    a small demo file made at seed time rather than a binary kept in the repository."""
+    text = ["BT /F1 16 Tf 56 780 Td (" + _pdf_text(title) + ") Tj ET"]
+    for n, line in enumerate(lines):
+        text.append(f"BT /F1 11 Tf 56 {748 - 18 * n} Td (" + _pdf_text(line) + ") Tj ET")
+    stream = "\n".join(text).encode("ascii")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+        b"/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)
+
+
+def _pdf_text(text: str) -> str:
+    """A PDF string's text: letters beyond ASCII as octal escapes of their WinAnsi (Latin-1)
+    code, so the file is plain ASCII throughout."""
+    out = []
+    for char in text:
+        if char in "\\()":
+            out.append("\\" + char)
+        elif ord(char) < 128:
+            out.append(char)
+        else:
+            out.append(f"\\{char.encode('latin-1', 'replace')[0]:03o}")
+    return "".join(out)
 
 
 def _at(day: date, hour: int) -> datetime:
@@ -169,6 +219,14 @@ def _nordlys(session: Session, enterprise: Enterprise, today: date) -> None:
     )
     session.add_all([past, coming, asked])
     if health is not None:
+        report_pdf = demo_pdf(
+            "Løft og forflytning i sykehjemmene",
+            [
+                "Kartlegging på tre avdelinger, utført av bedriftshelsetjenesten.",
+                "Funn: mange løft uten hjelpemidler om morgenen.",
+                "Anbefalinger: takheis på to avdelinger; opplæring i forflytning.",
+            ],
+        )
         session.add(
             HealthServiceReport(
                 enterprise_id=enterprise.id,
@@ -181,8 +239,15 @@ def _nordlys(session: Session, enterprise: Enterprise, today: date) -> None:
                 author_id=health.id,
                 # The plan's activity against heavy lifting follows the report up.
                 activity_id=lifting.id if lifting is not None else None,
+                file_name="Løft og forflytning.pdf",
+                file_stored_name=DEMO_REPORT_FILE,
+                file_content_type="application/pdf",
+                file_size=len(report_pdf),
             )
         )
+        # Only with an app (the store is the app's folder); elsewhere the page says it is missing.
+        if has_app_context():
+            attachments.place_on_commit(session, DEMO_REPORT_FILE, report_pdf)
 
 
 def _requested(enterprise: Enterprise, asker: User | None, today: date, purpose: str) -> Meeting:

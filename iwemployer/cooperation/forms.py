@@ -9,6 +9,7 @@ from wtforms import (
     DateField,
     DateTimeLocalField,
     FieldList,
+    FileField,
     Form,
     FormField,
     IntegerField,
@@ -19,7 +20,15 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, NumberRange, Optional
 
-from ..forms import EnumSelectField, IdSelectField, MaxLength, Required, blank_choice, choice
+from ..forms import (
+    EnumSelectField,
+    HealthDetailsConfirmation,
+    IdSelectField,
+    MaxLength,
+    Required,
+    blank_choice,
+    choice,
+)
 from ..models import MeetingMode, PlanTheme, Responsible
 from .labels import MODE_LABELS, RESPONSIBLE_LABELS
 from .services import LOCAL_TIME, AgendaPick, Slot
@@ -154,7 +163,7 @@ class MinutesForm(FlaskForm):
             ]
 
 
-class ReportForm(FlaskForm):
+class ReportForm(HealthDetailsConfirmation, FlaskForm):
     title = StringField(_l("Title"), validators=[Required(), MaxLength(200)])
     report_date = DateField(_l("Date"), validators=[InputRequired(_l("Give a date."))])
     summary = TextAreaField(
@@ -166,6 +175,12 @@ class ReportForm(FlaskForm):
         _l("Plan activity that follows up the report"),
         [Optional()],
         message=_l("Choose one of the plan's activities."),
+    )
+    file = FileField(
+        _l("File"),
+        description=_l(
+            "The report itself, if you have it as a file: PDF, PNG or JPEG, at most 10 MB."
+        ),
     )
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
@@ -25,8 +26,10 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, selectinload
 
+from .. import attachments
 from ..access import acts_for_centre_at, can_act
 from ..errors import DomainError
+from ..health_words import check_health_details
 from ..models import (
     ActionPlan,
     Enterprise,
@@ -50,6 +53,7 @@ from ..models import (
     UserKind,
 )
 from ..notifications.services import notify, register_event
+from ..pagination import Page, paginate_counted
 from ..plans import services as plans
 from ..requests.services import check_free_text
 
@@ -59,6 +63,10 @@ MAX_TITLE = 200
 MAX_SLOTS = 3
 # Reminders of an open order's deadline, in days before it (sent by ``reminders``).
 REMINDER_DAYS = (14, 3)
+# The centre's open orders on the contact person's overview; the rest on their own pages.
+OVERVIEW_ORDERS = 10
+# The enterprise's open orders on its home card; all of them on the inspections page.
+HOME_ORDERS = 5
 
 S = MeetingStatus
 # The state machine: every change not listed here is refused.
@@ -658,7 +666,24 @@ class HomeSummary:
 class AdviserOverview:
     coming: list[Meeting]
     minutes_due: list[Meeting]
-    open_orders: list[InspectionOrder]
+    # The first of the centre's open orders by deadline, and how many there are in all.
+    open_orders: Page[InspectionOrder]
+
+
+def centre_open_orders(session: Session, adviser: User, number: int, size: int) -> Page[Any]:
+    """A page of the open orders of the adviser's centre's enterprises, by deadline, with the
+    total: one statement."""
+    return paginate_counted(
+        session,
+        select(InspectionOrder)
+        .join(Inspection)
+        .join(Enterprise, Enterprise.id == Inspection.enterprise_id)
+        .where(Enterprise.centre_id == adviser.centre_id, InspectionOrder.answered_on.is_(None))
+        .options(joinedload(InspectionOrder.inspection).joinedload(Inspection.enterprise))
+        .order_by(InspectionOrder.deadline, InspectionOrder.id),
+        number,
+        size,
+    )
 
 
 def adviser_overview(session: Session, adviser: User, now: datetime) -> AdviserOverview:
@@ -680,18 +705,19 @@ def adviser_overview(session: Session, adviser: User, now: datetime) -> AdviserO
             Meeting.minutes_written_at.is_(None),
         ).order_by(Meeting.starts_at)
     )
-    orders = session.scalars(
-        select(InspectionOrder)
-        .join(Inspection)
-        .join(Enterprise, Enterprise.id == Inspection.enterprise_id)
-        .where(Enterprise.centre_id == adviser.centre_id, InspectionOrder.answered_on.is_(None))
-        .options(selectinload(InspectionOrder.inspection).selectinload(Inspection.enterprise))
-        .order_by(InspectionOrder.deadline)
-    )
-    return AdviserOverview(list(coming), list(due), list(orders))
+    orders = centre_open_orders(session, adviser, 1, OVERVIEW_ORDERS)
+    return AdviserOverview(list(coming), list(due), orders)
 
 
 # --- the occupational health service's reports ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReportFile:
+    """A file sent with a report: the browser's name for it and its bytes."""
+
+    filename: str
+    data: bytes
 
 
 def add_report(
@@ -703,24 +729,39 @@ def add_report(
     report_date: date,
     summary: str,
     activity_id: int | None = None,
+    file: ReportFile | None = None,
+    no_health_details: bool = False,
 ) -> HealthServiceReport:
-    """Add a report; ``activity_id`` is the plan activity that follows it up (refers to it)."""
+    """Add a report; ``activity_id`` is the plan activity that follows it up (refers to it).
+    Its file, if any, is checked by content and put in the attachment store on commit."""
     if not can_add_report(actor, enterprise.id):
         raise DomainError(_("Only the occupational health service adds reports."), status=403)
+    title = _text(title, "title", limit=MAX_TITLE)
+    summary = _text(summary, "summary")
+    # A report is about the workplace: a soft warning for words that look like health details.
+    check_health_details(no_health_details, title=title, summary=summary)
     if activity_id is not None and activity_id not in _activity_ids(
         session, enterprise.id, [activity_id]
     ):
         raise DomainError(_("Choose one of the plan's activities."), "activity")
     report = HealthServiceReport(
         enterprise_id=enterprise.id,
-        title=_text(title, "title", limit=MAX_TITLE),
+        title=title,
         report_date=report_date,
-        summary=_text(summary, "summary"),
+        summary=summary,
         author_id=actor.id,
         activity_id=activity_id,
     )
+    if file is not None and (file.filename or file.data):
+        content_type = attachments.checked(file.data)
+        report.file_name = attachments.display_name(file.filename, content_type)
+        report.file_stored_name = attachments.new_stored_name()
+        report.file_content_type = content_type
+        report.file_size = len(file.data)
     session.add(report)
     session.flush()
+    if report.file_stored_name is not None and file is not None:
+        attachments.place_on_commit(session, report.file_stored_name, file.data)
     people = set(
         session.scalars(select(Membership.user_id).where(Membership.enterprise_id == enterprise.id))
     )
@@ -847,13 +888,17 @@ def inspections_of(session: Session, enterprise_id: int) -> list[Inspection]:
     )
 
 
-def open_orders(session: Session, enterprise_id: int) -> list[InspectionOrder]:
+def open_orders(
+    session: Session, enterprise_id: int, limit: int | None = None
+) -> list[InspectionOrder]:
+    """The enterprise's open orders by deadline (the first ``limit`` of them)."""
     return list(
         session.scalars(
             select(InspectionOrder)
             .join(Inspection)
             .where(Inspection.enterprise_id == enterprise_id, InspectionOrder.answered_on.is_(None))
-            .order_by(InspectionOrder.deadline)
+            .order_by(InspectionOrder.deadline, InspectionOrder.id)
+            .limit(limit)
         )
     )
 

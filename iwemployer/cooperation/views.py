@@ -7,12 +7,13 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
-from flask import Blueprint, Response, render_template, request, url_for
+from flask import Blueprint, Response, current_app, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import format_datetime, format_time
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from .. import attachments
 from ..access import found as access_found
 from ..access import get_or_404, kind_required, member_role_required, require
 from ..errors import DomainError
@@ -21,6 +22,7 @@ from ..forms import blank_choice, choice, show_error
 from ..htmx import finish, render_page_or_fragment
 from ..models import (
     Enterprise,
+    HealthServiceReport,
     InspectionOrder,
     Meeting,
     MeetingMode,
@@ -75,11 +77,18 @@ def cooperation_summary(enterprise_id: int) -> services.HomeSummary:
     session = db.session()
     return services.HomeSummary(
         services.next_meeting(session, enterprise_id, utcnow()),
-        services.open_orders(session, enterprise_id),
+        # One more than the card shows: whether to link to the rest.
+        services.open_orders(session, enterprise_id, services.HOME_ORDERS + 1),
     )
 
 
-template_globals(bp, cooperation_summary=cooperation_summary)
+template_globals(bp, cooperation_summary=cooperation_summary, HOME_ORDERS=services.HOME_ORDERS)
+
+
+@bp.record_once
+def _setup(state: Any) -> None:
+    attachments.accept_uploads(state.app, "cooperation.add_report")
+
 
 MEETING = "/enterprises/<int:enterprise_id>/meetings/<int:meeting_id>"
 
@@ -424,6 +433,8 @@ def add_report(enterprise_id: int) -> ResponseReturnValue:
                 report_date=form.report_date.data or _today(),
                 summary=form.summary.data or "",
                 activity_id=form.activity.data or None,
+                file=services.ReportFile(*attachments.read(request.files.get("file"))),
+                no_health_details=bool(form.no_health_details.data),
             )
         except DomainError as error:
             db.session.rollback()
@@ -435,6 +446,25 @@ def add_report(enterprise_id: int) -> ResponseReturnValue:
                 url_for(".reports", enterprise_id=enterprise_id),
             )
     return _reports_page(enterprise_id, form, 422)
+
+
+@bp.get("/enterprises/<int:enterprise_id>/health-service/<int:report_id>/file")
+@member_role_required(*ASKERS, adviser=True)
+def report_file(enterprise_id: int, report_id: int) -> ResponseReturnValue:
+    report = get_or_404(HealthServiceReport, report_id, enterprise_id=enterprise_id)
+    # A report without a file has no file to fetch: 404, as for any missing record.
+    found = access_found(report if report.file_stored_name else None, enterprise_id)
+    assert found.file_stored_name and found.file_content_type and found.file_name
+    response = attachments.download(
+        found.file_stored_name, found.file_content_type, found.file_name
+    )
+    if response is None:
+        # The store lost the file (an incomplete restore): say so rather than fail.
+        return finish(
+            _("The file is missing from the store."),
+            url_for(".reports", enterprise_id=enterprise_id),
+        )
+    return response
 
 
 # --- inspections and orders --------------------------------------------------------------------
@@ -590,5 +620,21 @@ def adviser_overview() -> ResponseReturnValue:
         "cooperation/adviser_overview.html",
         "cooperation/adviser_overview.html",
         overview=overview,
+        today=_today(),
+    )
+
+
+@bp.get("/adviser/cooperation/orders")
+@kind_required(UserKind.ADVISER)
+def adviser_orders() -> ResponseReturnValue:
+    try:
+        number = int(request.args.get("page", "1"))
+    except ValueError:
+        number = 1
+    return render_template(
+        "cooperation/centre_orders.html",
+        orders=services.centre_open_orders(
+            db.session(), current_user, number, current_app.config["PAGE_SIZE"]
+        ),
         today=_today(),
     )

@@ -9,11 +9,13 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, exists, func, literal, or_, select
+from sqlalchemy import ColumnElement, ScalarSelect, and_, case, exists, func, literal, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from ..access import acting_enterprise_ids
+from ..cooperation.services import INSPECTIONS_PATH, REMINDER_DAYS
 from ..models import (
     AGREEMENT_WARNING_DAYS,
     ActionPlan,
@@ -22,6 +24,8 @@ from ..models import (
     Decision,
     EmployerRequest,
     Enterprise,
+    Inspection,
+    InspectionOrder,
     MemberRole,
     PlanActivity,
     PlanConfirmation,
@@ -41,6 +45,13 @@ from ..subsidies.services import can_create as can_apply_for_subsidy
 
 # A final report shows as a task this long before it is due (and stays once overdue).
 REPORT_NOTICE_DAYS = 30
+# An open order of the Labour Inspection Authority shows from its first reminder on.
+ORDER_NOTICE_DAYS = max(REMINDER_DAYS)
+# The manager answers the orders; the safety delegate and the union representative have the
+# right to follow them.
+ORDER_FOLLOWERS = (MemberRole.MANAGER, MemberRole.SAFETY_DELEGATE, MemberRole.UNION_REP)
+# The contact person's list of the centre's open orders.
+CENTRE_ORDERS_URL = "/adviser/cooperation/orders"
 
 
 class TaskKind(enum.StrEnum):
@@ -54,12 +65,15 @@ class TaskKind(enum.StrEnum):
     SUBSIDY_RETURNED = "subsidy_returned"
     FINAL_REPORT_DUE = "final_report_due"
     RENEW_AGREEMENT = "renew_agreement"
+    ORDERS_DUE = "orders_due"
+    ORDERS_OVERDUE = "orders_overdue"
     # The adviser
     NEW_REQUESTS = "new_requests"
     REQUESTS_WAITING = "requests_waiting"
     PLANS_DECLINED = "plans_declined"
     PLANS_AWAITING = "plans_awaiting"
     AGREEMENTS_ENDING = "agreements_ending"
+    CENTRE_ORDERS_DUE = "centre_orders_due"
 
 
 @dataclass(frozen=True)
@@ -93,6 +107,39 @@ def _agreement_ends_soon(today: date) -> ColumnElement[bool]:
             renewal.start_date > CooperationAgreement.start_date,
         ),
     )
+
+
+def _due_orders(where: ColumnElement[bool], today: date) -> list[ScalarSelect[Any]]:
+    """Open orders due within the notice period or overdue, as scalar subqueries that ride
+    along in another task's statement (the home pages' budgets): how many, the first
+    deadline, and the lowest id (the order itself when there is one)."""
+    due = (
+        select(func.count())
+        .select_from(InspectionOrder)
+        .join(Inspection, Inspection.id == InspectionOrder.inspection_id)
+        .where(
+            where,
+            InspectionOrder.answered_on.is_(None),
+            InspectionOrder.deadline <= today + timedelta(days=ORDER_NOTICE_DAYS),
+        )
+    )
+    return [
+        due.scalar_subquery(),
+        due.with_only_columns(func.min(InspectionOrder.deadline)).scalar_subquery(),
+        due.with_only_columns(func.min(InspectionOrder.id)).scalar_subquery(),
+    ]
+
+
+def _order_task(
+    enterprise_id: int, count: int, first: date | None, order_id: int | None, today: date
+) -> list[Task]:
+    if not count or first is None:
+        return []
+    url = INSPECTIONS_PATH.format(enterprise_id=enterprise_id)
+    if count == 1:
+        url += f"#order-{order_id}"
+    kind = TaskKind.ORDERS_OVERDUE if first < today else TaskKind.ORDERS_DUE
+    return [Task(kind, url, count, when=first)]
 
 
 # --- the employer side ---------------------------------------------------------------------------
@@ -175,9 +222,11 @@ def _overdue_tasks(
     ]
 
 
-def _answer_tasks(
-    session: Session, user: User, role: MemberRole | None, enterprise_id: int
+def _answer_and_order_tasks(
+    session: Session, user: User, role: MemberRole | None, enterprise_id: int, today: date
 ) -> list[Task]:
+    """Requests with news to read and, for those who follow the authority's orders, the orders
+    coming due: one statement."""
     stmt = select(func.count(), func.max(EmployerRequest.id)).where(
         EmployerRequest.enterprise_id == enterprise_id,
         EmployerRequest.status != RequestStatus.WITHDRAWN,
@@ -185,11 +234,17 @@ def _answer_tasks(
     )
     if not follows_all(role):
         stmt = stmt.where(EmployerRequest.created_by_id == user.id)
-    count, newest = session.execute(stmt).one()
-    if not count:
-        return []
-    url = f"/enterprises/{enterprise_id}/requests"
-    return [Task(TaskKind.ANSWERS_TO_READ, url if count > 1 else f"{url}/{newest}", count)]
+    if role in ORDER_FOLLOWERS:
+        stmt = stmt.add_columns(*_due_orders(Inspection.enterprise_id == enterprise_id, today))
+    row: tuple[Any, ...] = tuple(session.execute(stmt).one())
+    count, newest = row[0], row[1]
+    tasks = []
+    if count:
+        url = f"/enterprises/{enterprise_id}/requests"
+        tasks.append(Task(TaskKind.ANSWERS_TO_READ, url if count > 1 else f"{url}/{newest}", count))
+    if role in ORDER_FOLLOWERS:
+        tasks += _order_task(enterprise_id, row[2], row[3], row[4], today)
+    return tasks
 
 
 def _subsidy_tasks(
@@ -262,7 +317,7 @@ def employer_tasks(
     return [
         *_plan_tasks(session, user, role, enterprise),
         *_overdue_tasks(session, role, enterprise.id, today),
-        *_answer_tasks(session, user, role, enterprise.id),
+        *_answer_and_order_tasks(session, user, role, enterprise.id, today),
         *_subsidy_tasks(session, user, role, enterprise.id, today),
         *_agreement_tasks(session, role, enterprise, today),
     ]
@@ -272,8 +327,9 @@ def employer_tasks(
 
 
 def adviser_tasks(session: Session, adviser: User, today: date) -> list[Task]:
-    """Requests waiting in the adviser's centre or for them, and the plans, proposals and
-    agreements of the enterprises they are contact person for: three statements."""
+    """Requests waiting in the adviser's centre or for them, the plans, proposals and agreements
+    of the enterprises they are contact person for, and the centre's orders coming due: three
+    statements."""
     tasks = []
     new = and_(
         EmployerRequest.status == RequestStatus.SUBMITTED,
@@ -319,14 +375,16 @@ def adviser_tasks(session: Session, adviser: User, today: date) -> list[Task]:
         url = "/plans/overview" if count > 1 else _plan_url(enterprise_id, plan_id)
         tasks.append(Task(kind, url, count))
 
-    # The proposals waiting at those enterprises' plans ride along in the same statement.
+    # The proposals waiting at those enterprises' plans and the centre's orders coming due ride
+    # along in the agreements' statement.
     proposed = (
         select(PlanProposal)
         .join(ActionPlan, ActionPlan.id == PlanProposal.plan_id)
         .where(ActionPlan.enterprise_id.in_(mine), PlanProposal.status == ProposalStatus.PROPOSED)
     )
     first = proposed.order_by(PlanProposal.created_at, PlanProposal.id).limit(1)
-    count, enterprise_id, end, proposals, plan_id, plan_enterprise_id = session.execute(
+    centre = select(Enterprise.id).where(Enterprise.centre_id == adviser.centre_id)
+    row = session.execute(
         select(
             func.count(),
             func.min(CooperationAgreement.enterprise_id),
@@ -334,12 +392,20 @@ def adviser_tasks(session: Session, adviser: User, today: date) -> list[Task]:
             proposed.with_only_columns(func.count()).scalar_subquery(),
             first.with_only_columns(ActionPlan.id).scalar_subquery(),
             first.with_only_columns(ActionPlan.enterprise_id).scalar_subquery(),
+            # How many and the first deadline: the task links to the list of them all.
+            *_due_orders(Inspection.enterprise_id.in_(centre), today)[:2],
         ).where(CooperationAgreement.enterprise_id.in_(mine), _agreement_ends_soon(today))
     ).one()
+    count, enterprise_id, end, proposals, plan_id, plan_enterprise_id = row[:6]
+    orders, first_deadline = row[6], row[7]
     if proposals:
         url = _plan_url(plan_enterprise_id, plan_id) + "#proposals"
         tasks.append(Task(TaskKind.PROPOSALS_WAITING, url, proposals))
     if count:
         url = "/adviser/enterprises" if count > 1 else f"/enterprises/{enterprise_id}"
         tasks.append(Task(TaskKind.AGREEMENTS_ENDING, url, count, when=end))
+    if orders:
+        tasks.append(
+            Task(TaskKind.CENTRE_ORDERS_DUE, CENTRE_ORDERS_URL, orders, when=first_deadline)
+        )
     return tasks

@@ -242,10 +242,24 @@ class HealthServiceReport(Base):
     activity_id: Mapped[int | None] = mapped_column(
         ForeignKey("plan_activity.id", ondelete="SET NULL"), index=True
     )
+    # An optional file in the attachment store (``attachments.py``): the name shown, the
+    # generated name it is kept under, its type by content, and its size in bytes.
+    file_name: Mapped[str | None] = mapped_column(String(200))
+    file_stored_name: Mapped[str | None] = mapped_column(String(64), unique=True)
+    file_content_type: Mapped[str | None] = mapped_column(String(50))
+    file_size: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     author: Mapped[User | None] = relationship()
     activity: Mapped[PlanActivity | None] = relationship()
+
+    __table_args__ = (
+        CheckConstraint(
+            "file_stored_name IS NULL OR (file_name IS NOT NULL "
+            "AND file_content_type IS NOT NULL AND file_size IS NOT NULL)",
+            name="file_complete",
+        ),
+    )
 
 
 class Inspection(Base):

@@ -9,11 +9,9 @@ double click or two advisers at once give one result; a grant raises the centre 
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -21,6 +19,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
+from .. import attachments
 from ..errors import DomainError
 from ..health_words import check_health_details
 from ..locking import lock_row
@@ -50,7 +49,6 @@ from ..models import (
 )
 from ..notifications.services import notify, register_event
 from ..requests.services import LOCAL_TIME, check_free_text
-from . import files
 from .labels import kroner
 
 S = ApplicationStatus
@@ -77,7 +75,6 @@ MAX_TEXT = 4000
 MAX_AMOUNT = 100_000_000
 MAX_LINES = 30
 MAX_ATTACHMENTS = 20
-MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 
 EMPLOYER_PATH = "/enterprises/{enterprise_id}/subsidies/{application_id}"
 
@@ -576,7 +573,7 @@ def delete_draft(
     if not can_delete(app, author, role):
         raise _conflict(TRANSITION_REFUSED)
     for attachment in app.attachments:
-        files.remove_on_commit(session, attachment.stored_name)
+        attachments.remove_on_commit(session, attachment.stored_name)
     session.delete(app)
 
 
@@ -769,15 +766,7 @@ def add_attachment(
     """Check the file by its content, write the row, and put the file in place on commit."""
     if not can_attach(app, author, role, part):
         raise _conflict(NOT_YOURS)
-    if not data:
-        raise DomainError(str(_l("Choose a file.")), "file")
-    if len(data) > MAX_ATTACHMENT_BYTES:
-        raise DomainError(str(_l("The file is larger than 10 MB.")), "file", status=413)
-    content_type = files.sniff(data)
-    if content_type is None:
-        raise DomainError(
-            str(_l("The file must be a PDF, PNG or JPEG (checked by its content).")), "file"
-        )
+    content_type = attachments.checked(data)
     # Take the application's row first: concurrent uploads count one after the other.
     session.execute(
         update(SubsidyApplication)
@@ -797,15 +786,15 @@ def add_attachment(
     attachment = SubsidyAttachment(
         application_id=app.id,
         part=part,
-        original_name=files.display_name(filename, content_type),
-        stored_name=secrets.token_hex(16),
+        original_name=attachments.display_name(filename, content_type),
+        stored_name=attachments.new_stored_name(),
         content_type=content_type,
         size=len(data),
         uploaded_by_id=author.id,
     )
     session.add(attachment)
     session.flush()
-    files.place_on_commit(session, attachment.stored_name, data)
+    attachments.place_on_commit(session, attachment.stored_name, data)
     app.attachments.append(attachment)
     return attachment
 
@@ -819,13 +808,9 @@ def remove_attachment(
 ) -> None:
     if not can_attach(app, author, role, attachment.part):
         raise _conflict(NOT_YOURS)
-    files.remove_on_commit(session, attachment.stored_name)
+    attachments.remove_on_commit(session, attachment.stored_name)
     app.attachments.remove(attachment)
     session.delete(attachment)
-
-
-def attachment_path(attachment: SubsidyAttachment) -> Path:
-    return files.stored_path(attachment.stored_name)
 
 
 def load_page(session: Session, app: SubsidyApplication) -> SubsidyApplication:

@@ -12,13 +12,13 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import Blueprint, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from werkzeug.wrappers import Response
 
+from .. import attachments
 from ..access import (
     get_or_404,
     kind_required,
@@ -49,7 +49,7 @@ from ..models import (
 )
 from ..requests.services import new_form_token
 from ..templating import template_globals
-from . import files, labels, services
+from . import labels, services
 from .forms import (
     AttachmentForm,
     BudgetForm,
@@ -72,8 +72,6 @@ ONE = LIST + "/<int:application_id>"
 DETAIL = "subsidies/detail.html"
 DRAFT_STATUS = "subsidies/_draft_status.html"
 TOTAL = "subsidies/_total.html"
-# Room for the multipart envelope around a file of the largest allowed size.
-UPLOAD_LIMIT = services.MAX_ATTACHMENT_BYTES + 64 * 1024
 
 template_globals(
     bp,
@@ -99,15 +97,7 @@ template_globals(
 
 @bp.record_once
 def _setup(state: Any) -> None:
-    files.listen()
-    # The upload's larger body limit must hold before anything reads the form: CSRF protection
-    # reads it in the app's own before_request, so this one goes first.
-    state.app.before_request_funcs.setdefault(None, []).insert(0, _upload_limit)
-
-
-def _upload_limit() -> None:
-    if request.endpoint == "subsidies.upload":
-        request.max_content_length = UPLOAD_LIMIT
+    attachments.accept_uploads(state.app, "subsidies.upload")
 
 
 def _tasks(enterprise_id: int) -> list[SubsidyApplication]:
@@ -506,15 +496,13 @@ def delete(enterprise_id: int, application_id: int) -> ResponseReturnValue:
 @bp.post(ONE + "/attachments")
 @employer_role_required(M)
 def upload(enterprise_id: int, application_id: int) -> ResponseReturnValue:
-    # Its larger body limit is set by _upload_limit, before CSRF protection reads the form.
+    # Its larger body limit is set by attachments.accept_uploads, before CSRF reads the form.
     app = _load(enterprise_id, application_id, "change")
     form = AttachmentForm()
     part = AttachmentPart.REPORT if form.part.data == "report" else AttachmentPart.APPLICATION
-    uploaded = request.files.get("file")
 
     def act() -> str:
-        data = uploaded.read(UPLOAD_LIMIT) if uploaded else b""
-        name = uploaded.filename or "" if uploaded else ""
+        name, data = attachments.read(request.files.get("file"))
         services.add_attachment(
             db.session(), app, current_user, _role(enterprise_id), part, name, data
         )
@@ -532,24 +520,14 @@ def download(enterprise_id: int, application_id: int, attachment_id: int) -> Res
         application_id=application_id,
         enterprise_id=enterprise_id,
     )
-    path = services.attachment_path(attachment)
-    if not path.is_file():
-        # The store lost the file (an incomplete restore): say so rather than fail.
+    response = attachments.download(
+        attachment.stored_name, attachment.content_type, attachment.original_name
+    )
+    if response is None:
         return finish(
             _("The file is missing from the store. Upload it again."),
             _url(attachment.application, "attachments"),
         )
-    response: Response = send_file(
-        path,
-        mimetype=attachment.content_type,
-        as_attachment=True,
-        download_name=attachment.original_name,
-        conditional=False,
-        etag=False,
-        max_age=0,
-    )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "no-store"
     return response
 
 

@@ -3,7 +3,8 @@
 - a meeting: the manager asks for one with suggested times, the contact person accepts a time, the
   meeting takes place, and the minutes' follow-up becomes an activity in the plan;
 - an inspection: the manager records the authority's order, links it to a plan activity and marks
-  it answered.
+  it answered;
+- a report: the occupational health service adds one with its file, which downloads again.
 
 The words on the page come from the site's own catalogues, so the test reads what the user reads.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -29,6 +31,8 @@ Check = Callable[[Page], None]
 
 MANAGER = "leder@nordlys.example"
 ADVISER = "radgiver.oslo@nav.example"
+HEALTH = "bht@helsepartner.example"
+PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
 
 
 def _words(app: Flask, language: str) -> Callable[[str], str]:
@@ -152,3 +156,39 @@ def test_an_inspection_order_is_recorded_linked_to_an_activity_and_answered(
     expect(inspection).to_contain_text("Kartlagt med verneombudet.")
     expect(inspection).to_contain_text(t("Answered"))
     assert_accessible(page)
+
+
+@pytest.mark.parametrize("language", ["nb", "en"])
+def test_the_health_service_adds_a_report_with_its_file(
+    app: Flask,
+    world: World,
+    page: Page,
+    sign_in: SignIn,
+    assert_accessible: Check,
+    language: str,
+    tmp_path: Path,
+) -> None:
+    t = _words(app, language)
+    title = f"Inneklima i administrasjonen ({language})"
+    saved = app.config["ATTACHMENT_DIR"]
+    app.config["ATTACHMENT_DIR"] = str(tmp_path / "attachments")
+    try:
+        sign_in(page, HEALTH)
+        use_language(page, language)
+        page.goto(f"/enterprises/{world.nordlys.id}/health-service")
+        page.get_by_label(t("Title")).fill(title)
+        page.get_by_label(t("Date")).fill(date.today().isoformat())
+        page.get_by_label(t("Short summary")).fill("Målinger av CO2 i alle etasjer.")
+        page.get_by_label(field_label(t("File"))).set_input_files(
+            files=[{"name": "inneklima.pdf", "mimeType": "application/pdf", "buffer": PDF}]
+        )
+        _submit(page, t("Add the report"))
+        report = page.locator("article.card", has=page.get_by_role("heading", name=title))
+        link = report.get_by_role("button", name="inneklima.pdf")
+        expect(link).to_be_visible()
+        assert_accessible(page)
+        with page.expect_download() as download:
+            link.click()
+        assert Path(download.value.path()).read_bytes() == PDF
+    finally:
+        app.config["ATTACHMENT_DIR"] = saved

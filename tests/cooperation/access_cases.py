@@ -8,12 +8,20 @@ which the safety delegate, the union representative and the health service see.
 
 from __future__ import annotations
 
+import secrets
 from datetime import date
 from typing import Any
 
 from sqlalchemy import select
 
-from iwemployer.models import Enterprise, Inspection, InspectionOrder, Meeting, MeetingStatus
+from iwemployer.models import (
+    Enterprise,
+    HealthServiceReport,
+    Inspection,
+    InspectionOrder,
+    Meeting,
+    MeetingStatus,
+)
 from tests.access_matrix import RouteCase
 
 CENTRE = frozenset({"adviser", "admin"})
@@ -89,6 +97,44 @@ def _o(suffix: str, **data: Any) -> tuple[Any, Any]:
     return build("nordlys"), build("fjellbygg")
 
 
+def _report_with_file(w: Any, enterprise: Enterprise) -> int:
+    """A report of the enterprise with a file row (Fjellbygg has none in the demo: one is
+    added). The store may lack the file: the route then answers 303 with a message."""
+    found = w.session.scalar(
+        select(HealthServiceReport.id).where(
+            HealthServiceReport.enterprise_id == enterprise.id,
+            HealthServiceReport.file_stored_name.is_not(None),
+        )
+    )
+    if found is not None:
+        return int(found)
+    report = HealthServiceReport(
+        enterprise_id=enterprise.id,
+        title="Støy",
+        report_date=date(2026, 1, 5),
+        summary="Målinger.",
+        file_name="støy.pdf",
+        file_stored_name=secrets.token_hex(16),
+        file_content_type="application/pdf",
+        file_size=10,
+    )
+    w.session.add(report)
+    w.session.commit()
+    return report.id
+
+
+def _file() -> tuple[Any, Any]:
+    def build(enterprise: str) -> Any:
+        def target(w: Any) -> tuple[str, dict[str, Any]]:
+            found = getattr(w, enterprise)
+            report_id = _report_with_file(w, found)
+            return f"/enterprises/{found.id}/health-service/{report_id}/file", {}
+
+        return target
+
+    return build("nordlys"), build("fjellbygg")
+
+
 def _e(path: str, **data: Any) -> tuple[Any, Any]:
     return (
         lambda w: (f"/enterprises/{w.nordlys.id}{path}", data),
@@ -129,6 +175,8 @@ CASES: list[RouteCase] = [
         _e("/health-service", title="", summary=""),
         frozenset({"occupational_health", "admin"}),
     ),
+    # The parties and the centre fetch a report's file (303 with a message when the store lost it).
+    case("cooperation.report_file", "GET", _file(), PARTIES, frozenset({200, 303})),
     case("cooperation.inspections", "GET", _e("/inspections"), PARTIES, PAGE),
     case("cooperation.new_inspection", "GET", _e("/inspections/new"), EDITORS, PAGE),
     case("cooperation.new_inspection", "POST", _e("/inspections/new", topic=""), EDITORS),
@@ -138,6 +186,13 @@ CASES: list[RouteCase] = [
         "cooperation.adviser_overview",
         "GET",
         lambda w: ("/adviser/cooperation", {}),
+        frozenset({"adviser"}),
+        ok_statuses=PAGE,
+    ),
+    RouteCase(
+        "cooperation.adviser_orders",
+        "GET",
+        lambda w: ("/adviser/cooperation/orders?page=2", {}),
         frozenset({"adviser"}),
         ok_statuses=PAGE,
     ),

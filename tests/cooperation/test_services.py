@@ -434,7 +434,7 @@ def test_the_adviser_overview_lists_coming_meetings_minutes_due_and_open_orders(
     assert [m.minutes_written_at for m in overview.minutes_due] == [None] * len(
         overview.minutes_due
     )
-    names = {o.inspection.enterprise.name for o in overview.open_orders}
+    names = {o.inspection.enterprise.name for o in overview.open_orders.items}
     assert names == {"Nordlys Omsorg AS"}  # Fjellbygg belongs to another centre
 
 

@@ -30,7 +30,7 @@ MANAGER = "leder@nordlys.example"
 HEALTH = "bht@helsepartner.example"
 ADVISER = "radgiver.oslo@nav.example"
 # Measured: meetings 8, a meeting 13, the request form 9, inspections 10, reports 10, the
-# contact person's overview 9.
+# contact person's overview 6, the centre's open orders 4.
 BUDGET = 13
 
 
@@ -115,6 +115,7 @@ def _pages(world: World, meeting: Meeting) -> dict[str, tuple[str, str]]:
         "inspections": (MANAGER, f"{base}/inspections"),
         "reports": (HEALTH, f"{base}/health-service"),
         "adviser overview": (ADVISER, "/adviser/cooperation"),
+        "centre's open orders": (ADVISER, "/adviser/cooperation/orders"),
     }
 
 

@@ -21,6 +21,8 @@ from iwemployer.models import (
     Decision,
     EmployerRequest,
     Enterprise,
+    Inspection,
+    InspectionOrder,
     MemberRole,
     Membership,
     PlanActivity,
@@ -437,3 +439,72 @@ def test_each_roles_tasks_take_a_fixed_number_of_statements(app: Flask, world: W
     grow_demo(world.session, 2)
     world.session.expire_all()
     assert costs() == small == (5, 3)
+
+
+# --- the Labour Inspection Authority's orders ----------------------------------------------------
+
+
+def _fjellbygg_orders(world: World) -> list[InspectionOrder]:
+    return list(
+        world.session.scalars(
+            select(InspectionOrder)
+            .join(Inspection)
+            .where(Inspection.enterprise_id == world.fjellbygg.id)
+            .order_by(InspectionOrder.deadline)
+        )
+    )
+
+
+def test_an_open_order_due_soon_shows_for_the_manager_delegate_and_union_rep(
+    world: World,
+) -> None:
+    # The demo: one order answered, one open and due in ten days.
+    (answered, due) = _fjellbygg_orders(world)
+    assert answered.answered_on is not None and due.deadline == TODAY + timedelta(days=10)
+    for email in (
+        "leder@fjellbygg.example",
+        "verneombud@fjellbygg.example",
+        "tillitsvalgt@fjellbygg.example",
+    ):
+        task = _of(_tasks(world, email, world.fjellbygg), TaskKind.ORDERS_DUE)
+        assert (task.count, task.when) == (1, due.deadline)
+        assert task.url == f"/enterprises/{world.fjellbygg.id}/inspections#order-{due.id}"
+    # Nordlys has no orders; and nobody sees another enterprise's.
+    assert TaskKind.ORDERS_DUE not in _kinds(_tasks(world, "leder@nordlys.example", world.nordlys))
+
+
+def test_an_order_shows_from_14_days_before_goes_overdue_and_goes_when_answered(
+    world: World,
+) -> None:
+    (_, due) = _fjellbygg_orders(world)
+    manager = "leder@fjellbygg.example"
+    due.deadline = TODAY + timedelta(days=15)
+    world.session.commit()
+    assert TaskKind.ORDERS_DUE not in _kinds(_tasks(world, manager, world.fjellbygg))
+    due.deadline = TODAY + timedelta(days=14)
+    world.session.commit()
+    assert TaskKind.ORDERS_DUE in _kinds(_tasks(world, manager, world.fjellbygg))
+    # A second one, overdue: both counted, the first deadline is past, the list is linked.
+    world.session.add(
+        InspectionOrder(
+            inspection_id=due.inspection_id, text="Rekkverk", deadline=TODAY - timedelta(days=1)
+        )
+    )
+    world.session.commit()
+    task = _of(_tasks(world, manager, world.fjellbygg), TaskKind.ORDERS_OVERDUE)
+    assert (task.count, task.when) == (2, TODAY - timedelta(days=1))
+    assert task.url == f"/enterprises/{world.fjellbygg.id}/inspections"
+    for order in _fjellbygg_orders(world):
+        order.answered_on, order.answer = TODAY, "Gjort"
+    world.session.commit()
+    kinds = _kinds(_tasks(world, manager, world.fjellbygg))
+    assert TaskKind.ORDERS_DUE not in kinds and TaskKind.ORDERS_OVERDUE not in kinds
+
+
+def test_the_contact_person_sees_the_centres_orders_coming_due(world: World) -> None:
+    (_, due) = _fjellbygg_orders(world)
+    vestland = _adviser(world, "radgiver.vestland@nav.example")
+    task = vestland[TaskKind.CENTRE_ORDERS_DUE]
+    assert (task.count, task.when, task.url) == (1, due.deadline, "/adviser/cooperation/orders")
+    # Oslo's centre has none: Fjellbygg is Vestland's.
+    assert TaskKind.CENTRE_ORDERS_DUE not in _adviser(world, "radgiver.oslo@nav.example")

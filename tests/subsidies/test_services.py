@@ -536,7 +536,7 @@ def test_deleting_a_draft_deletes_its_files(world: World, attachment_dir: Path) 
     ],
 )
 def test_file_names_are_made_safe(given: str, shown: str) -> None:
-    from iwemployer.subsidies.files import display_name
+    from iwemployer.attachments import display_name
 
     assert display_name(given, "application/pdf") == shown
 

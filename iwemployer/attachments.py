@@ -1,4 +1,5 @@
-"""Attachment files: checked by content, kept under generated names in ``ATTACHMENT_DIR``.
+"""Uploaded files (a subsidy application's attachments, a health-service report's file):
+checked by content, kept under generated names in ``ATTACHMENT_DIR``.
 
 A new file is written beside the store (``.pending/``) and moved into place only when the
 transaction that holds its row commits; a rollback removes it. A deleted row's file goes after
@@ -8,15 +9,25 @@ the commit. So a failure half-way leaves neither an orphan file nor a row withou
 from __future__ import annotations
 
 import re
+import secrets
 import unicodedata
 from pathlib import Path, PurePosixPath
 
-from flask import current_app
+from flask import Flask, current_app, request, send_file
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction
+from werkzeug.datastructures import FileStorage
+from werkzeug.wrappers import Response
 
-PENDING = "subsidy_files_pending"
-DOOMED = "subsidy_files_doomed"
+from .errors import DomainError
+
+MAX_BYTES = 10 * 1024 * 1024
+# The body of an upload: the file and the form's few other fields.
+UPLOAD_LIMIT = MAX_BYTES + 64 * 1024
+PENDING = "attachment_files_pending"
+DOOMED = "attachment_files_doomed"
+UPLOAD_ENDPOINTS = "upload_endpoints"
 
 # The first bytes of each allowed type; the name and the browser's claim are never trusted.
 SIGNATURES: tuple[tuple[bytes, str, str], ...] = (
@@ -33,6 +44,31 @@ def sniff(data: bytes) -> str | None:
         if data.startswith(magic):
             return content_type
     return None
+
+
+def checked(data: bytes, field: str = "file") -> str:
+    """The content type of an upload that passes the size and type checks, else DomainError."""
+    if not data:
+        raise DomainError(str(_l("Choose a file.")), field)
+    if len(data) > MAX_BYTES:
+        raise DomainError(str(_l("The file is larger than 10 MB.")), field, status=413)
+    content_type = sniff(data)
+    if content_type is None:
+        raise DomainError(
+            str(_l("The file must be a PDF, PNG or JPEG (checked by its content).")), field
+        )
+    return content_type
+
+
+def read(uploaded: FileStorage | None) -> tuple[str, bytes]:
+    """The browser's file name and the bytes of a form's file field (empty when none was sent)."""
+    if uploaded is None:
+        return "", b""
+    return uploaded.filename or "", uploaded.read(UPLOAD_LIMIT)
+
+
+def new_stored_name() -> str:
+    return secrets.token_hex(16)
 
 
 def display_name(filename: str, content_type: str) -> str:
@@ -69,6 +105,26 @@ def remove_on_commit(session: Session, stored_name: str) -> None:
     session.info.setdefault(DOOMED, []).append(stored_path(stored_name))
 
 
+def download(stored_name: str, content_type: str, name: str) -> Response | None:
+    """The stored file as a download that no browser renders inline, or None when the store
+    lost it (an incomplete restore): the caller says so rather than fail."""
+    path = stored_path(stored_name)
+    if not path.is_file():
+        return None
+    response: Response = send_file(
+        path,
+        mimetype=content_type,
+        as_attachment=True,
+        download_name=name,
+        conditional=False,
+        etag=False,
+        max_age=0,
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def _committed(session: Session) -> None:
     for pending, final in session.info.pop(PENDING, []):
         pending.replace(final)
@@ -89,3 +145,19 @@ def listen() -> None:
     for name, listener in (("after_commit", _committed), ("after_soft_rollback", _rolled_back)):
         if not event.contains(Session, name, listener):
             event.listen(Session, name, listener)
+
+
+def accept_uploads(app: Flask, *endpoints: str) -> None:
+    """Let ``endpoints`` take a file: their larger body limit must hold before anything reads
+    the form. CSRF protection reads it in the app's own before_request, so this hook goes
+    first."""
+    listen()
+    wanted: set[str] = app.extensions.setdefault(UPLOAD_ENDPOINTS, set())
+    if not wanted:
+        app.before_request_funcs.setdefault(None, []).insert(0, _upload_limit)
+    wanted.update(endpoints)
+
+
+def _upload_limit() -> None:
+    if request.endpoint in current_app.extensions[UPLOAD_ENDPOINTS]:
+        request.max_content_length = UPLOAD_LIMIT
