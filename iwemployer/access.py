@@ -319,7 +319,8 @@ def _audit_rows_join_commit(session: Session) -> None:
 
 
 def _audit_committed(session: Session) -> None:
-    if _request_session(session):
+    # A savepoint's release is reported as a commit too: the rows wait for the real one.
+    if _request_session(session) and not session.in_nested_transaction():
         g.pop(AUDIT_PENDING, None)
 
 

@@ -136,13 +136,12 @@ def find_enterprise(
     named = [m for m in matches if m.name.lower() == q.lower()]
     if len(matches) == 1 or len(named) == 1:
         return named[0] if named else matches[0]
-    listed = ", ".join(enterprise_label(m) for m in matches[:NAMED])
     raise Ambiguous(
         _l(
-            "Several enterprises match “%(text)s”: %(names)s. Choose one of the suggestions, "
-            "or type more of the name or the organisation number.",
+            "Several enterprises match “%(text)s”, among them %(names)s. Choose one of the "
+            "suggestions, or type more of the name or the organisation number.",
             text=q,
-            names=listed + (" …" if len(matches) > NAMED else ""),
+            names=", ".join(enterprise_label(m) for m in matches[:NAMED]),
         ),
         field,
         enterprise_options(matches),

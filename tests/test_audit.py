@@ -3,6 +3,7 @@ a read's row written in the request's own transaction, and kept when the request
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -166,4 +167,29 @@ def test_a_change_that_fails_half_way_is_undone_and_its_row_kept(
     rows = _rows_for(world, "admin.user_deactivate")
     assert [(r.permitted, r.action, r.subject_user_id) for r in rows] == [
         (True, "change", target.id)
+    ]
+
+
+def test_a_savepoint_within_the_request_does_not_lose_its_rows(
+    world: World, client: WebClient
+) -> None:
+    # Sending a question adds the request in a savepoint (a unique token); the change's row
+    # still goes in with the request's commit.
+    client.login_as(world.user("leder@nordlys.example"))
+    url = f"/enterprises/{world.nordlys.id}/requests/new/question"
+    token = re.search(r'name="form_token"[^>]*value="([^"]+)"', client.get(url).text)
+    assert token is not None
+    sent = client.post(
+        url,
+        {
+            "form_token": token.group(1),
+            "question_kind": "question",
+            "subject": "Spørsmål om tilretteleggingstilskudd",
+            "description": "Hvordan søker vi?",
+        },
+    )
+    assert sent.status_code == 303, sent.text
+    rows = _rows_for(world, "requests.enterprise_new_question")
+    assert [(r.method, r.action, r.permitted) for r in rows if r.method == "POST"] == [
+        ("POST", "change", True)
     ]

@@ -124,7 +124,7 @@ def test_an_ambiguous_or_unknown_enterprise_is_refused_at_the_field(
     assert several.status_code == 422
     # At the field, naming the first candidates; all of them offered in its datalist.
     assert re.search(r'id="enterprise-error"[^>]*>\s*<p class="aksel-error-message', several.text)
-    assert "Flere virksomheter passer til «AS»" in several.text
+    assert "Flere virksomheter passer til «AS», blant dem" in several.text
     datalist = several.text.split('<datalist id="enterprise-suggestions">')[1]
     datalist = datalist.split("</datalist>")[0]
     assert '<option value="Fjellbygg AS (923 456 783)">' in datalist
