@@ -16,8 +16,8 @@ from typing import Any, Literal, NoReturn, TypeVar
 
 from flask import Flask, Response, abort, g, has_request_context, request, session
 from flask_login import current_user, login_required
-from sqlalchemy import ColumnElement, Select, event, false, or_, select, true
-from sqlalchemy.orm import InstrumentedAttribute, Session, SessionTransaction, object_session
+from sqlalchemy import ColumnElement, Connection, Select, event, false, or_, select, true
+from sqlalchemy.orm import InstrumentedAttribute, Session, object_session
 from werkzeug.routing import IntegerConverter, Map
 
 from .extensions import db
@@ -260,15 +260,12 @@ def require(allowed: bool, enterprise_id: int | None, action: Action = "change")
 def deny(enterprise_id: int | None, action: Action, status: int) -> NoReturn:
     """Log a refused lookup or action, then answer ``status`` (404 hides the record)."""
     audit(enterprise_id, action, permitted=False)
-    db.session.commit()
     abort(status)
 
 
 def permit(enterprise_id: int | None, action: Action) -> None:
-    """Log a permitted lookup; a read commits now, a change's row commits with the change."""
+    """Log a permitted lookup (its row is written with the request's transaction)."""
     audit(enterprise_id, action, permitted=True)
-    if action == "read":
-        db.session.commit()
 
 
 AUDIT_PENDING = "audit_pending"
@@ -280,12 +277,10 @@ def audit(
     permitted: bool,
     subject_user_id: int | None = None,
 ) -> None:
-    """Add an audit row; a change's row commits with the change itself.
+    """Note an audit row; it is written by the request's next commit (a change's row with the
+    change itself), or at the end of the request (``_write_audit_rows``).
 
     The row names the account acted on: ``subject_user_id``, else the route's ``user_id``.
-
-    Rows not committed by the end of the request (an invalid or refused change) are kept
-    anyway, on their own, by ``_keep_audit_rows``.
     """
     user = current_user
     fields = {
@@ -298,7 +293,6 @@ def audit(
         "subject_user_id": subject_user_id or (request.view_args or {}).get("user_id"),
         "address": (request.remote_addr or "")[:45],
     }
-    db.session.add(AuditEntry(**fields))
     g.setdefault(AUDIT_PENDING, []).append(fields)
 
 
@@ -370,34 +364,78 @@ def member_role_required(*roles: MemberRole, adviser: bool = True) -> Callable[[
     return decorator
 
 
-def _audit_committed(_session: Session) -> None:
-    if has_request_context():
+def _request_session(session: Session) -> bool:
+    """Is ``session`` the request's own (not a side session opened with ``new_session``)?"""
+    return has_request_context() and db.session.registry.has() and db.session() is session
+
+
+def _audit_rows_join_commit(session: Session) -> None:
+    # The rows go in with the request's outermost commit (a savepoint's is no commit).
+    if _request_session(session) and not session.in_nested_transaction():
+        session.add_all(AuditEntry(**fields) for fields in g.get(AUDIT_PENDING, []))
+
+
+def _audit_committed(session: Session) -> None:
+    # A savepoint's release is reported as a commit too: the rows wait for the real one.
+    if _request_session(session) and not session.in_nested_transaction():
         g.pop(AUDIT_PENDING, None)
 
 
-def _audit_survives_rollback(session: Session, previous: SessionTransaction) -> None:
-    # A rollback undoes a refused or invalid change, not the record that it was attempted.
-    if previous.parent is None and session.is_active and has_request_context():
-        session.add_all(AuditEntry(**fields) for fields in g.get(AUDIT_PENDING, []))
+WROTE = "iwemployer.wrote"
+
+
+def _transaction_begins(conn: Connection) -> None:
+    conn.info.pop(WROTE, None)
+
+
+def _note_write(conn: Connection, _cursor: Any, statement: str, *_args: Any) -> None:
+    # Anything but a plain SELECT counts as a change (savepoints and locks too: when in doubt,
+    # the audit rows are written on their own, never with something the view did not commit).
+    if statement.lstrip()[:6].upper() != "SELECT":
+        conn.info[WROTE] = True
+
+
+def _uncommitted_changes(session: Session) -> bool:
+    """Did the request's open transaction change anything, or fail?"""
+    if session.new or session.dirty or session.deleted:
+        return True  # added or changed but not yet flushed: never commit it by the way
+    transaction = session.get_transaction()
+    if transaction is None:
+        return False
+    if not transaction.is_active:
+        return True
+    return bool(session.connection().info.get(WROTE))
+
+
+def _write_audit_rows() -> None:
+    """The request's audit rows not yet committed: a read page's commit its one transaction;
+    whatever else the request did not commit did not happen, except that it was attempted:
+    rolled back, and the rows written on their own."""
+    if not g.get(AUDIT_PENDING):
+        return
+    session = db.session()
+    if _uncommitted_changes(session):
+        session.rollback()
+    session.commit()
 
 
 def init_app(app: Flask) -> None:
     app.url_map.converters["int"] = BoundedIntConverter
     session_class = db.session.session_factory.class_
     for name, listener in (
+        ("before_commit", _audit_rows_join_commit),
         ("after_commit", _audit_committed),
-        ("after_soft_rollback", _audit_survives_rollback),
     ):
         if not event.contains(session_class, name, listener):
             event.listen(session_class, name, listener)
+    engine = db.engine_for(app)
+    event.listen(engine, "begin", _transaction_begins)
+    event.listen(engine, "before_cursor_execute", _note_write)
 
     @app.after_request
-    def _keep_audit_rows(response: Response) -> Response:
-        # Whatever the request did not commit did not happen, except that it was attempted:
-        # the rollback keeps the audit rows, which are then written on their own.
-        if g.get(AUDIT_PENDING):
-            db.session.rollback()
-            db.session.commit()
+    def _audit_rows_at_the_end(response: Response) -> Response:
+        # Also after an unexpected error: its handler rolled back, and answers with a page.
+        _write_audit_rows()
         return response
 
 

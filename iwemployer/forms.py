@@ -19,6 +19,7 @@ from wtforms.validators import DataRequired, Length, StopValidation, ValidationE
 from .access import MAX_ID
 from .errors import DomainError
 from .health_words import HealthDetailsWarning
+from .search import Ambiguous
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -49,6 +50,9 @@ def show_error(error: DomainError, form: FlaskForm | None = None) -> None:
     field = getattr(form, error.field, None) if error.field else None
     if field is not None:
         field.errors = [*field.errors, str(error)]
+        if isinstance(error, Ambiguous):
+            # A search field offers the candidates in its datalist (macros/search.html).
+            field.suggestions = error.candidates
     else:
         form.form_errors.append(str(error))
 

@@ -16,7 +16,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from ..errors import DomainError
 from ..models import ContactDeputy, Enterprise, User, UserKind
 from ..notifications.services import notify, register_event
-from .services import MAX_SEARCH_LENGTH, SUGGESTIONS, _contains
+from ..search import MAX_SEARCH_LENGTH, SUGGESTIONS, contains
 
 register_event("deputy.named", _l("You are now a deputy of the contact person for %(enterprise)s."))
 register_event(
@@ -65,7 +65,7 @@ def _eligible(enterprise: Enterprise) -> list[ColumnElement[bool]]:
 def suggest_advisers(session: Session, enterprise: Enterprise, q: str) -> list[User]:
     """A few active advisers of the enterprise's centre whose name or address contains ``q``,
     leaving out the contact person and the deputies already named."""
-    pattern = _contains(q.strip()[:MAX_SEARCH_LENGTH])
+    pattern = contains(q.strip()[:MAX_SEARCH_LENGTH])
     named = select(ContactDeputy.adviser_id).where(ContactDeputy.enterprise_id == enterprise.id)
     stmt = select(User).where(
         *_eligible(enterprise),

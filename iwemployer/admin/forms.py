@@ -224,10 +224,14 @@ class InviteForm(FlaskForm):
         description=_l("Advisers only, shown to the enterprises."),
         render_kw={"autocomplete": "off", "inputmode": "tel"},
     )
-    enterprise_id = IdSelectField(
+    # A search field with suggestions: thousands of enterprises never go into the page.
+    enterprise = StringField(
         _l("Enterprise"),
-        message=_l("Choose an enterprise."),
-        description=_l("Employer side only: the enterprise the user works for."),
+        validators=[MaxLength(200)],
+        description=_l(
+            "Employer side only: the enterprise the user works for. Type part of the name or "
+            "organisation number and choose."
+        ),
     )
     role = EnumSelectField(
         _l("Role in the enterprise"),

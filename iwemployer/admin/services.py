@@ -18,7 +18,7 @@ from sqlalchemy import ColumnElement, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from .. import orgnr
+from .. import orgnr, search
 from ..auth.services import IssuedInvitation, end_all_sessions, issue_invitation, normalise_email
 from ..errors import DomainError
 from ..locking import lock_row
@@ -43,17 +43,10 @@ AGREEMENT_YEARS = 4
 # Dates outside this range are typing mistakes (and would overflow date arithmetic near 9999).
 EARLIEST_DATE = date(1990, 1, 1)
 LATEST_DATE = date(2199, 12, 31)
-MAX_SEARCH_LENGTH = 100
 MAX_REASON = 2000
 
 
 # --- searching and paging -------------------------------------------------------------------
-
-
-def _contains(text: str) -> str:
-    """A LIKE pattern matching ``text`` anywhere, with LIKE's wildcards taken literally."""
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
 
 
 def search_enterprises(session: Session, q: str, page: int, page_size: int) -> Page[Enterprise]:
@@ -63,9 +56,11 @@ def search_enterprises(session: Session, q: str, page: int, page_size: int) -> P
         selectinload(Enterprise.contact_person),
         selectinload(Enterprise.agreements),
     )
-    q = q.strip()[:MAX_SEARCH_LENGTH]
+    q = q.strip()[: search.MAX_SEARCH_LENGTH]
     if q:
-        conditions: list[ColumnElement[bool]] = [Enterprise.name.ilike(_contains(q), escape="\\")]
+        conditions: list[ColumnElement[bool]] = [
+            Enterprise.name.ilike(search.contains(q), escape="\\")
+        ]
         digits = orgnr.normalise(q)
         if digits.isascii() and digits.isdigit():
             conditions.append(Enterprise.org_number.contains(digits, autoescape=True))
@@ -83,9 +78,9 @@ def search_users(
         joinedload(User.centre),
         selectinload(User.memberships).selectinload(Membership.enterprise),
     )
-    q = q.strip()[:MAX_SEARCH_LENGTH]
+    q = q.strip()[: search.MAX_SEARCH_LENGTH]
     if q:
-        pattern = _contains(q)
+        pattern = search.contains(q)
         query = query.where(
             or_(User.name.ilike(pattern, escape="\\"), User.email.ilike(pattern, escape="\\"))
         )
@@ -148,16 +143,9 @@ def user_memberships(session: Session, user_id: int) -> list[Membership]:
     )
 
 
-def all_enterprises(session: Session) -> list[Enterprise]:
-    return list(session.scalars(select(Enterprise).order_by(Enterprise.name, Enterprise.id)))
-
-
-SUGGESTIONS = 10
-
-
 def suggest_employers(session: Session, q: str) -> list[User]:
     """A few employer-side users whose name or e-mail address contains ``q``, by name."""
-    pattern = _contains(q.strip()[:MAX_SEARCH_LENGTH])
+    pattern = search.contains(q.strip()[: search.MAX_SEARCH_LENGTH])
     return list(
         session.scalars(
             select(User)
@@ -166,36 +154,13 @@ def suggest_employers(session: Session, q: str) -> list[User]:
                 or_(User.name.ilike(pattern, escape="\\"), User.email.ilike(pattern, escape="\\")),
             )
             .order_by(User.name, User.id)
-            .limit(SUGGESTIONS)
-        )
-    )
-
-
-def suggest_enterprises(session: Session, q: str) -> list[Enterprise]:
-    """A few enterprises whose name or organisation number contains ``q``, by name."""
-    q = q.strip()[:MAX_SEARCH_LENGTH]
-    conditions: list[ColumnElement[bool]] = [Enterprise.name.ilike(_contains(q), escape="\\")]
-    digits = orgnr.normalise(q)
-    if digits.isascii() and digits.isdigit():
-        conditions.append(Enterprise.org_number.contains(digits, autoescape=True))
-    return list(
-        session.scalars(
-            select(Enterprise)
-            .where(or_(*conditions))
-            .order_by(Enterprise.name, Enterprise.id)
-            .limit(SUGGESTIONS)
+            .limit(search.SUGGESTIONS)
         )
     )
 
 
 def user_id_by_email(session: Session, email: str) -> int | None:
     return session.scalar(select(User.id).where(func.lower(User.email) == email.strip().lower()))
-
-
-def enterprise_id_by_org_number(session: Session, text: str) -> int | None:
-    return session.scalar(
-        select(Enterprise.id).where(Enterprise.org_number == orgnr.normalise(text))
-    )
 
 
 # --- enterprises ----------------------------------------------------------------------------
@@ -540,17 +505,17 @@ def invite_user(
         if enterprise_id is not None or role is not None:
             raise DomainError(
                 _l("Only employer-side users can be members of an enterprise. Leave this blank."),
-                "enterprise_id",
+                "enterprise",
             )
     elif enterprise_id is not None:
         enterprise = session.get(Enterprise, enterprise_id)
         if enterprise is None:
-            raise DomainError(_l("Choose an enterprise."), "enterprise_id")
+            raise DomainError(_l("Choose an enterprise."), "enterprise")
         if role is None:
             raise DomainError(_l("Choose the user's role in the enterprise."), "role")
     elif role is not None:
         raise DomainError(
-            _l("Choose the enterprise for the role, or leave the role blank."), "enterprise_id"
+            _l("Choose the enterprise for the role, or leave the role blank."), "enterprise"
         )
     if session.scalar(select(User.id).where(User.email == address)) is not None:
         raise _duplicate_email()

@@ -16,8 +16,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import Session
 
-from .. import orgnr
-from ..access import audit, get_or_404, kind_required
+from ..access import audit, get_or_404, kind_required, scoped
 from ..auth.invitations import invitation_validity, send_invitation
 from ..errors import DomainError
 from ..extensions import db
@@ -34,6 +33,8 @@ from ..models import (
     UserKind,
     utcnow,
 )
+from ..search import MAX_SEARCH_LENGTH, SearchField, enterprise_options, find_enterprise
+from ..search import suggest_enterprises as enterprises_like
 from . import deputies, services
 from .forms import (
     AgreementForm,
@@ -70,7 +71,7 @@ def _page_number() -> int:
 
 
 def _search_text() -> str:
-    return request.args.get("q", "").strip()[: services.MAX_SEARCH_LENGTH]
+    return request.args.get("q", "").strip()[:MAX_SEARCH_LENGTH]
 
 
 def _page_size() -> int:
@@ -405,7 +406,7 @@ def suggest_deputies(enterprise_id: int) -> ResponseReturnValue:
     q = request.args.get("adviser", "")
     found = deputies.suggest_advisers(db.session(), enterprise, q) if q.strip() else []
     return render_template(
-        "admin/_suggestions.html", options=[(u.email, f"{u.name} ({u.email})") for u in found]
+        "_suggestions.html", options=[(u.email, f"{u.name} ({u.email})") for u in found]
     )
 
 
@@ -497,17 +498,17 @@ def _invite_choices(form: InviteForm) -> InviteForm:
             *(choice(c.id, f"{c.name} ({c.county})") for c in services.centres(session)),
         ],
     )
-    set_choices(
-        form.enterprise_id,
-        [
-            blank_choice(_("None")),
-            *(
-                choice(e.id, f"{e.name} ({e.org_number})")
-                for e in services.all_enterprises(session)
-            ),
-        ],
-    )
     return form
+
+
+INVITE_ENTERPRISE = SearchField("enterprise", "admin.suggest_enterprises")
+
+
+def _typed_enterprise(text: str | None) -> int | None:
+    """The enterprise typed into the invitation's search field, if any."""
+    if not (text or "").strip():
+        return None
+    return find_enterprise(db.session(), scoped(Enterprise), text or "", "enterprise").id
 
 
 @bp.route("/users/invite", methods=["GET", "POST"])
@@ -516,6 +517,7 @@ def user_invite() -> ResponseReturnValue:
     form = _invite_choices(InviteForm())
     if form.validate_on_submit():
         try:
+            enterprise_id = _typed_enterprise(form.enterprise.data)
             issued = services.invite_user(
                 db.session(),
                 name=form.name.data or "",
@@ -524,7 +526,7 @@ def user_invite() -> ResponseReturnValue:
                 centre_id=form.centre_id.data,
                 title=form.title.data or "",
                 phone=form.phone.data or "",
-                enterprise_id=form.enterprise_id.data,
+                enterprise_id=enterprise_id,
                 role=form.role.data,
                 invited_by=current_user._get_current_object(),
                 valid_for=invitation_validity(),
@@ -533,11 +535,13 @@ def user_invite() -> ResponseReturnValue:
             show_error(error, form)
         else:
             user = issued.invitation.user
-            audit(form.enterprise_id.data, "change", permitted=True)
+            audit(enterprise_id, "change", permitted=True)
             send_invitation(user, issued)
             db.session.commit()
             return _invitation_sent(user)
-    return render_template("admin/user_invite.html", form=form), _status()
+    return render_template(
+        "admin/user_invite.html", form=form, enterprise_search=INVITE_ENTERPRISE
+    ), _status()
 
 
 @bp.get(f"/users/<{ID}:user_id>")
@@ -619,15 +623,16 @@ class MembershipTable:
     """The memberships of the record a page is about, and the form that adds one.
 
     The page fixes one side of a membership (``fixed``, sent in a hidden input); the other is
-    typed into the ``chosen`` search field, with suggestions from ``suggest`` (an endpoint)
-    and found by ``find`` when sent; the forms send ``back`` to return to the same page.
+    typed into the ``chosen`` search field (``search``) and found by ``find`` when sent (an id,
+    or None, or a ``DomainError`` at the field); the forms send ``back`` to return to the same
+    page.
     """
 
     back: str
     fixed: str
     chosen: str
     chosen_id: str
-    suggest: str
+    search: SearchField
     find: Callable[[Session, str], int | None]
     anchor: str
     memberships: Callable[[Session, int], list[Membership]]
@@ -638,16 +643,6 @@ class MembershipTable:
     def url(self, membership: Membership) -> str:
         owner_id = getattr(membership, self.fixed)
         return url_for(f".{self.back}_detail", **{self.fixed: owner_id}, _anchor=self.anchor)
-
-    def search_attributes(self) -> dict[str, str]:
-        """The search field's suggestions: htmx asks as the administrator types."""
-        return {
-            "list": f"{self.chosen}-suggestions",
-            "hx-get": url_for(f".{self.suggest}"),
-            "hx-trigger": "input changed delay:250ms",
-            "hx-target": f"#{self.chosen}-suggestions",
-            "hx-swap": "innerHTML",
-        }
 
     def context(
         self,
@@ -669,7 +664,7 @@ ENTERPRISE_MEMBERS = MembershipTable(
     fixed="enterprise_id",
     chosen="user",
     chosen_id="user_id",
-    suggest="suggest_users",
+    search=SearchField("user", "admin.suggest_users"),
     find=services.user_id_by_email,
     anchor="members",
     memberships=services.enterprise_memberships,
@@ -681,8 +676,8 @@ USER_MEMBERSHIPS = MembershipTable(
     fixed="user_id",
     chosen="enterprise",
     chosen_id="enterprise_id",
-    suggest="suggest_enterprises",
-    find=services.enterprise_id_by_org_number,
+    search=SearchField("enterprise", "admin.suggest_enterprises"),
+    find=lambda session, text: find_enterprise(session, scoped(Enterprise), text, "enterprise").id,
     anchor="memberships",
     memberships=services.user_memberships,
     role_label=lambda m: _("Role in %(enterprise)s", enterprise=m.enterprise.name),
@@ -699,7 +694,7 @@ def suggest_users() -> ResponseReturnValue:
         return redirect(url_for(".users", q=q), code=303)
     found = services.suggest_employers(db.session(), q) if q.strip() else []
     return render_template(
-        "admin/_suggestions.html", options=[(u.email, f"{u.name} ({u.email})") for u in found]
+        "_suggestions.html", options=[(u.email, f"{u.name} ({u.email})") for u in found]
     )
 
 
@@ -710,11 +705,8 @@ def suggest_enterprises() -> ResponseReturnValue:
     q = request.args.get("enterprise", "")
     if not is_fragment_request():
         return redirect(url_for(".enterprises", q=q), code=303)
-    found = services.suggest_enterprises(db.session(), q) if q.strip() else []
-    return render_template(
-        "admin/_suggestions.html",
-        options=[(e.org_number, f"{e.name} ({orgnr.display(e.org_number)})") for e in found],
-    )
+    found = enterprises_like(db.session(), scoped(Enterprise), q)
+    return render_template("_suggestions.html", options=enterprise_options(found))
 
 
 def _table() -> MembershipTable:
@@ -745,9 +737,9 @@ def membership_add() -> ResponseReturnValue:
     if form.validate_on_submit():
         ids = {"user_id": form.user_id.data, "enterprise_id": form.enterprise_id.data}
         typed = (form[table.chosen].data or "").strip()
-        if typed:
-            ids[table.chosen_id] = table.find(db.session(), typed)
         try:
+            if typed:
+                ids[table.chosen_id] = table.find(db.session(), typed)
             membership = services.add_membership(
                 db.session(), ids["user_id"], ids["enterprise_id"], form.role.data
             )

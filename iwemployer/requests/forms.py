@@ -232,6 +232,20 @@ class HandOverForm(FlaskForm):
     )
 
 
+class InboxEnterpriseForm(FlaskForm):
+    """The inbox's enterprise filter, sent with the other filters (GET): a search field with
+    suggestions, as a centre has hundreds of enterprises."""
+
+    class Meta:
+        csrf = False
+
+    enterprise = StringField(
+        _l("Enterprise"),
+        validators=[MaxLength(200)],
+        description=_l("All when empty. Type part of the name or the organisation number."),
+    )
+
+
 class RatingForm(FlaskForm):
     score = RadioField(
         _l("How helpful was the centre?"),

@@ -1042,8 +1042,12 @@ def inbox(
         conditions.append(status)
     if filters.enterprise_id is not None:
         conditions.append(EmployerRequest.enterprise_id == filters.enterprise_id)
+    # The centre's requests are sorted and counted as bare ids; only the page's rows are then
+    # loaded with what the list shows. Joining the people of every request before sorting cost
+    # ~9× as much on PostgreSQL at 10× demo data (921 requests: 16 ms → 2 ms). No index serves
+    # this order: it begins with the adviser's own, and the total needs every row anyway.
     base = (
-        select(EmployerRequest)
+        select(EmployerRequest.id)
         .join(Enterprise, Enterprise.id == EmployerRequest.enterprise_id)
         .where(*conditions)
     )
@@ -1060,20 +1064,33 @@ def inbox(
         "urgency": (most_urgent,),
         "waiting": (),
     }.get(filters.sort, (mine_first,))
-    stmt = base.options(
-        joinedload(EmployerRequest.enterprise),
-        joinedload(EmployerRequest.created_by),
-        joinedload(EmployerRequest.assigned_to),
-        joinedload(EmployerRequest.recruitment),
-    ).order_by(
+    ordered = base.order_by(
         *first,
         waiting_first,
         EmployerRequest.waiting_since,
         EmployerRequest.created_at,
         EmployerRequest.id,
     )
-    found = paginate_counted(session, stmt, page, page_size)
-    requests: Sequence[EmployerRequest] = found.items
+    found = paginate_counted(session, ordered, page, page_size)
+    loaded = (
+        {
+            r.id: r
+            for r in session.scalars(
+                select(EmployerRequest)
+                .where(EmployerRequest.id.in_(found.items))
+                .options(
+                    joinedload(EmployerRequest.enterprise),
+                    joinedload(EmployerRequest.created_by),
+                    joinedload(EmployerRequest.assigned_to),
+                    joinedload(EmployerRequest.recruitment),
+                )
+                .execution_options(populate_existing=True)
+            )
+        }
+        if found.items
+        else {}
+    )
+    requests: Sequence[EmployerRequest] = [loaded[i] for i in found.items]
     unread = unread_ids(session, adviser, (r.id for r in requests))
     rows = [
         InboxRow(

@@ -31,7 +31,7 @@ from ..access import (
 )
 from ..errors import DomainError
 from ..extensions import db
-from ..forms import choice, show_error
+from ..forms import choice, optional_id, show_error
 from ..htmx import finish, is_fragment_request, render_page_or_fragment
 from ..models import (
     CaseHelpKind,
@@ -45,11 +45,19 @@ from ..models import (
     Urgency,
     UserKind,
 )
+from ..search import (
+    SearchField,
+    enterprise_label,
+    enterprise_options,
+    find_enterprise,
+    suggest_enterprises,
+)
 from ..templating import template_globals
 from . import labels, services
 from .forms import (
     CaseHelpForm,
     HandOverForm,
+    InboxEnterpriseForm,
     NewRequestForm,
     QuestionForm,
     RatingForm,
@@ -230,7 +238,7 @@ def _already_rated(record: EmployerRequest) -> ResponseReturnValue:
 
 @bp.get("/enterprises/<int:enterprise_id>/requests")
 @member_role_required(*services.ASKERS, adviser=True)
-@employers_only(advisers_to=lambda enterprise_id: url_for(".inbox", enterprise=enterprise_id))
+@employers_only(advisers_to=lambda enterprise_id: url_for(".inbox", enterprise_id=enterprise_id))
 def enterprise_list(enterprise_id: int) -> ResponseReturnValue:
     enterprise = get_or_404(Enterprise, enterprise_id)
     role = member_role(current_user, enterprise_id)
@@ -472,31 +480,49 @@ def enterprise_rate(enterprise_id: int, request_id: int) -> ResponseReturnValue:
 # --- the contact person's inbox -----------------------------------------------------------------
 
 
-def _inbox_filter() -> services.InboxFilter:
+INBOX_ENTERPRISE = SearchField("enterprise", "requests.inbox_suggest_enterprises")
+
+
+def _inbox_filter(form: InboxEnterpriseForm) -> services.InboxFilter:
+    """The filters asked for; the enterprise typed into ``form`` (or named by ``enterprise_id``
+    in a link) is one of the adviser's centre's, or an error at the field and no such filter."""
     kind = request.args.get("kind", "")
     status = request.args.get("status", "open")
-    try:
-        enterprise_id: int | None = int(request.args.get("enterprise", ""))
-    except ValueError:
-        enterprise_id = None
     sort = request.args.get("sort", "mine")
     return services.InboxFilter(
         kind=RequestKind(kind) if kind in {k.value for k in RequestKind} else None,
         status=status if status in services.STATUS_FILTERS else "open",
-        enterprise_id=enterprise_id,
+        enterprise_id=_inbox_enterprise(form),
         sort=sort if sort in services.SORTS else "mine",
     )
+
+
+def _inbox_enterprise(form: InboxEnterpriseForm) -> int | None:
+    try:
+        linked = optional_id(request.args.get("enterprise_id"))
+    except ValueError:
+        linked = None
+    if linked is not None and not form.enterprise.data:
+        enterprise = db.session.scalar(scoped(Enterprise).where(Enterprise.id == linked))
+        if enterprise is not None:
+            form.enterprise.data = enterprise_label(enterprise)
+            return enterprise.id
+    if not form.validate() or not (form.enterprise.data or "").strip():
+        return None
+    try:
+        return find_enterprise(
+            db.session(), scoped(Enterprise), form.enterprise.data or "", "enterprise"
+        ).id
+    except DomainError as error:
+        show_error(error, form)
+        return None
 
 
 @bp.get("/inbox")
 @kind_required(UserKind.ADVISER)
 def inbox() -> ResponseReturnValue:
-    filters = _inbox_filter()
-    enterprises = list(db.session.scalars(scoped(Enterprise).order_by(Enterprise.name)))
-    if filters.enterprise_id is not None and filters.enterprise_id not in {
-        e.id for e in enterprises
-    }:
-        filters = services.InboxFilter(kind=filters.kind, status=filters.status, sort=filters.sort)
+    enterprise_form = InboxEnterpriseForm(request.args)
+    filters = _inbox_filter(enterprise_form)
     try:
         page_number = int(request.args.get("page", "1"))
     except ValueError:
@@ -515,7 +541,8 @@ def inbox() -> ResponseReturnValue:
         "requests/inbox.html",
         page=page,
         filters=filters,
-        enterprises=enterprises,
+        enterprise_form=enterprise_form,
+        enterprise_search=INBOX_ENTERPRISE,
         unread_count=services.unread_count(db.session(), current_user),
         rating=rating,
         rating_average=format_decimal(rating.average or 0, format="0.0"),
@@ -524,7 +551,18 @@ def inbox() -> ResponseReturnValue:
         statuses=list(RequestStatus),
         sorts=[(value, labels.SORT_LABELS[value]) for value in services.SORTS],
         query_args={k: v for k, v in request.args.items() if k != "page" and v},
-    )
+    ), (422 if enterprise_form.errors else 200)
+
+
+@bp.get("/inbox/suggestions/enterprises")
+@kind_required(UserKind.ADVISER)
+def inbox_suggest_enterprises() -> ResponseReturnValue:
+    """The centre's enterprises for the filter's datalist; a plain visit filters the inbox."""
+    q = request.args.get("enterprise", "")
+    if not is_fragment_request():
+        return redirect(url_for(".inbox", enterprise=q), code=303)
+    found = suggest_enterprises(db.session(), scoped(Enterprise), q)
+    return render_template("_suggestions.html", options=enterprise_options(found))
 
 
 @bp.get("/inbox/badge")

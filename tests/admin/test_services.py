@@ -412,7 +412,7 @@ def test_only_advisers_get_a_centre_and_only_the_employer_side_a_membership(
             enterprise_id=enterprise.id,
             role=MemberRole.MANAGER,
         )
-    assert _field(excinfo) == "enterprise_id"
+    assert _field(excinfo) == "enterprise"
 
 
 def test_an_employer_side_invitation_may_create_the_first_membership(session: Session) -> None:
@@ -423,7 +423,7 @@ def test_an_employer_side_invitation_may_create_the_first_membership(session: Se
     assert _field(excinfo) == "role"
     with pytest.raises(DomainError) as excinfo:
         _invite(session, inviter, role=MemberRole.MANAGER)
-    assert _field(excinfo) == "enterprise_id"
+    assert _field(excinfo) == "enterprise"
     user = _invite(
         session, inviter, enterprise_id=enterprise.id, role=MemberRole.SAFETY_DELEGATE
     ).invitation.user

@@ -388,7 +388,7 @@ def _invite_form(**changes: Any) -> dict[str, Any]:
         "centre_id": "",
         "title": "",
         "phone": "",
-        "enterprise_id": "",
+        "enterprise": "",
         "role": "",
     }
     data.update(changes)
@@ -400,7 +400,8 @@ def test_invitation_is_mailed_and_lets_the_user_choose_a_password_and_sign_in(
 ) -> None:
     response = admin.post(
         "/admin/users/invite",
-        _invite_form(enterprise_id=world.nordlys.id, role="safety_delegate"),
+        # Typed as a suggestion writes it.
+        _invite_form(enterprise="Nordlys Omsorg AS (987 654 325)", role="safety_delegate"),
     )
     assert "The invitation is sent to nora.nyansatt@nordlys.example." in _follow(admin, response)
     user = session.scalar(select(User).where(User.email == "nora.nyansatt@nordlys.example"))
@@ -442,7 +443,7 @@ def test_invitation_is_mailed_and_lets_the_user_choose_a_password_and_sign_in(
 def test_a_member_of_a_nynorsk_enterprise_is_invited_in_nynorsk(
     admin: WebClient, world: World, session: Session, smtp_server: SmtpServer, make_client: Any
 ) -> None:
-    data = _invite_form(enterprise_id=world.fjellbygg.id, role="manager")
+    data = _invite_form(enterprise=world.fjellbygg.org_number, role="manager")
     assert admin.post("/admin/users/invite", data).status_code == 303
     user = session.scalar(select(User).where(User.email == "nora.nyansatt@nordlys.example"))
     assert user is not None and user.locale == "nn"
@@ -499,7 +500,7 @@ def test_an_adviser_is_invited_with_centre_title_and_phone(
         ({"email": "not-an-address"}, "Enter an e-mail address like name@example.no."),
         ({"kind": "adviser"}, "Choose the centre the adviser works at."),
         ({"kind": "wizard"}, "Choose what kind of user this is."),
-        ({"enterprise_id": "abc"}, "Choose an enterprise."),
+        ({"enterprise": "no such enterprise"}, "No enterprise matches “no such enterprise”"),
         ({"role": "manager"}, "Choose the enterprise for the role"),
         ({"name": ""}, "Enter the user's name."),
     ],

@@ -167,6 +167,14 @@ CASES = [
     ),
     # The contact person's inbox.
     RouteCase("requests.inbox", "GET", lambda w: ("/inbox", {}), ADVISER, ok_statuses=PAGE),
+    # The enterprise filter's suggestions: the adviser's own centre's enterprises only.
+    RouteCase(
+        "requests.inbox_suggest_enterprises",
+        "GET",
+        lambda w: ("/inbox/suggestions/enterprises?enterprise=nord", {}),
+        ADVISER,
+        ok_statuses=frozenset({200, 303}),
+    ),
     RouteCase(
         "requests.inbox_badge",
         "GET",

@@ -335,7 +335,7 @@ def test_advisers_are_sent_to_the_inbox(world: World, client: WebClient) -> None
     client.login_as(world.user(ADVISER))
     response = client.get(f"/enterprises/{world.nordlys.id}/requests")
     assert response.status_code == 303
-    assert response.headers["Location"] == f"/inbox?enterprise={world.nordlys.id}"
+    assert response.headers["Location"] == f"/inbox?enterprise_id={world.nordlys.id}"
     response = client.get(f"/enterprises/{world.nordlys.id}/requests/{rid(world, CASE_HELP)}")
     assert response.headers["Location"] == f"/inbox/{rid(world, CASE_HELP)}"
 
@@ -376,7 +376,7 @@ def test_inbox_filters(world: World, client: WebClient) -> None:
     assert "Omsorgsassistent" not in text
     text = client.get("/inbox?status=answered").text
     assert "Omsorgsassistent" in text and "Verneombudets" not in text
-    text = client.get(f"/inbox?enterprise={world.fjellbygg.id}&status=all").text
+    text = client.get(f"/inbox?enterprise_id={world.fjellbygg.id}&status=all").text
     assert "Tømrer" not in text  # another centre's enterprise is ignored, never shown
     text = client.get("/inbox?status=nonsense&kind=nonsense&enterprise=x&page=y").text
     assert "Langvarig eller gjentatt sykefravær" in text
