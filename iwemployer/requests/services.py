@@ -50,7 +50,7 @@ from ..models import (
 from ..models.plans import OPEN_ACTIVITY_STATUSES
 from ..notifications.services import notify, register_event, request_subject
 from ..notifications.services import withdraw as withdraw_notices
-from ..pagination import Page, paginate_counted
+from ..pagination import Page, paginate_counted, paginate_counted_then_load
 
 S = RequestStatus
 LOCAL_TIME = ZoneInfo("Europe/Oslo")
@@ -1060,19 +1060,25 @@ def inbox(
         "urgency": (most_urgent,),
         "waiting": (),
     }.get(filters.sort, (mine_first,))
-    stmt = base.options(
-        joinedload(EmployerRequest.enterprise),
-        joinedload(EmployerRequest.created_by),
-        joinedload(EmployerRequest.assigned_to),
-        joinedload(EmployerRequest.recruitment),
-    ).order_by(
-        *first,
-        waiting_first,
-        EmployerRequest.waiting_since,
-        EmployerRequest.created_at,
-        EmployerRequest.id,
+    found = paginate_counted_then_load(
+        session,
+        base,
+        (
+            *first,
+            waiting_first,
+            EmployerRequest.waiting_since,
+            EmployerRequest.created_at,
+            EmployerRequest.id,
+        ),
+        (
+            joinedload(EmployerRequest.enterprise),
+            joinedload(EmployerRequest.created_by),
+            joinedload(EmployerRequest.assigned_to),
+            joinedload(EmployerRequest.recruitment),
+        ),
+        page,
+        page_size,
     )
-    found = paginate_counted(session, stmt, page, page_size)
     requests: Sequence[EmployerRequest] = found.items
     unread = unread_ids(session, adviser, (r.id for r in requests))
     rows = [
