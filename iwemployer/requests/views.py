@@ -46,7 +46,7 @@ from ..models import (
     UserKind,
 )
 from ..templating import template_globals
-from . import labels, services
+from . import labels, menu, services
 from .forms import (
     CaseHelpForm,
     HandOverForm,
@@ -516,7 +516,7 @@ def inbox() -> ResponseReturnValue:
         page=page,
         filters=filters,
         enterprises=enterprises,
-        unread_count=services.unread_count(db.session(), current_user),
+        unread_count=menu.unread_count(),
         rating=rating,
         rating_average=format_decimal(rating.average or 0, format="0.0"),
         overdue_limit=_overdue_limit(),
