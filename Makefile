@@ -71,8 +71,10 @@ vendor:
 purge-css:
 	$(PYTHON) scripts/purge_css.py vendor/nav-ds.full.min.css iwemployer/static/vendor/nav-ds.min.css
 
-bench: $(VENV)/.installed-test translations
-	$(BIN)/python scripts/bench.py
+# PostgreSQL with the demo data at 1× and 100×, gunicorn as in production (README, Benchmarks);
+# BENCH_ARGS="--scales 1,10 --quick" for a short run.
+bench: $(VENV)/.installed-test translations static system-test-deps
+	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -33,6 +33,7 @@ def create_app(test_config: dict[str, object] | None = None) -> Flask:
         navigation,
         pagination,
         security,
+        statement_count,
     )
     from .admin import bp as admin_bp
     from .adviser import bp as adviser_bp
@@ -54,6 +55,8 @@ def create_app(test_config: dict[str, object] | None = None) -> Flask:
     from .training import bp as training_bp
 
     db.init_app(app)
+    # First, so its header is added after every other after_request handler has run.
+    statement_count.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
     auth.init_app(app)

@@ -98,6 +98,8 @@ def configure(app: Flask, test_config: dict[str, object] | None) -> None:
         ATTACHMENT_DIR=str(instance / "attachments"),
         # Forms sent after the session ended, until their sender signs in again (kept_forms.py).
         KEPT_FORM_DIR=str(instance / "kept-forms"),
+        # Benchmarks: an X-SQL-Statements header on every response (statement_count.py).
+        COUNT_STATEMENTS=False,
     )
     # The conventional unprefixed names, then IWEMPLOYER_* for everything else.
     for key in ("DATABASE_URL", "SECRET_KEY"):

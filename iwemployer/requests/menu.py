@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import g
 from flask_babel import LazyString, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -10,10 +11,18 @@ from ..extensions import db
 from . import services
 
 
+def unread_count() -> int:
+    """The signed-in adviser's unread requests, counted once per request: the menu and the inbox
+    page both show it, and at a centre's size the count is one of the page's dearest reads."""
+    if "inbox_unread" not in g:
+        g.inbox_unread = services.unread_count(db.session(), current_user)
+    return int(g.inbox_unread)
+
+
 def _inbox_label() -> str:
     count = 0
     if current_user.is_authenticated and current_user.is_adviser:
-        count = services.unread_count(db.session(), current_user)
+        count = unread_count()
     if count:
         return ngettext("Requests (%(num)d unread)", "Requests (%(num)d unread)", count)
     return _("Requests")

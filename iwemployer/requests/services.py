@@ -50,7 +50,7 @@ from ..models import (
 from ..models.plans import OPEN_ACTIVITY_STATUSES
 from ..notifications.services import notify, register_event, request_subject
 from ..notifications.services import withdraw as withdraw_notices
-from ..pagination import Page, paginate_counted
+from ..pagination import Page, paginate_counted, paginate_counted_then_load
 
 S = RequestStatus
 LOCAL_TIME = ZoneInfo("Europe/Oslo")
@@ -1064,33 +1064,26 @@ def inbox(
         "urgency": (most_urgent,),
         "waiting": (),
     }.get(filters.sort, (mine_first,))
-    ordered = base.order_by(
-        *first,
-        waiting_first,
-        EmployerRequest.waiting_since,
-        EmployerRequest.created_at,
-        EmployerRequest.id,
+    found = paginate_counted_then_load(
+        session,
+        base,
+        (
+            *first,
+            waiting_first,
+            EmployerRequest.waiting_since,
+            EmployerRequest.created_at,
+            EmployerRequest.id,
+        ),
+        (
+            joinedload(EmployerRequest.enterprise),
+            joinedload(EmployerRequest.created_by),
+            joinedload(EmployerRequest.assigned_to),
+            joinedload(EmployerRequest.recruitment),
+        ),
+        page,
+        page_size,
     )
-    found = paginate_counted(session, ordered, page, page_size)
-    loaded = (
-        {
-            r.id: r
-            for r in session.scalars(
-                select(EmployerRequest)
-                .where(EmployerRequest.id.in_(found.items))
-                .options(
-                    joinedload(EmployerRequest.enterprise),
-                    joinedload(EmployerRequest.created_by),
-                    joinedload(EmployerRequest.assigned_to),
-                    joinedload(EmployerRequest.recruitment),
-                )
-                .execution_options(populate_existing=True)
-            )
-        }
-        if found.items
-        else {}
-    )
-    requests: Sequence[EmployerRequest] = [loaded[i] for i in found.items]
+    requests: Sequence[EmployerRequest] = found.items
     unread = unread_ids(session, adviser, (r.id for r in requests))
     rows = [
         InboxRow(

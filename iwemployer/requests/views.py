@@ -53,7 +53,7 @@ from ..search import (
     suggest_enterprises,
 )
 from ..templating import template_globals
-from . import labels, services
+from . import labels, menu, services
 from .forms import (
     CaseHelpForm,
     HandOverForm,
@@ -543,7 +543,7 @@ def inbox() -> ResponseReturnValue:
         filters=filters,
         enterprise_form=enterprise_form,
         enterprise_search=INBOX_ENTERPRISE,
-        unread_count=services.unread_count(db.session(), current_user),
+        unread_count=menu.unread_count(),
         rating=rating,
         rating_average=format_decimal(rating.average or 0, format="0.0"),
         overdue_limit=_overdue_limit(),
