@@ -12,9 +12,10 @@ from flask import flash
 from flask_babel import format_decimal, get_translations, gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, Field, SelectField
+from wtforms import BooleanField, DateField, Field, IntegerField, SelectField
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
 from wtforms.validators import DataRequired, Length, StopValidation, ValidationError
+from wtforms.widgets import TextInput
 
 from .access import MAX_ID
 from .errors import DomainError
@@ -147,6 +148,27 @@ class BoundedDateField(DateField):
         if self.data is not None and not EARLIEST_DATE <= self.data <= LATEST_DATE:
             self.data = None
             raise ValueError(gettext("Enter a date between 1990 and 2199."))
+
+
+class WholeNumberField(IntegerField):
+    """A whole number typed in a text box (not ``type="number"``, which browsers let a wheel
+    or an arrow key change); spaces between thousands ("1 200") are fine. ``message`` replaces
+    the shared "Enter a whole number." where the field has a range to name."""
+
+    widget = TextInput()
+
+    def __init__(
+        self, label: Any, validators: list[Any] | None = None, *, message: Any = None, **kwargs: Any
+    ) -> None:
+        # The digits keyboard on a phone, as a number input would give.
+        kwargs["render_kw"] = {"inputmode": "numeric", **(kwargs.get("render_kw") or {})}
+        super().__init__(label, validators, **kwargs)
+        self.invalid_value_message = message
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        if valuelist:
+            valuelist = ["".join(str(valuelist[0]).split())]
+        super().process_formdata(valuelist)
 
 
 class MaxLength(Length):

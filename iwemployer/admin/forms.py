@@ -13,7 +13,6 @@ from wtforms import (
     EmailField,
     Field,
     HiddenField,
-    IntegerField,
     SelectField,
     StringField,
     TextAreaField,
@@ -27,36 +26,12 @@ from wtforms.validators import (
     StopValidation,
     ValidationError,
 )
-from wtforms.widgets import TextInput
 
 from ..errors import DomainError
-from ..forms import BoundedDateField, EnumSelectField, IdSelectField, MaxLength
+from ..forms import BoundedDateField, EnumSelectField, IdSelectField, MaxLength, WholeNumberField
 from ..labels import MEMBER_ROLE_LABELS, USER_KIND_LABELS, WRITTEN_STANDARD_LABELS
 from ..models import MemberRole, UserKind, WrittenStandard
 from . import services
-
-
-class WholeNumberField(IntegerField):
-    """A whole number typed in a text box; spaces between thousands ("1 200") are fine."""
-
-    widget = TextInput()
-
-    def __init__(
-        self, label: Any, validators: list[Any] | None = None, *, message: Any, **kwargs: Any
-    ) -> None:
-        super().__init__(label, validators, **kwargs)
-        self.invalid_value_message = message
-
-    def process_formdata(self, valuelist: list[Any]) -> None:
-        if valuelist:
-            valuelist = ["".join(str(valuelist[0]).split())]
-        super().process_formdata(valuelist)
-
-
-class DateInputField(BoundedDateField):
-    def __init__(self, label: Any, validators: list[Any] | None = None, **kwargs: Any) -> None:
-        super().__init__(label, validators, **kwargs)
-        self.invalid_value_message = _l("Enter a real date, for example 2026-03-01.")
 
 
 def stop_if_unreadable(form: Any, field: Field) -> None:
@@ -143,11 +118,11 @@ class EnterpriseForm(FlaskForm):
 
 
 class AgreementForm(FlaskForm):
-    start_date = DateInputField(
+    start_date = BoundedDateField(
         _l("Start date"),
         validators=[InputRequired(message=_l("Enter the start date.")), stop_if_unreadable],
     )
-    end_date = DateInputField(
+    end_date = BoundedDateField(
         _l("End date"),
         validators=[Optional(strip_whitespace=True)],
         description=_l(
@@ -157,7 +132,7 @@ class AgreementForm(FlaskForm):
 
 
 class TerminateForm(FlaskForm):
-    terminated_on = DateInputField(
+    terminated_on = BoundedDateField(
         _l("Ends from"),
         validators=[InputRequired(message=_l("Enter the date.")), stop_if_unreadable],
         description=_l("The first day the agreement is no longer in force."),

@@ -12,7 +12,6 @@ from wtforms import (
     EmailField,
     Field,
     HiddenField,
-    IntegerField,
     RadioField,
     SelectField,
     StringField,
@@ -27,7 +26,13 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from ..forms import BoundedDateField, HealthDetailsConfirmation, MaxLength, choice
+from ..forms import (
+    BoundedDateField,
+    HealthDetailsConfirmation,
+    MaxLength,
+    WholeNumberField,
+    choice,
+)
 from ..identity import contains_identity_number
 from ..models import CaseHelpKind, Urgency
 from . import labels
@@ -43,22 +48,6 @@ def _optional_int(value: Any) -> int | None:
     if value in (None, "", "None"):
         return None
     return int(value)
-
-
-class WholeNumberField(IntegerField):
-    """An integer field that says, in the user's language, when the text is not a number."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.invalid_value_message = _l("Enter a whole number.")
-
-
-class LocalDateField(BoundedDateField):
-    """A date input (ISO from the date picker, or dd.mm.yyyy typed) with our own message."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.invalid_value_message = _l("Enter a date like 31.03.2027.")
 
 
 NO_PERSONAL_DETAILS = _l(
@@ -107,7 +96,7 @@ class RecruitmentForm(NewRequestForm):
             no_identity_number,
         ],
     )
-    start_date = LocalDateField(
+    start_date = BoundedDateField(
         _l("Desired start date"),
         validators=[Optional()],
     )

@@ -17,9 +17,14 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Optional
 
-from ..forms import HealthDetailsConfirmation, MaxLength, choice
+from ..forms import (
+    BoundedDateField,
+    HealthDetailsConfirmation,
+    MaxLength,
+    WholeNumberField,
+    choice,
+)
 from ..models import SubsidyDecision, SubsidyKind
-from ..requests.forms import LocalDateField, WholeNumberField
 from . import labels
 
 NO_HEALTH_DETAILS = _l(
@@ -51,8 +56,8 @@ class DraftForm(HealthDetailsConfirmation, FlaskForm):
         _l("Expected effect on sick leave or inclusion"), description=NO_HEALTH_DETAILS
     )
     activity_description = TextAreaField(_l("The activity the subsidy funds"))
-    period_start = LocalDateField(_l("Period from"), validators=[Optional()])
-    period_end = LocalDateField(_l("Period to"), validators=[Optional()])
+    period_start = BoundedDateField(_l("Period from"), validators=[Optional()])
+    period_end = BoundedDateField(_l("Period to"), validators=[Optional()])
     own_share = StringField(_l("The enterprise's own share (kr)"), description=_l("Whole kroner."))
     amount_applied = StringField(_l("Amount applied for (kr)"), description=_l("Whole kroner."))
 
@@ -111,7 +116,7 @@ class DecisionForm(FlaskForm):
     )
     reason = TextAreaField(_l("Reason"))
     conditions = TextAreaField(_l("Conditions"))
-    report_due = LocalDateField(_l("Deadline for the final report"), validators=[Optional()])
+    report_due = BoundedDateField(_l("Deadline for the final report"), validators=[Optional()])
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -18,9 +18,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, InputRequired, NumberRange, Optional
 
 from ..config import LANGUAGES
-from ..forms import MaxLength, choice
+from ..forms import BoundedDateField, MaxLength, WholeNumberField, choice
 from ..models import CourseTopic, ParticipantRole
-from ..requests.forms import LocalDateField, WholeNumberField
 from . import labels
 from .services import MAX_SESSIONS
 
@@ -28,7 +27,7 @@ from .services import MAX_SESSIONS
 class SessionForm(Form):
     """One date of the course; a row left empty is not a session."""
 
-    day = LocalDateField(_l("Date"), validators=[Optional()])
+    day = BoundedDateField(_l("Date"), validators=[Optional()])
     starts = TimeField(_l("Starts"), validators=[Optional()])
     ends = TimeField(_l("Ends"), validators=[Optional()])
 
@@ -53,7 +52,7 @@ class CourseForm(FlaskForm):
         ],
         render_kw={"inputmode": "numeric"},
     )
-    booking_deadline = LocalDateField(
+    booking_deadline = BoundedDateField(
         _l("Booking deadline"),
         description=_l("Booking and cancelling are open to the end of this day."),
         validators=[InputRequired(message=_l("Give the booking deadline."))],

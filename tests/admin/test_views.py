@@ -245,7 +245,7 @@ def test_register_an_agreement_with_the_default_end(
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"start_date": "2026-13-45"}, "Enter a real date"),
+        ({"start_date": "2026-13-45"}, "Enter a date like 30.11.2026."),
         ({"start_date": ""}, "Enter the start date."),
         ({"start_date": "2030-01-01", "end_date": "2029-01-01"}, "The end date must be after"),
         ({"start_date": "overlap"}, "The period overlaps the agreement"),
@@ -291,7 +291,7 @@ def test_terminate_an_agreement(admin: WebClient, world: World, session: Session
     assert admin.post("/admin/agreements/999999/terminate").status_code == 404
     assert admin.get("/admin/agreements/999999/terminate").status_code == 404
     bad_date = admin.post(url, {"terminated_on": "not a date", "reason": "x"})
-    assert bad_date.status_code == 422 and "Enter a real date" in _text(bad_date)
+    assert bad_date.status_code == 422 and "Enter a date like 30.11.2026." in _text(bad_date)
 
 
 # --- contact person (htmx inline editing) -----------------------------------------------------
