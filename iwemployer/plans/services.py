@@ -369,7 +369,10 @@ def can_edit(user: User, plan: ActionPlan | Enterprise) -> bool:
 
 def _require_edit(user: User, plan: ActionPlan | Enterprise) -> None:
     if not can_edit(user, plan):
-        raise DomainError(_("Only the manager and the contact person change the plan."), status=403)
+        raise DomainError(
+            _("Only the manager, the contact person and their deputies change the plan."),
+            status=403,
+        )
 
 
 def opens_new_version(plan: ActionPlan) -> bool:
@@ -406,7 +409,8 @@ def send_refusal(user: User, plan: ActionPlan) -> DomainError | None:
     """Why ``user`` may not send the plan now (None: they may)."""
     if not can_edit(user, plan):
         return DomainError(
-            _("Only the manager and the contact person change the plan."), status=403
+            _("Only the manager, the contact person and their deputies change the plan."),
+            status=403,
         )
     if plan.status != PlanStatus.DRAFT:
         return _outdated(
