@@ -456,9 +456,16 @@ def member_enterprises(user: User) -> list[Enterprise]:
 
 
 def current_enterprise_id(user: User) -> int | None:
-    """The enterprise an employer-side user works in now: the switcher's choice, else the first."""
+    """The enterprise an employer-side user works in now: the one of the page they are on (a
+    link from a mail or a notification may lead to another of theirs), else the switcher's
+    choice, else the first."""
     enterprises = member_enterprises(user)
-    chosen = session.get(CURRENT_ENTERPRISE_KEY)
+    on_page = (request.view_args or {}).get("enterprise_id") if has_request_context() else None
+    chosen = (
+        on_page
+        if any(e.id == on_page for e in enterprises)
+        else session.get(CURRENT_ENTERPRISE_KEY)
+    )
     for enterprise in enterprises:
         if enterprise.id == chosen:
             return enterprise.id

@@ -65,6 +65,23 @@ def test_switcher_changes_current_enterprise(world: World, client: WebClient) ->
     assert client.post("/switch-enterprise", {"enterprise_id": "abc"}).status_code == 404
 
 
+def test_the_switcher_and_menu_follow_the_enterprise_of_the_page(
+    world: World, client: WebClient
+) -> None:
+    """A link (from a mail, a notification) to another of the person's enterprises: the header
+    names that enterprise and the menu leads within it, whatever was chosen before."""
+    ohs = world.user("bht@helsepartner.example")
+    client.login_as(ohs)
+    other = next(m.enterprise for m in ohs.memberships if m.enterprise_id != world.nordlys.id)
+    client.post("/switch-enterprise", {"enterprise_id": other.id})
+    page = client.get(f"/enterprises/{world.nordlys.id}/health-service").text
+    assert f'<option value="{world.nordlys.id}" selected>' in page
+    assert f'<option value="{other.id}" selected>' not in page
+    assert f'href="/enterprises/{world.nordlys.id}/plan"' in page
+    # Elsewhere the choice stands.
+    assert client.get("/").headers["Location"] == f"/enterprises/{other.id}"
+
+
 def test_adviser_sees_enterprise_of_own_centre_only(world: World, client: WebClient) -> None:
     client.login_as(world.user("radgiver.oslo@nav.example"))
     assert client.get(f"/enterprises/{world.nordlys.id}").status_code == 200
