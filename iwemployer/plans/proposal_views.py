@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import flash, make_response, redirect, url_for
@@ -53,6 +54,23 @@ def _done(plan: ActionPlan, message: str) -> Response:
     return redirect(url, code=303)
 
 
+def _send(
+    plan: ActionPlan, form: Any, context: dict[str, Any], send: Callable[[], object]
+) -> ResponseReturnValue:
+    """The same for both kinds of proposal: validate → the service (``send``) → commit; errors
+    at the fields (422, or the service's status)."""
+    if not form.validate():
+        return _form_page(PROPOSE, plan, form, 422, **context)
+    try:
+        send()
+    except DomainError as error:
+        db.session.rollback()
+        show_error(error, form)
+        return _form_page(PROPOSE, plan, form, error.status, **context)
+    db.session.commit()
+    return _done(plan, _("Your proposal is sent to the manager and the contact person."))
+
+
 def _form_page(
     template: str, plan: ActionPlan, form: Any, status: int = 200, **context: Any
 ) -> Response:
@@ -84,9 +102,10 @@ def _activity_context(theme: PlanTheme) -> dict[str, Any]:
     }
 
 
-def _may_propose(plan: ActionPlan) -> None:
+def _may_propose(plan: ActionPlan) -> MemberRole | None:
     role = member_role(current_user, plan.enterprise_id)
     require(proposals.can_propose(current_user, role, plan), plan.enterprise_id)
+    return role
 
 
 @bp.get(PLAN + "/themes/<int:theme_id>/proposals/new")
@@ -94,10 +113,9 @@ def _may_propose(plan: ActionPlan) -> None:
 def new_activity_proposal(theme_id: int, **ids: int) -> ResponseReturnValue:
     theme = get_or_404(PlanTheme, theme_id, "read", **ids)
     plan = theme.plan
-    _may_propose(plan)
+    role = _may_propose(plan)
     form = ActivityProposalForm(prefix="proposal", formdata=None)
     form.due_date.data = plan.period_end
-    role = member_role(current_user, plan.enterprise_id)
     form.responsible.data = RESPONSIBLE_FOR.get(role, Responsible.MANAGER).value  # type: ignore[arg-type]
     return _form_page(PROPOSE, plan, form, **_activity_context(theme))
 
@@ -109,12 +127,10 @@ def create_activity_proposal(theme_id: int, **ids: int) -> ResponseReturnValue:
     plan = theme.plan
     _may_propose(plan)
     form = ActivityProposalForm(prefix="proposal")
-    context = _activity_context(theme)
-    if not form.validate():
-        return _form_page(PROPOSE, plan, form, 422, **context)
-    assert form.due_date.data is not None
-    try:
-        proposals.propose_activity(
+
+    def send() -> object:
+        assert form.due_date.data is not None
+        return proposals.propose_activity(
             db.session(),
             theme,
             current_user,
@@ -127,12 +143,8 @@ def create_activity_proposal(theme_id: int, **ids: int) -> ResponseReturnValue:
             ),
             confirmed=bool(form.no_health_details.data),
         )
-    except DomainError as error:
-        db.session.rollback()
-        show_error(error, form)
-        return _form_page(PROPOSE, plan, form, error.status, **context)
-    db.session.commit()
-    return _done(plan, _("Your proposal is sent to the manager and the contact person."))
+
+    return _send(plan, form, _activity_context(theme), send)
 
 
 # --- proposing a status ---------------------------------------------------------------------
@@ -175,11 +187,9 @@ def create_status_proposal(activity_id: int, **ids: int) -> ResponseReturnValue:
     plan = activity.theme.plan
     _may_propose_status(activity)
     form = StatusProposalForm(prefix="proposal")
-    context = _status_context(activity)
-    if not form.validate():
-        return _form_page(PROPOSE, plan, form, 422, **context)
-    try:
-        proposals.propose_status(
+
+    def send() -> object:
+        return proposals.propose_status(
             db.session(),
             activity,
             current_user,
@@ -187,12 +197,8 @@ def create_status_proposal(activity_id: int, **ids: int) -> ResponseReturnValue:
             form.reason.data or "",
             confirmed=bool(form.no_health_details.data),
         )
-    except DomainError as error:
-        db.session.rollback()
-        show_error(error, form)
-        return _form_page(PROPOSE, plan, form, error.status, **context)
-    db.session.commit()
-    return _done(plan, _("Your proposal is sent to the manager and the contact person."))
+
+    return _send(plan, form, _status_context(activity), send)
 
 
 # --- answering and withdrawing: the plan page's proposals region ----------------------------
