@@ -23,6 +23,7 @@ import pyotp
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from flask import Flask
+from flask_babel import force_locale, gettext
 from playwright.sync_api import (
     Browser,
     BrowserContext,
@@ -226,6 +227,16 @@ def second_step(app: Flask, page: Page, email: str) -> None:
 @pytest.fixture
 def sign_in(app: Flask, live_server: str) -> Callable[..., None]:
     return functools.partial(_sign_in, app)
+
+
+def words(app: Flask, language: str) -> Callable[..., str]:
+    """The site's own text in ``language``, from its catalogues, as the page shows it."""
+
+    def t(text: str, **params: Any) -> str:
+        with app.test_request_context(), force_locale(language):
+            return gettext(text, **params)
+
+    return t
 
 
 def field_label(text: str) -> re.Pattern[str]:

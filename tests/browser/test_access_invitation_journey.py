@@ -9,26 +9,17 @@ from collections.abc import Callable
 
 import pytest
 from flask import Flask
-from flask_babel import force_locale, gettext
 from playwright.sync_api import Page, expect
 
 from tests.conftest import World
 
-from .conftest import enter_as, sign_out
+from .conftest import enter_as, sign_out, words
 
 SignIn = Callable[..., None]
 Check = Callable[[Page], None]
 
 MANAGER = "leder@fjellbygg.example"
 HEALTH_SERVICE = "bht@helsepartner.example"  # Eva Strand, at Nordlys and Grünerløkka
-
-
-def _words(app: Flask, language: str) -> Callable[..., str]:
-    def t(text: str, **params: str) -> str:
-        with app.test_request_context(), force_locale(language):
-            return gettext(text, **params)
-
-    return t
 
 
 def _click(page: Page, name: str, role: str = "button") -> None:
@@ -45,7 +36,7 @@ def test_an_existing_account_accepts_and_only_then_appears(
     assert_accessible: Check,
     language: str,
 ) -> None:
-    t = _words(app, language)
+    t = words(app, language)
     members_url = f"/enterprises/{world.fjellbygg.id}/members"
 
     enter_as(page, sign_in, MANAGER, language)

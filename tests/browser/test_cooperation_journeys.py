@@ -17,14 +17,13 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from flask_babel import force_locale, gettext
 from playwright.sync_api import Page, expect
 from sqlalchemy import update
 
 from iwemployer.models import Meeting
 from tests.conftest import World
 
-from .conftest import field_label, sign_out, use_language
+from .conftest import field_label, sign_out, use_language, words
 
 SignIn = Callable[..., None]
 Check = Callable[[Page], None]
@@ -33,14 +32,6 @@ MANAGER = "leder@nordlys.example"
 ADVISER = "radgiver.oslo@nav.example"
 HEALTH = "bht@helsepartner.example"
 PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
-
-
-def _words(app: Flask, language: str) -> Callable[[str], str]:
-    def t(text: str) -> str:
-        with app.test_request_context(), force_locale(language):
-            return gettext(text)
-
-    return t
 
 
 def _submit(page: Page, name: str) -> None:
@@ -57,7 +48,7 @@ def test_a_meeting_is_asked_for_agreed_held_and_its_follow_up_lands_in_the_plan(
     assert_accessible: Check,
     language: str,
 ) -> None:
-    t = _words(app, language)
+    t = words(app, language)
     suggested = datetime.combine(date.today() + timedelta(days=15), datetime.min.time())
     follow_up = f"Kartlegge tunge løft ({language})"
 
@@ -119,7 +110,7 @@ def test_an_inspection_order_is_recorded_linked_to_an_activity_and_answered(
     assert_accessible: Check,
     language: str,
 ) -> None:
-    t = _words(app, language)
+    t = words(app, language)
     topic = f"Ergonomi i hjemmetjenesten ({language})"
     order = "Kartlegg risiko ved manuell håndtering av pasienter."
 
@@ -168,7 +159,7 @@ def test_the_health_service_adds_a_report_with_its_file(
     language: str,
     tmp_path: Path,
 ) -> None:
-    t = _words(app, language)
+    t = words(app, language)
     title = f"Inneklima i administrasjonen ({language})"
     saved = app.config["ATTACHMENT_DIR"]
     app.config["ATTACHMENT_DIR"] = str(tmp_path / "attachments")

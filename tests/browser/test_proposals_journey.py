@@ -10,28 +10,20 @@ from datetime import timedelta
 
 import pytest
 from flask import Flask
-from flask_babel import force_locale, gettext, ngettext
+from flask_babel import force_locale, ngettext
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from iwemployer.models import ActionPlan
 from tests.conftest import World
 
-from .conftest import field_label, sign_out, use_language
+from .conftest import field_label, sign_out, use_language, words
 
 SignIn = Callable[..., None]
 Check = Callable[[Page], None]
 
 HEALTH = "bht@helsepartner.example"
 MANAGER = "leder@nordlys.example"
-
-
-def _words(app: Flask, language: str) -> Callable[[str], str]:
-    def t(text: str) -> str:
-        with app.test_request_context(), force_locale(language):
-            return gettext(text)
-
-    return t
 
 
 def app_ngettext(app: Flask, language: str, one: str, many: str, n: int) -> str:
@@ -48,7 +40,7 @@ def test_the_health_service_proposes_and_the_manager_accepts(
     assert_accessible: Check,
     language: str,
 ) -> None:
-    t = _words(app, language)
+    t = words(app, language)
     title = f"Ergonomisk gjennomgang av kjøkkenet ({language})"
     plan = world.session.scalar(
         select(ActionPlan).where(ActionPlan.enterprise_id == world.nordlys.id)
