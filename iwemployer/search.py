@@ -80,18 +80,23 @@ def contains(text: str) -> str:
     return f"%{escaped}%"
 
 
+def enterprise_matches(q: str) -> ColumnElement[bool]:
+    """The name, or (for digits) the organisation number, contains ``q`` (already trimmed)."""
+    conditions: list[ColumnElement[bool]] = [Enterprise.name.ilike(contains(q), escape="\\")]
+    digits = orgnr.normalise(q)
+    if digits.isascii() and digits.isdigit():
+        conditions.append(Enterprise.org_number.contains(digits, autoescape=True))
+    return or_(*conditions)
+
+
 def suggest_enterprises(session: Session, scope: Select[Enterprise], q: str) -> list[Enterprise]:
     """A few enterprises of ``scope`` whose name or organisation number contains ``q``."""
     q = q.strip()[:MAX_SEARCH_LENGTH]
     if not q:
         return []
-    conditions: list[ColumnElement[bool]] = [Enterprise.name.ilike(contains(q), escape="\\")]
-    digits = orgnr.normalise(q)
-    if digits.isascii() and digits.isdigit():
-        conditions.append(Enterprise.org_number.contains(digits, autoescape=True))
     return list(
         session.scalars(
-            scope.where(or_(*conditions))
+            scope.where(enterprise_matches(q))
             .order_by(Enterprise.name, Enterprise.id)
             .limit(SUGGESTIONS)
         )

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 from flask_babel import LazyString, format_date
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, delete, func, or_, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, selectinload
 
@@ -58,13 +58,7 @@ def search_enterprises(session: Session, q: str, page: int, page_size: int) -> P
     )
     q = q.strip()[: search.MAX_SEARCH_LENGTH]
     if q:
-        conditions: list[ColumnElement[bool]] = [
-            Enterprise.name.ilike(search.contains(q), escape="\\")
-        ]
-        digits = orgnr.normalise(q)
-        if digits.isascii() and digits.isdigit():
-            conditions.append(Enterprise.org_number.contains(digits, autoescape=True))
-        query = query.where(or_(*conditions))
+        query = query.where(search.enterprise_matches(q))
     query = query.order_by(Enterprise.name, Enterprise.id)
     return paginate(session, query, page, page_size)
 
