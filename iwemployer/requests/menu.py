@@ -23,6 +23,8 @@ def _inbox_label() -> str:
     count = 0
     if current_user.is_authenticated and current_user.is_adviser:
         count = unread_count()
+    if count > services.UNREAD_SHOWN_UP_TO:
+        return _("Requests (%(num)d+ unread)", num=services.UNREAD_SHOWN_UP_TO)
     if count:
         return ngettext("Requests (%(num)d unread)", "Requests (%(num)d unread)", count)
     return _("Requests")

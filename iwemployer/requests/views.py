@@ -544,6 +544,7 @@ def inbox() -> ResponseReturnValue:
         enterprise_form=enterprise_form,
         enterprise_search=INBOX_ENTERPRISE,
         unread_count=menu.unread_count(),
+        unread_shown_up_to=services.UNREAD_SHOWN_UP_TO,
         rating=rating,
         rating_average=format_decimal(rating.average or 0, format="0.0"),
         overdue_limit=_overdue_limit(),
@@ -575,6 +576,7 @@ def inbox_badge() -> ResponseReturnValue:
         "requests/_badge.html",
         "requests/_badge.html",
         unread_count=services.unread_count(db.session(), current_user),
+        unread_shown_up_to=services.UNREAD_SHOWN_UP_TO,
     )
 
 

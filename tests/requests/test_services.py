@@ -525,6 +525,19 @@ def test_unread_counts_what_the_adviser_has_not_seen(world: World) -> None:
     assert services.unread_ids(s, _manager(world), [record.id]) == set()
 
 
+def test_unread_count_stops_past_what_is_shown(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    s = world.session
+    ingrid = world.user("radgiver.oslo@nav.example")
+    monkeypatch.setattr(services, "UNREAD_SHOWN_UP_TO", 1)
+    assert services.unread_count(s, ingrid) == 1
+    _question(world)
+    assert services.unread_count(s, ingrid) == 2
+    _question(world, token="tok-second")
+    assert services.unread_count(s, ingrid) == 2  # "1+": the rest is not read
+
+
 @pytest.mark.parametrize(
     ("start", "end", "expected"),
     [

@@ -21,6 +21,7 @@ from iwemployer.models import (
     RequestRating,
     RequestStatus,
 )
+from iwemployer.requests import services as request_services
 from tests.conftest import WebClient, World, build_membership
 
 from .access_cases import CASE_HELP, FOREIGN, QUESTION, rid
@@ -357,6 +358,17 @@ def test_inbox_highlights_overdue_and_unread(world: World, client: WebClient) ->
     # Yours first: the case-help request (hers) comes before the others.
     assert text.index("Langvarig eller gjentatt sykefravær") < text.index("Omsorgsassistent")
     assert "Fjellbygg" not in text
+
+
+def test_inbox_shows_a_large_unread_count_as_more_than(
+    world: World, client: WebClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(request_services, "UNREAD_SHOWN_UP_TO", 0)
+    client.login_as(world.user(ADVISER))
+    text = client.get("/inbox").text
+    assert "Henvendelser (0+ uleste)" in text  # the menu
+    assert "0+ uleste</span>" in text  # the badge
+    assert "0+ uleste" in client.get("/inbox/badge", headers={"HX-Request": "true"}).text
 
 
 def test_inbox_overdue_limit_is_configurable(
