@@ -42,6 +42,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -275,6 +276,15 @@ class PlanActivity(Base):
     __table_args__ = (
         CheckConstraint("end_date >= start_date", name="dates_ordered"),
         Index("ix_plan_activity_end_date_status", "end_date", "status"),
+        # The overview's overdue activities, oldest first: the scan stops at a page, however
+        # many share an end date (a year's end) or are overdue across a county.
+        Index(
+            "ix_plan_activity_open_end_date",
+            "end_date",
+            "id",
+            sqlite_where=text("status IN ('planned', 'in_progress')"),
+            postgresql_where=text("status IN ('planned', 'in_progress')"),
+        ),
         {"sqlite_autoincrement": True},
     )
     __mapper_args__: dict[str, Any] = {

@@ -1416,7 +1416,7 @@ def overview(
             PlanActivity.status.in_(OPEN_ACTIVITY_STATUSES),
             PlanActivity.end_date < today,
         )
-        .order_by(PlanActivity.end_date, Enterprise.name, PlanActivity.id),
+        .order_by(PlanActivity.end_date, PlanActivity.id),
         pages.get("overdue", 1),
         size,
     )
