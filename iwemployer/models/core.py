@@ -106,6 +106,8 @@ class User(UserMixin, Base):
 
     __table_args__ = (
         CheckConstraint("kind != 'adviser' OR centre_id IS NOT NULL", name="adviser_has_centre"),
+        # People lists are by name, a page at a time: read in order, they stop at the page.
+        Index("ix_user_account_name", "name", "id"),
     )
 
     @property
@@ -180,7 +182,11 @@ class Enterprise(Base):
         back_populates="enterprise", cascade="all, delete-orphan", order_by="ContactDeputy.id"
     )
 
-    __table_args__ = (CheckConstraint("employees >= 0", name="employees_not_negative"),)
+    __table_args__ = (
+        CheckConstraint("employees >= 0", name="employees_not_negative"),
+        # Enterprise lists are by name, a page at a time (see ix_user_account_name).
+        Index("ix_enterprise_name", "name", "id"),
+    )
 
     @property
     def county(self) -> str:
