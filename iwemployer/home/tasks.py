@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, ScalarSelect, and_, case, exists, func, literal, or_, select
+from sqlalchemy import ColumnElement, ScalarSelect, and_, exists, func, literal, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from ..access import acting_enterprise_ids
@@ -85,6 +85,18 @@ class Task:
     when: date | None = None
     # Who to contact, when the task is to contact someone.
     name: str = ""
+    # More than ``count`` (a count that stopped early).
+    more: bool = False
+
+
+# A count of requests above this shows as "more than 99".
+TASK_COUNT_SHOWN_UP_TO = 99
+
+
+def _counted_task(kind: TaskKind, url: str, count: int) -> Task:
+    if count > TASK_COUNT_SHOWN_UP_TO:
+        return Task(kind, url, TASK_COUNT_SHOWN_UP_TO, more=True)
+    return Task(kind, url, count)
 
 
 def _plan_url(enterprise_id: int, plan_id: int) -> str:
@@ -340,19 +352,22 @@ def adviser_tasks(session: Session, adviser: User, today: date) -> list[Task]:
         EmployerRequest.status.in_((RequestStatus.SUBMITTED, RequestStatus.IN_PROGRESS)),
         EmployerRequest.waiting_since.is_not(None),
     )
-    new_count, waiting_count = session.execute(
-        select(
-            func.coalesce(func.sum(case((new, 1), else_=0)), 0),
-            func.coalesce(func.sum(case((waiting, 1), else_=0)), 0),
+    def counted(condition: ColumnElement[bool]) -> ScalarSelect[int]:
+        # Counted up to one past what the task says ("more than 99"): a county's backlog is not
+        # read to the end on every visit.
+        found = (
+            select(EmployerRequest.id)
+            .join(Enterprise, Enterprise.id == EmployerRequest.enterprise_id)
+            .where(Enterprise.centre_id == adviser.centre_id, condition)
+            .limit(TASK_COUNT_SHOWN_UP_TO + 1)
         )
-        .select_from(EmployerRequest)
-        .join(Enterprise, Enterprise.id == EmployerRequest.enterprise_id)
-        .where(Enterprise.centre_id == adviser.centre_id, or_(new, waiting))
-    ).one()
+        return select(func.count()).select_from(found.subquery()).scalar_subquery()
+
+    new_count, waiting_count = session.execute(select(counted(new), counted(waiting))).one()
     if new_count:
-        tasks.append(Task(TaskKind.NEW_REQUESTS, "/inbox?status=submitted", new_count))
+        tasks.append(_counted_task(TaskKind.NEW_REQUESTS, "/inbox?status=submitted", new_count))
     if waiting_count:
-        tasks.append(Task(TaskKind.REQUESTS_WAITING, "/inbox?sort=mine", waiting_count))
+        tasks.append(_counted_task(TaskKind.REQUESTS_WAITING, "/inbox?sort=mine", waiting_count))
 
     # The contact person's enterprises and those the adviser is a deputy for.
     mine = acting_enterprise_ids(adviser)

@@ -12,6 +12,7 @@ from flask import Flask
 from sqlalchemy import delete, select
 
 from iwemployer.access import member_role
+from iwemployer.home import tasks as tasks_module
 from iwemployer.home.tasks import Task, TaskKind, adviser_tasks, employer_tasks
 from iwemployer.models import (
     ActionPlan,
@@ -39,7 +40,7 @@ from iwemployer.models import (
 from iwemployer.models.core import utcnow
 from iwemployer.requests.services import mark_seen
 from iwemployer.scale import grow_demo
-from tests.conftest import World, build_agreement, build_enterprise
+from tests.conftest import WebClient, World, build_agreement, build_enterprise
 from tests.statements import count_statements
 
 TODAY = date.today()
@@ -354,6 +355,25 @@ def test_new_requests_wait_for_the_centres_advisers_until_taken(world: World) ->
     assert (
         _count(_adviser(world, "radgiver.vestland@nav.example"), TaskKind.NEW_REQUESTS) == vestland
     )
+
+
+def test_a_large_backlog_is_counted_as_more_than(
+    world: World, client: WebClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    email = "radgiver.oslo@nav.example"
+    shown = _count(_adviser(world, email), TaskKind.NEW_REQUESTS)
+    manager = world.user("leder@nordlys.example")
+    for _ in range(2):
+        record = _request(world, manager, world.nordlys, manager)
+        record.status = RequestStatus.SUBMITTED
+        record.waiting_since = utcnow()
+    world.session.commit()
+    monkeypatch.setattr(tasks_module, "TASK_COUNT_SHOWN_UP_TO", shown + 1)
+    task = _adviser(world, email)[TaskKind.NEW_REQUESTS]
+    assert (task.count, task.more) == (shown + 1, True)
+    client.login_as(world.user(email))
+    page = client.get("/adviser/enterprises").text
+    assert f"Mer enn {shown + 1} nye henvendelser venter på at noen tar dem" in page
 
 
 def test_plans_of_the_contact_persons_enterprises(world: World) -> None:
