@@ -9,10 +9,12 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import configure
 from .logs import EscapingFormatter
+from .templating import FlatGlobalsEnvironment
 
 
 def create_app(test_config: dict[str, object] | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
+    app.jinja_environment = FlatGlobalsEnvironment
     configure(app, test_config)
     app.jinja_env.add_extension("jinja2.ext.do")
     handler = logging.StreamHandler()

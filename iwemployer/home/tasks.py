@@ -352,6 +352,7 @@ def adviser_tasks(session: Session, adviser: User, today: date) -> list[Task]:
         EmployerRequest.status.in_((RequestStatus.SUBMITTED, RequestStatus.IN_PROGRESS)),
         EmployerRequest.waiting_since.is_not(None),
     )
+
     def counted(condition: ColumnElement[bool]) -> ScalarSelect[int]:
         # Counted up to one past what the task says ("more than 99"): a county's backlog is not
         # read to the end on every visit.
