@@ -455,6 +455,9 @@ def evaluate(run: dict[str, Any]) -> dict[str, Any]:
                 "healthz_ratio": round(healthz_ratio, 2) if healthz_ratio else None,
                 "throughput_ratio": round(throughput, 2) if throughput is not None else None,
                 "kb": top["kb"],
+                # A list shows a few rows at 1× and a full page at 100×: the HTML at each scale
+                # says how much of a ratio is rendering more rows rather than reading more data.
+                "kb_by_scale": {s: per[s]["kb"] for s in scales},
                 "misses": misses,
             }
         )
@@ -471,7 +474,7 @@ def table(judged: dict[str, Any]) -> str:
     s, la = judged["small"], judged["large"]
     head = (
         f"| case | statements {s}×/{la}× | median ms {s}×/{la}× | p95 ms {la}× | {la}×/{s}× "
-        f"| × healthz | throughput / healthz | KB {la}× | result |"
+        f"| × healthz | throughput / healthz | KB {s}×/{la}× | result |"
     )
     lines = [head, "|" + "---|" * 9]
 
@@ -490,7 +493,7 @@ def table(judged: dict[str, Any]) -> str:
             num(r["scale_ratio"], ".2f"),
             num(r["healthz_ratio"]),
             "–" if tp is None else format(tp, ".0%"),
-            num(r["kb"]),
+            f"{num(r['kb_by_scale'][s])} / {num(r['kb_by_scale'][la])}",
             result,
         ]
         lines.append("| " + " | ".join(cells) + " |")
