@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import statistics
+from collections import Counter
 from datetime import date
 from decimal import Decimal
 
@@ -62,9 +64,22 @@ def test_sorting_filtering_and_the_administrators_centre_filter(world: World) ->
     assert [r.name for r in found.rows] == ["Nordlys Omsorg AS"]
 
 
-def test_median_of_answer_days() -> None:
-    assert report.median([1, 3, 2, 10]) == Decimal("2.5")
-    assert report.median([]) is None
+def test_median_and_average_from_a_histogram() -> None:
+    # Even counts: the mean of the two middle values, whether they share a bar or not.
+    assert report.median(Counter([1, 3, 2, 10])) == Decimal("2.5")
+    assert report.median(Counter({0: 2, 4: 2})) == Decimal(2)
+    assert report.median(Counter({1: 3, 7: 1})) == Decimal(1)
+    # Odd counts: the middle value.
+    assert report.median(Counter({5: 1, 2: 3, 9: 1})) == Decimal(2)
+    assert report.median(Counter({5: 1, 2: 2, 9: 2})) == Decimal(5)
+    assert report.median(Counter([4])) == Decimal(4)
+    # The same as the median of the values written out, for every length.
+    values = [0, 0, 1, 1, 1, 2, 3, 3, 8, 8, 8, 8, 13]
+    for n in range(1, len(values) + 1):
+        assert report.median(Counter(values[:n])) == Decimal(str(statistics.median(values[:n])))
+    assert report.median(Counter()) is None and report.median(Counter({3: 0})) is None
+    assert report.average(Counter({5: 2, 2: 1})) == Decimal(4)
+    assert report.average(Counter()) is None
 
 
 def test_training_attendance_and_subsidies_granted(world: World) -> None:
