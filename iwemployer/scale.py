@@ -44,6 +44,7 @@ from .models import (
     UserKind,
 )
 from .orgnr import check_digit
+from .requests.services import local_date, working_days_between
 from .seed import ADVISERS, ENTERPRISES, _demo_hash
 
 ENTERPRISES_PER_BATCH = 10
@@ -53,6 +54,9 @@ REQUESTS_PER_ENTERPRISE = 20
 # The demo enterprises get a few older requests per batch: their managers' lists grow too.
 REQUESTS_PER_DEMO_ENTERPRISE = 2
 MESSAGES_PER_REQUEST = 7
+# The hours after asking at which the centre takes a request (an event) and first writes.
+TAKEN_AT = 1
+FIRST_ANSWER_AT = 3
 NOTIFICATIONS_PER_USER = 60
 # The demo sign-ins' own lists grow too, or their pages would not show what scale costs.
 NOTIFICATIONS_PER_DEMO_USER = 20
@@ -322,6 +326,7 @@ def _add_requests(
         for j in range(count):
             status = STATUSES[j % len(STATUSES)]
             created = now - timedelta(days=j, hours=i)
+            assigned = None if status == RequestStatus.SUBMITTED else adviser
             question = j % 2 == 0
             rows.append(
                 {
@@ -334,7 +339,7 @@ def _add_requests(
                     "case_help_kind": None if question else CaseHelpKind.ADAPTATION,
                     "urgency": None if question else Urgency.NORMAL,
                     "created_by_id": manager,
-                    "assigned_to_id": None if status == RequestStatus.SUBMITTED else adviser,
+                    "assigned_to_id": assigned,
                     "form_token": f"skala-{batch}-{i}-{j}",
                     "created_at": created,
                     "last_activity_at": created + timedelta(hours=MESSAGES_PER_REQUEST),
@@ -345,6 +350,7 @@ def _add_requests(
                     "closed_at": created + timedelta(hours=MESSAGES_PER_REQUEST)
                     if status in (RequestStatus.CLOSED, RequestStatus.WITHDRAWN)
                     else None,
+                    "answer_working_days": None if assigned is None else _answer_days(created),
                 }
             )
     request_ids = _ids(session, EmployerRequest, rows)
@@ -355,7 +361,7 @@ def _add_requests(
             # A request nobody has taken yet holds only the employer's messages.
             from_centre = m % 2 == 1 and row["assigned_to_id"] is not None
             author = row["last_activity_by_id"] if from_centre else row["created_by_id"]
-            taken = m == 1 and from_centre
+            taken = m == TAKEN_AT and from_centre
             messages.append(
                 {
                     "request_id": request_id,
@@ -379,6 +385,14 @@ def _add_requests(
             )
     session.execute(insert(RequestMessage), messages)
     session.execute(insert(RequestRating), ratings)
+
+
+def _answer_days(created: datetime) -> int:
+    """What the requests service keeps on a taken request: the working days to the centre's
+    first message (hour FIRST_ANSWER_AT; the centre writes the odd hours, the first is an event)."""
+    return working_days_between(
+        local_date(created), local_date(created + timedelta(hours=FIRST_ANSWER_AT))
+    )
 
 
 def _add_notifications(

@@ -20,6 +20,7 @@ from iwemployer.models import (
 from iwemployer.orgnr import is_valid
 from iwemployer.scale import grow_demo
 from iwemployer.seed import DEMO_PASSWORD, ENTERPRISES, seed_demo
+from tests.test_migrations import recomputed_answer_days
 from tests.test_seed import CONTRACT
 
 MODELS = (Enterprise, User, ActionPlan, PlanActivity, EmployerRequest, RequestMessage, Notification)
@@ -44,6 +45,12 @@ def test_grows_n_fold_idempotently_and_keeps_the_demo_sign_ins(session: Session)
     assert all(is_valid(e.org_number) for e in session.scalars(select(Enterprise)))
     for email in CONTRACT:
         assert authenticate(session, email, DEMO_PASSWORD) is not None, email
+    # The working days to the first answer, kept as the requests service would keep them.
+    kept = dict(
+        session.execute(select(EmployerRequest.id, EmployerRequest.answer_working_days)).all()
+    )
+    assert sum(days is not None for days in kept.values()) > 3 * 100
+    assert recomputed_answer_days(session) == kept
 
 
 def test_the_cli_grows_the_data_and_refuses_production(app: Flask, database_url: str) -> None:

@@ -108,6 +108,9 @@ class EmployerRequest(Base):
     # Since when the enterprise has waited for the centre; None while the ball is with them.
     waiting_since: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
+    # Working days from asking to the centre's first message, set when that message is written
+    # (the centre report's answer times, without reading every thread).
+    answer_working_days: Mapped[int | None]
     # The description removed by an adviser (health details): when and by whom; the text is gone.
     description_redacted_at: Mapped[datetime | None]
     description_redacted_by_id: Mapped[int | None] = mapped_column(
@@ -140,6 +143,8 @@ class EmployerRequest(Base):
         Index("ix_employer_request_enterprise_status", "enterprise_id", "status"),
         # An enterprise's requests, newest first, a page at a time.
         Index("ix_employer_request_enterprise_created", "enterprise_id", "created_at", "id"),
+        # The centre report's answer times per enterprise, read from the index alone.
+        Index("ix_employer_request_enterprise_answer_days", "enterprise_id", "answer_working_days"),
     )
 
     @property
@@ -242,7 +247,11 @@ class RequestRating(Base):
 
     request: Mapped[EmployerRequest] = relationship(back_populates="rating")
 
-    __table_args__ = (CheckConstraint("score BETWEEN 1 AND 5", name="score_in_range"),)
+    __table_args__ = (
+        CheckConstraint("score BETWEEN 1 AND 5", name="score_in_range"),
+        # The centre report's newest comments: read newest first, stopping at the ones shown.
+        Index("ix_request_rating_created", "created_at", "id"),
+    )
 
 
 class RequestSeen(Base):

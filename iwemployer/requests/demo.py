@@ -30,7 +30,7 @@ from ..models import (
     Urgency,
     User,
 )
-from .services import LOCAL_TIME
+from .services import LOCAL_TIME, note_first_answer
 
 
 def _at(today: date, days_ago: int, hour: int, minute: int = 0) -> datetime:
@@ -64,15 +64,15 @@ def _message(
     body: str = "",
     event: RequestEvent | None = None,
 ) -> None:
-    request.messages.append(
-        RequestMessage(
-            author_id=author.id,
-            from_centre=author.is_adviser,
-            body=body,
-            event=event,
-            created_at=at,
-        )
+    message = RequestMessage(
+        author_id=author.id,
+        from_centre=author.is_adviser,
+        body=body,
+        event=event,
+        created_at=at,
     )
+    request.messages.append(message)
+    note_first_answer(request, message)
     request.last_activity_at = at
     request.last_activity_by_id = author.id
 

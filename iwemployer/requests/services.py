@@ -387,10 +387,20 @@ def _record(
         created_at=now,
     )
     request.messages.append(message)
+    note_first_answer(request, message)
     request.last_activity_at = now
     request.last_activity_by_id = actor.id
     _mark_seen(session, request, actor.id, now)
     return message
+
+
+def note_first_answer(request: EmployerRequest, message: RequestMessage) -> None:
+    """Keep the working days to the centre's first message (not an event line) on the request,
+    for the centre report; later messages leave it. Callers hold the request's row lock."""
+    if message.from_centre and message.event is None and request.answer_working_days is None:
+        request.answer_working_days = working_days_between(
+            local_date(request.created_at), local_date(message.created_at)
+        )
 
 
 # --- who may do what: shown by the views, enforced by the actions --------------------------------

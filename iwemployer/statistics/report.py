@@ -1,20 +1,23 @@
 """The centre report: per enterprise and in total, is the cooperation working?
 
-Built from one aggregate statement per column group (enterprises, quarters, agreement starts,
-plans with their activities, answered requests, ratings, training attendance, subsidies granted)
-whatever the number of enterprises; sorting, filtering and pages are then done on the rows in
-memory, so any column sorts.
+Built from one aggregate statement per column group (enterprises with their agreement start,
+quarters, plans with their activities, answered requests, ratings and the newest comments, training
+attendance, subsidies granted) whatever the number of enterprises; sorting, filtering and pages
+are then done on the rows in memory, so any column sorts. Answer times and scores come as
+histograms (value, count): the medians and averages are taken from those in Python, the same on
+SQLite (which has no percentile function) and PostgreSQL.
 """
 
 from __future__ import annotations
 
-import statistics as stats
+from bisect import bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from itertools import accumulate
+from typing import Any, cast
 
 from sqlalchemy import ColumnElement, case, func, select, true, union_all
 from sqlalchemy.orm import Session
@@ -34,12 +37,10 @@ from ..models import (
     PlanActivity,
     PlanStatus,
     PlanTheme,
-    RequestMessage,
     RequestRating,
     SubsidyApplication,
     User,
 )
-from ..requests.services import local_date, working_days_between
 from .figures import Change, Figures, Quarter, change_since, graded_share, sick_leave_rate
 
 SORTS = (
@@ -54,6 +55,8 @@ SORTS = (
     "granted",
 )
 COMMENTS_SHOWN = 20
+# What a comment of only these characters is: blank, not shown.
+BLANKS = " \t\r\n"
 
 
 @dataclass(frozen=True)
@@ -81,8 +84,9 @@ class ReportRow:
     latest: Figures | None = None
     change: Change | None = None
     plan: PlanState | None = None
-    answer_days: list[int] = field(default_factory=list)
-    scores: list[int] = field(default_factory=list)
+    # Requests answered by working days to the first answer, and ratings by score.
+    answer_days: Counter[int] = field(default_factory=Counter)
+    scores: Counter[int] = field(default_factory=Counter)
     # People who attended the centre's courses (named, and counted after names were deleted).
     attended: int = 0
     # Kroner granted in subsidies (approved or partly approved applications, reported or not).
@@ -102,7 +106,7 @@ class ReportRow:
 
     @property
     def answered(self) -> int:
-        return len(self.answer_days)
+        return self.answer_days.total()
 
     @property
     def median_answer_days(self) -> Decimal | None:
@@ -112,13 +116,38 @@ class ReportRow:
     def rating(self) -> Decimal | None:
         return average(self.scores)
 
+    @property
+    def ratings(self) -> int:
+        return self.scores.total()
 
-def median(values: list[int]) -> Decimal | None:
-    return Decimal(str(stats.median(values))) if values else None
+
+def median(histogram: Counter[int]) -> Decimal | None:
+    """The median of the values counted in ``histogram`` (value: how many times); the mean of
+    the two middle values when the count is even."""
+    values = sorted(value for value, count in histogram.items() if count > 0)
+    if not values:
+        return None
+    # How many values there are up to and including each one: the value at a 0-based position
+    # in the sorted values is the first whose running count passes it.
+    ends = list(accumulate(histogram[value] for value in values))
+
+    def at(position: int) -> int:
+        return values[bisect_right(ends, position)]
+
+    n = ends[-1]
+    return Decimal(at((n - 1) // 2) + at(n // 2)) / 2
 
 
-def average(values: list[int]) -> Decimal | None:
-    return Decimal(sum(values)) / len(values) if values else None
+def average(histogram: Counter[int]) -> Decimal | None:
+    n = histogram.total()
+    return Decimal(sum(value * count for value, count in histogram.items())) / n if n else None
+
+
+def _summed(histograms: Iterable[Counter[int]]) -> Counter[int]:
+    total: Counter[int] = Counter()
+    for histogram in histograms:
+        total.update(histogram)
+    return total
 
 
 @dataclass(frozen=True)
@@ -176,13 +205,25 @@ def build(session: Session, user: User, filters: ReportFilter, today: date) -> R
     """Every enterprise the user sees (narrowed by ``filters``), sorted, with the totals."""
     scope = _scope(user, filters)
     ids = select(Enterprise.id).where(scope)
+    # The start of the agreement in force (the latest started), for the change since then.
+    agreement_start = (
+        select(func.max(CooperationAgreement.start_date))
+        .where(
+            CooperationAgreement.enterprise_id == Enterprise.id,
+            CooperationAgreement.start_date <= today,
+        )
+        .scalar_subquery()
+    )
     rows: dict[int, ReportRow] = {}
-    for eid, name, org, centre in session.execute(
-        select(Enterprise.id, Enterprise.name, Enterprise.org_number, Centre.name)
+    starts: dict[int, date] = {}
+    for eid, name, org, centre, started in session.execute(
+        select(Enterprise.id, Enterprise.name, Enterprise.org_number, Centre.name, agreement_start)
         .join(Centre, Centre.id == Enterprise.centre_id)
         .where(scope)
     ):
         rows[eid] = ReportRow(eid, name, org, centre)
+        if started is not None:
+            starts[eid] = started
 
     series: dict[int, list[Figures]] = defaultdict(list)
     for eid, year, number, lost, possible, graded, short, employees in session.execute(
@@ -200,16 +241,6 @@ def build(session: Session, user: User, filters: ReportFilter, today: date) -> R
         .order_by(EnterpriseQuarter.year, EnterpriseQuarter.quarter)
     ):
         series[eid].append(Figures(Quarter(year, number), lost, possible, graded, short, employees))
-    starts: dict[int, date] = dict(
-        session.execute(
-            select(CooperationAgreement.enterprise_id, func.max(CooperationAgreement.start_date))
-            .where(
-                CooperationAgreement.enterprise_id.in_(ids),
-                CooperationAgreement.start_date <= today,
-            )
-            .group_by(CooperationAgreement.enterprise_id)
-        ).all()
-    )
     for eid, quarters in series.items():
         row = rows[eid]
         row.latest = quarters[-1]
@@ -220,8 +251,9 @@ def build(session: Session, user: User, filters: ReportFilter, today: date) -> R
     _answers(session, ids, rows)
     _training(session, ids, rows)
     _subsidies(session, ids, rows)
-    ratings = _ratings(session, ids, rows)
-    report = Report(list(rows.values()), _totals(list(rows.values()), ratings))
+    _ratings(session, ids, rows)
+    comments = _comments(session, ids, rows)
+    report = Report(list(rows.values()), _totals(list(rows.values()), comments))
     report.rows.sort(key=_sort_key(filters.sort), reverse=filters.descending)
     return report
 
@@ -261,19 +293,15 @@ def _plans(session: Session, ids: Any, rows: dict[int, ReportRow], today: date) 
 
 
 def _answers(session: Session, ids: Any, rows: dict[int, ReportRow]) -> None:
-    """Requests answered (the centre wrote a message) and the working days to the first answer."""
-    first_answer = func.min(RequestMessage.created_at)
-    for eid, asked, answered in session.execute(
-        select(EmployerRequest.enterprise_id, EmployerRequest.created_at, first_answer)
-        .join(RequestMessage, RequestMessage.request_id == EmployerRequest.id)
-        .where(
-            EmployerRequest.enterprise_id.in_(ids),
-            RequestMessage.from_centre == true(),
-            RequestMessage.event.is_(None),
-        )
-        .group_by(EmployerRequest.id, EmployerRequest.enterprise_id, EmployerRequest.created_at)
+    """Requests answered (the centre wrote a message), counted by the working days to the first
+    answer that the requests service kept on each."""
+    days = EmployerRequest.answer_working_days
+    for eid, n_days, n in session.execute(
+        select(EmployerRequest.enterprise_id, days, func.count())
+        .where(EmployerRequest.enterprise_id.in_(ids), days.is_not(None))
+        .group_by(EmployerRequest.enterprise_id, days)
     ):
-        rows[eid].answer_days.append(working_days_between(local_date(asked), local_date(answered)))
+        rows[eid].answer_days[cast(int, n_days)] = n  # not None: filtered above
 
 
 def _training(session: Session, ids: Any, rows: dict[int, ReportRow]) -> None:
@@ -312,23 +340,37 @@ def _subsidies(session: Session, ids: Any, rows: dict[int, ReportRow]) -> None:
         rows[eid].granted = int(total or 0)
 
 
-def _ratings(session: Session, ids: Any, rows: dict[int, ReportRow]) -> list[Comment]:
-    comments: list[Comment] = []
-    for eid, score, comment, at in session.execute(
-        select(
-            EmployerRequest.enterprise_id,
-            RequestRating.score,
-            RequestRating.comment,
-            RequestRating.created_at,
-        )
+def _ratings(session: Session, ids: Any, rows: dict[int, ReportRow]) -> None:
+    """Each enterprise's ratings, counted by score."""
+    for eid, score, n in session.execute(
+        select(EmployerRequest.enterprise_id, RequestRating.score, func.count())
         .join(EmployerRequest, EmployerRequest.id == RequestRating.request_id)
         .where(EmployerRequest.enterprise_id.in_(ids))
-        .order_by(RequestRating.created_at.desc())
+        .group_by(EmployerRequest.enterprise_id, RequestRating.score)
     ):
-        rows[eid].scores.append(score)
-        if comment.strip():
-            comments.append(Comment(rows[eid].name, score, comment, at))
-    return comments
+        rows[eid].scores[score] = n
+
+
+def _comments(session: Session, ids: Any, rows: dict[int, ReportRow]) -> list[Comment]:
+    """The newest comments written with a rating (blank ones left out), as many as are shown."""
+    return [
+        Comment(rows[eid].name, score, comment, at)
+        for eid, score, comment, at in session.execute(
+            select(
+                EmployerRequest.enterprise_id,
+                RequestRating.score,
+                RequestRating.comment,
+                RequestRating.created_at,
+            )
+            .join(EmployerRequest, EmployerRequest.id == RequestRating.request_id)
+            .where(
+                EmployerRequest.enterprise_id.in_(ids),
+                func.trim(RequestRating.comment, BLANKS) != "",
+            )
+            .order_by(RequestRating.created_at.desc(), RequestRating.id.desc())
+            .limit(COMMENTS_SHOWN)
+        )
+    ]
 
 
 def _totals(rows: list[ReportRow], comments: list[Comment]) -> Totals:
@@ -337,8 +379,7 @@ def _totals(rows: list[ReportRow], comments: list[Comment]) -> Totals:
     lost = sum((f.lost_days for f in shown), Decimal(0))
     possible = sum((f.possible_days for f in shown), Decimal(0))
     graded = sum((f.graded_days for f in shown), Decimal(0))
-    scores = [s for r in rows for s in r.scores]
-    counts = Counter(scores)
+    scores = _summed(r.scores for r in rows)
     plans = [r.plan for r in rows if r.plan is not None]
 
     def rate_of(figures: list[Figures]) -> Decimal | None:
@@ -356,13 +397,13 @@ def _totals(rows: list[ReportRow], comments: list[Comment]) -> Totals:
         activities_done=sum(p.done for p in plans),
         activities_overdue=sum(p.overdue for p in plans),
         answered=sum(r.answered for r in rows),
-        median_answer_days=median([d for r in rows for d in r.answer_days]),
+        median_answer_days=median(_summed(r.answer_days for r in rows)),
         rating=average(scores),
-        ratings=len(scores),
+        ratings=scores.total(),
         attended=sum(r.attended for r in rows),
         granted=sum(r.granted for r in rows),
-        distribution=[(score, counts.get(score, 0)) for score in range(5, 0, -1)],
-        comments=comments[:COMMENTS_SHOWN],
+        distribution=[(score, scores[score]) for score in range(5, 0, -1)],
+        comments=comments,
     )
 
 

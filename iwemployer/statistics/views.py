@@ -513,7 +513,7 @@ def centre_report_csv() -> ResponseReturnValue:
             str(r.answered),
             _number(r.median_answer_days),
             _number(r.rating),
-            str(len(r.scores)),
+            str(r.ratings),
             str(r.attended),
             str(r.granted),
         ]

@@ -436,6 +436,30 @@ def test_a_reply_takes_an_unassigned_request(session: Session) -> None:
     assert record.status == S.ANSWERED
 
 
+def test_the_working_days_to_the_first_answer_are_kept_once(world: World) -> None:
+    s = world.session
+    manager = _manager(world)
+    ingrid = world.user("radgiver.oslo@nav.example")
+    record = _question(world)
+    record.created_at = utcnow() - timedelta(days=20)
+    # Taking it is an event line, and the employer's messages are no answer.
+    services.take(s, record, ingrid)
+    services.employer_reply(s, record, manager, "Noe mer å legge til.")
+    assert record.answer_working_days is None
+    services.adviser_reply(s, record, ingrid, "Her er svaret.", answered=True)
+    first = services.working_days_between(
+        services.local_date(record.created_at), services.local_date(utcnow())
+    )
+    assert first >= 10 and record.answer_working_days == first
+    # Later answers leave it: had it been counted again, the older start would show.
+    record.created_at -= timedelta(days=30)
+    services.employer_reply(s, record, manager, "Takk, ett spørsmål til.")
+    services.adviser_reply(s, record, ingrid, "Svar nummer to.")
+    s.commit()
+    s.refresh(record)
+    assert record.answer_working_days == first
+
+
 def test_withdraw_notifies_the_handler(world: World) -> None:
     s = world.session
     record = _question(world)
