@@ -6,7 +6,7 @@ of a county (22 ms → under 1 ms at 100× the demo data). People and enterprise
 name, a page at a time (the administrator's user list: 3.3 ms → under 1 ms at 100×).
 
 Revision ID: 0023
-Revises: 0020
+Revises: 0022
 Create Date: 2026-11-30 17:00:00
 
 """
@@ -18,7 +18,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = "0023"
-down_revision: str | Sequence[str] | None = "0020"
+down_revision: str | Sequence[str] | None = "0022"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
