@@ -1,9 +1,10 @@
 """``make bench``: every page kind, the htmx fragments and the main forms, on PostgreSQL with the
 demo data at 1× and 100×, served by gunicorn as in the README's production section.
 
-A throwaway PostgreSQL cluster (tests/pg.py), migrated and seeded; per scale gunicorn serves it on
-127.0.0.1 and the cases are measured in rounds (each round asks every case once, so noise from
-the shared machine spreads over all of them): median and p95 latency, SQL statements per request
+A throwaway PostgreSQL cluster (tests/pg.py) with a database per scale, migrated and seeded; a
+gunicorn per scale serves it on 127.0.0.1, all at once, and the cases are measured in rounds (each
+round asks every case once at each scale in turn, so noise from the shared machine spreads over
+all of them and both scales alike): median and p95 latency, SQL statements per request
 (the ``X-SQL-Statements`` header that ``IWEMPLOYER_COUNT_STATEMENTS`` turns on) and HTML size.
 Every response is checked for its status and a text of the real page. Then throughput with
 concurrent clients for the busiest pages. Latency and throughput are judged as ratios to
@@ -29,7 +30,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from html.parser import HTMLParser
@@ -360,22 +361,29 @@ class Measured:
 
 
 def measure_latency(
-    browsers: dict[str | None, Browser], ids: dict[str, int], rounds: int, warmup: int
-) -> dict[str, Measured]:
-    measured = {case.name: Measured() for case in CASES}
+    servers: dict[str, dict[str | None, Browser]],
+    ids: dict[str, dict[str, int]],
+    rounds: int,
+    warmup: int,
+) -> dict[str, dict[str, Measured]]:
+    """Every case at every scale, ``servers`` being each scale's signed-in browsers. Each round
+    asks every case once at each scale in turn, so a slow moment of the shared machine falls on
+    both scales alike rather than on whichever was measured then."""
+    measured = {scale: {case.name: Measured() for case in CASES} for scale in servers}
     for r in range(warmup + rounds):
         for case in CASES:
-            reply = send(browsers[case.user], case, ids, r)
-            m = measured[case.name]
-            problem = check(case, reply.status, reply.body)
-            if problem:
-                m.errors.append(problem)
-            if r < warmup:
-                continue
-            m.latencies.append(reply.ms)
-            count = reply.headers.get(STATEMENTS_HEADER)
-            m.statements = int(count) if count is not None else None
-            m.kb = max(m.kb, len(reply.body.encode()) / 1024)
+            for scale, browsers in servers.items():
+                reply = send(browsers[case.user], case, ids[scale], r)
+                m = measured[scale][case.name]
+                problem = check(case, reply.status, reply.body)
+                if problem:
+                    m.errors.append(problem)
+                if r < warmup:
+                    continue
+                m.latencies.append(reply.ms)
+                count = reply.headers.get(STATEMENTS_HEADER)
+                m.statements = int(count) if count is not None else None
+                m.kb = max(m.kb, len(reply.body.encode()) / 1024)
     return measured
 
 
@@ -587,35 +595,30 @@ def analyze(database_url: str) -> None:
     engine.dispose()
 
 
-def bench_scale(
-    database_url: str, scale: int, port: int, args: argparse.Namespace
-) -> dict[str, Any]:
+def prepare(server: str, scale: int, port: int) -> tuple[str, float, dict[str, int]]:
+    """A database of its own for ``scale``: migrated, seeded (grown N-fold through the services
+    above 1×) and analysed; its URL, the seconds seeding took and the demo records' ids."""
+    database_url = create_database(server, f"iwemployer_bench_{scale}")
     env = server_env(database_url, port)
-    seconds = flask(env, "seed", "--scale", str(scale)) if scale > 1 else flask(env, "seed")
+    flask(env, "migrate")
+    seconds = flask(env, "seed")
+    if scale > 1:
+        # Seeding is idempotent and grows what is there: N× is 1× plus what is missing.
+        seconds += flask(env, "seed", "--scale", str(scale))
     analyze(database_url)
     engine = create_engine(database_url)
     with Session(engine) as session:
         found = ids(session)
     engine.dispose()
-    with gunicorn(env, port, args.workers):
-        browsers: dict[str | None, Browser] = {None: Browser(port)}
-        for email in {c.user for c in CASES if c.user}:
-            browsers[email] = Browser(port)
-            browsers[email].sign_in(email)
-        print(f"{scale}×: seeded in {seconds:.0f} s; measuring", file=sys.stderr)
-        latency = measure_latency(browsers, found, args.rounds, args.warmup)
-        by_name = {c.name: c for c in CASES}
-        throughput = {
-            name: load(
-                browsers[by_name[name].user], by_name[name], found, args.seconds, args.clients
-            )
-            for name in THROUGHPUT
-        }
-    return {
-        "seed_seconds": round(seconds, 1),
-        "latency": {name: m.summary() for name, m in latency.items()},
-        "throughput": throughput,
-    }
+    return database_url, seconds, found
+
+
+def signed_in(port: int) -> dict[str | None, Browser]:
+    browsers: dict[str | None, Browser] = {None: Browser(port)}
+    for email in {c.user for c in CASES if c.user}:
+        browsers[email] = Browser(port)
+        browsers[email].sign_in(email)
+    return browsers
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -623,13 +626,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scales", default="1,100", help="data sizes, e.g. 1,100 or 1,10")
     parser.add_argument("--quick", action="store_true", help="fewer requests (a smoke run)")
     parser.add_argument("--json", default=str(ROOT / "docs" / "bench-results.json"), type=Path)
-    parser.add_argument("--port", type=int, default=0, help="gunicorn's port (default: a free one)")
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=0,
+        help="the first scale's gunicorn port, the next scale's one more (default: free ones)",
+    )
     parser.add_argument("--workers", type=int, default=4, help="as the README's production section")
     parser.add_argument("--clients", type=int, default=8, help="concurrent clients for throughput")
     args = parser.parse_args(argv)
     args.rounds, args.warmup, args.seconds = (8, 2, 3.0) if args.quick else (30, 3, 10.0)
     scales = sorted({int(s) for s in args.scales.split(",")})
-    port = args.port or _free_port()
     run: dict[str, Any] = {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": {
@@ -647,12 +654,41 @@ def main(argv: list[str] | None = None) -> int:
         },
         "scales": {},
     }
-    with postgres_cluster() as server:
-        database_url = create_database(server, "iwemployer_bench")
-        flask(server_env(database_url, port), "migrate")
+    with postgres_cluster() as server, ExitStack() as servers:
+        ports = {
+            str(scale): (args.port + i if args.port else _free_port())
+            for i, scale in enumerate(scales)
+        }
+        prepared = {}
         for scale in scales:
-            # Seeding is idempotent and grows what is there: 100× is 1× plus what is missing.
-            run["scales"][str(scale)] = bench_scale(database_url, scale, port, args)
+            prepared[str(scale)] = prepare(server, scale, ports[str(scale)])
+            print(f"{scale}×: seeded in {prepared[str(scale)][1]:.0f} s", file=sys.stderr)
+        # Every scale is served at once (gunicorn each), so the rounds can alternate between them.
+        for scale, (database_url, _seconds, _ids) in prepared.items():
+            env = server_env(database_url, ports[scale])
+            servers.enter_context(gunicorn(env, ports[scale], args.workers))
+        browsers = {scale: signed_in(ports[scale]) for scale in prepared}
+        found = {scale: p[2] for scale, p in prepared.items()}
+        print("measuring", file=sys.stderr)
+        latency = measure_latency(browsers, found, args.rounds, args.warmup)
+        by_name = {c.name: c for c in CASES}
+        for scale, (_url, seconds, _ids) in prepared.items():
+            # Throughput one scale at a time: concurrent clients on both would share the cores.
+            throughput = {
+                name: load(
+                    browsers[scale][by_name[name].user],
+                    by_name[name],
+                    found[scale],
+                    args.seconds,
+                    args.clients,
+                )
+                for name in THROUGHPUT
+            }
+            run["scales"][scale] = {
+                "seed_seconds": round(seconds, 1),
+                "latency": {name: m.summary() for name, m in latency[scale].items()},
+                "throughput": throughput,
+            }
     run["machine"]["load_average_after"] = os.getloadavg()
     judged = evaluate(run)
     write_json(args.json, run, judged)
