@@ -562,6 +562,20 @@ def test_unread_count_stops_past_what_is_shown(
     assert services.unread_count(s, ingrid) == 2  # "1+": the rest is not read
 
 
+def test_working_days_between_counts_as_day_by_day() -> None:
+    """The arithmetic agrees with counting each day, across weekends, Easter, 17 May, Christmas
+    and years."""
+
+    def by_day(start: date, end: date) -> int:
+        days = (end - start).days
+        return sum(services.is_working_day(start + timedelta(n)) for n in range(1, days + 1))
+
+    for start in (date(2025, 12, 20) + timedelta(n) for n in range(0, 500, 3)):
+        for length in (0, 1, 2, 3, 5, 6, 7, 8, 13, 40, 200, 400, 800):
+            end = start + timedelta(length)
+            assert services.working_days_between(start, end) == by_day(start, end), (start, end)
+
+
 @pytest.mark.parametrize(
     ("start", "end", "expected"),
     [
