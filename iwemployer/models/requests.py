@@ -145,6 +145,8 @@ class EmployerRequest(Base):
         Index("ix_employer_request_enterprise_created", "enterprise_id", "created_at", "id"),
         # The centre report's answer times per enterprise, read from the index alone.
         Index("ix_employer_request_enterprise_answer_days", "enterprise_id", "answer_working_days"),
+        # The inbox, group by group, the longest waiting first (requests.services.inbox).
+        Index("ix_employer_request_waiting", "waiting_since", "created_at", "id"),
     )
 
     @property

@@ -7,17 +7,29 @@ what is decided by the ``can_*`` functions, which the actions enforce and views 
 
 from __future__ import annotations
 
+import math
 import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cache
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import holidays
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, case, func, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+    union_all,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, selectinload
 
@@ -50,7 +62,7 @@ from ..models import (
 from ..models.plans import OPEN_ACTIVITY_STATUSES
 from ..notifications.services import notify, register_event, request_subject
 from ..notifications.services import withdraw as withdraw_notices
-from ..pagination import Page, paginate_counted, paginate_counted_then_load
+from ..pagination import Page, paginate_counted
 
 S = RequestStatus
 LOCAL_TIME = ZoneInfo("Europe/Oslo")
@@ -1036,9 +1048,17 @@ class InboxRow:
 @dataclass(frozen=True)
 class InboxPage:
     rows: list[InboxRow]
+    # Counted up to INBOX_COUNTED_UP_TO; ``more`` when there are more than that (then ``pages``
+    # reaches only the next page).
     total: int
     page: int
     pages: int
+    more: bool = False
+
+
+# The inbox counts a centre's requests up to this many ("more than 1000"): an exact total read
+# every one of them on every visit.
+INBOX_COUNTED_UP_TO = 1000
 
 
 def _status_condition(status: str) -> ColumnElement[bool] | None:
@@ -1047,6 +1067,89 @@ def _status_condition(status: str) -> ColumnElement[bool] | None:
     if status == "open":
         return EmployerRequest.status.in_(OPEN_REQUEST_STATUSES)
     return EmployerRequest.status == RequestStatus(status)
+
+
+@dataclass(frozen=True)
+class GroupedPage:
+    items: list[EmployerRequest]
+    number: int
+    total: int  # up to ``counted_up_to``, then ``more``
+    more: bool
+    has_next: bool
+
+    @property
+    def pages(self) -> int:
+        return self.number + 1 if self.has_next else self.number
+
+
+def paginate_in_groups(
+    session: Session,
+    query: Select[Any],
+    groups: Sequence[ColumnElement[bool]],
+    options: Sequence[Any],
+    number: int,
+    size: int,
+    counted_up_to: int,
+) -> GroupedPage:
+    """Page ``number`` of the requests ``query`` (of their ids) selects, ordered by the first of
+    ``groups`` each is in, then the longest waiting (those not waiting last), then the oldest.
+
+    Each group is read in (waiting since, created, id) order, which ix_employer_request_waiting
+    serves, only as far as the page reaches; the page is chosen among those few rows and then
+    loaded with ``options``. The total is counted up to ``counted_up_to``."""
+    size = max(1, size)
+    found = select(func.count()).select_from(
+        query.order_by(None).limit(counted_up_to + 1).subquery()
+    )
+    total = session.scalar(found) or 0
+    more = total > counted_up_to
+    if not more:
+        number = min(max(1, number), max(1, math.ceil(total / size)))
+    number = max(1, number)
+    order = (
+        EmployerRequest.waiting_since.asc().nulls_last(),
+        EmployerRequest.created_at,
+        EmployerRequest.id,
+    )
+    parts = []
+    for rank, group in enumerate(groups):
+        part = (
+            query.add_columns(
+                literal(rank).label("rank"),
+                EmployerRequest.waiting_since.label("waiting_since"),
+                EmployerRequest.created_at.label("created_at"),
+            )
+            .where(group)
+            .order_by(*order)
+            .limit(number * size + 1)
+            .subquery()
+        )
+        parts.append(select(part))
+    candidates = union_all(*parts).subquery()
+    ids = list(
+        session.scalars(
+            select(candidates.c.id)
+            .order_by(
+                candidates.c.rank,
+                candidates.c.waiting_since.asc().nulls_last(),
+                candidates.c.created_at,
+                candidates.c.id,
+            )
+            .limit(size + 1)
+            .offset((number - 1) * size)
+        )
+    )
+    has_next, ids = len(ids) > size, ids[:size]
+    loaded = {
+        r.id: r
+        for r in session.scalars(
+            select(EmployerRequest)
+            .where(EmployerRequest.id.in_(ids))
+            .options(*options)
+            .execution_options(populate_existing=True)
+        ).unique()
+    }
+    return GroupedPage([loaded[i] for i in ids], number, min(total, counted_up_to), more, has_next)
 
 
 def inbox(
@@ -1067,38 +1170,30 @@ def inbox(
         conditions.append(status)
     if filters.enterprise_id is not None:
         conditions.append(EmployerRequest.enterprise_id == filters.enterprise_id)
-    # The centre's requests are sorted and counted as bare ids; only the page's rows are then
-    # loaded with what the list shows. Joining the people of every request before sorting cost
-    # ~9× as much on PostgreSQL at 10× demo data (921 requests: 16 ms → 2 ms). No index serves
-    # this order: it begins with the adviser's own, and the total needs every row anyway.
     base = (
         select(EmployerRequest.id)
         .join(Enterprise, Enterprise.id == EmployerRequest.enterprise_id)
         .where(*conditions)
     )
-    mine_first = case((EmployerRequest.assigned_to_id == adviser.id, 0), else_=1)
-    # Waiting requests by how long they have waited, then the rest by age.
-    waiting_first = case((EmployerRequest.waiting_since.is_(None), 1), else_=0)
-    # Requests without an urgency (questions, recruitment) after those with one.
-    most_urgent = case(
-        *((EmployerRequest.urgency == u, n) for n, u in enumerate(URGENCY_ORDER)),
-        else_=len(URGENCY_ORDER),
-    )
-    first: tuple[ColumnElement[int], ...] = {
-        "mine": (mine_first,),
-        "urgency": (most_urgent,),
-        "waiting": (),
-    }.get(filters.sort, (mine_first,))
-    found = paginate_counted_then_load(
+    # Each order begins with a group (the adviser's own, or an urgency), then the longest waiting
+    # (requests not waiting last), then by age. Sorting every request of the centre by that
+    # computed key read and sorted them all (5,645 open ones at 100× the demo, 8 ms); read group
+    # by group in an order ix_employer_request_waiting serves, each stops at the page.
+    mine: list[ColumnElement[bool]] = [
+        EmployerRequest.assigned_to_id == adviser.id,
+        or_(EmployerRequest.assigned_to_id.is_(None), EmployerRequest.assigned_to_id != adviser.id),
+    ]
+    groups: dict[str, list[ColumnElement[bool]]] = {
+        "urgency": [
+            *(EmployerRequest.urgency == u for u in URGENCY_ORDER),
+            EmployerRequest.urgency.is_(None),
+        ],
+        "waiting": [true()],
+    }
+    found = paginate_in_groups(
         session,
         base,
-        (
-            *first,
-            waiting_first,
-            EmployerRequest.waiting_since,
-            EmployerRequest.created_at,
-            EmployerRequest.id,
-        ),
+        groups.get(filters.sort, mine),
         (
             joinedload(EmployerRequest.enterprise),
             joinedload(EmployerRequest.created_by),
@@ -1107,6 +1202,7 @@ def inbox(
         ),
         page,
         page_size,
+        INBOX_COUNTED_UP_TO,
     )
     requests: Sequence[EmployerRequest] = found.items
     unread = unread_ids(session, adviser, (r.id for r in requests))
@@ -1120,7 +1216,9 @@ def inbox(
         )
         for r in requests
     ]
-    return InboxPage(rows=rows, total=found.total, page=found.number, pages=found.pages)
+    return InboxPage(
+        rows=rows, total=found.total, page=found.number, pages=found.pages, more=found.more
+    )
 
 
 def enterprise_requests(

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from iwemployer.errors import DomainError
 from iwemployer.models import (
+    OPEN_REQUEST_STATUSES,
     CaseHelpKind,
     EmployerRequest,
     Enterprise,
@@ -318,3 +319,59 @@ def test_the_inbox_sorts_by_urgency(world: World, client: WebClient) -> None:
     )
     # An unknown order falls back to the default.
     assert client.get("/inbox?sort=drop+table").status_code == 200
+
+
+@pytest.mark.parametrize("status", ["open", "all"])
+@pytest.mark.parametrize("sort", services.SORTS)
+def test_the_inbox_pages_follow_its_order_whole(world: World, sort: str, status: str) -> None:
+    """Read group by group (requests.services.paginate_in_groups), the pages together give every
+    request of the centre exactly once, in the order the inbox promises."""
+    s = world.session
+    adviser = world.user(ADVISER)
+    manager = world.user(MANAGER)
+    for n, urgency in enumerate((Urgency.SOON, Urgency.URGENT, Urgency.SOON, Urgency.NORMAL)):
+        record = services.submit_case_help(
+            s, world.nordlys, manager, f"tok-order-{n}", CaseHelpKind.ADAPTATION, urgency, "Tekst."
+        )
+        if n % 2:
+            record.assigned_to_id = adviser.id
+        record.waiting_since = record.created_at - timedelta(days=n) if n < 3 else None
+    s.commit()
+    centre = select(Enterprise.id).where(Enterprise.centre_id == adviser.centre_id)
+    everyone = s.scalars(select(EmployerRequest).where(EmployerRequest.enterprise_id.in_(centre)))
+    wanted = [r for r in everyone if status == "all" or r.status in OPEN_REQUEST_STATUSES]
+
+    def group(r: EmployerRequest) -> int:
+        if sort == "urgency":
+            order = services.URGENCY_ORDER
+            return order.index(r.urgency) if r.urgency else len(order)
+        return 0 if sort == "waiting" or r.assigned_to_id == adviser.id else 1
+
+    expected = sorted(
+        wanted,
+        key=lambda r: (
+            group(r),
+            r.waiting_since is None,
+            r.waiting_since or r.created_at,
+            r.created_at,
+            r.id,
+        ),
+    )
+    seen: list[int] = []
+    number = 1
+    while True:
+        found = services.inbox(
+            s,
+            adviser,
+            services.InboxFilter(status=status, sort=sort),
+            today=date.today(),
+            overdue_limit=5,
+            page=number,
+            page_size=2,
+        )
+        seen += [row.request.id for row in found.rows]
+        assert found.total == len(wanted)
+        if number >= found.pages:
+            break
+        number += 1
+    assert seen == [r.id for r in expected]

@@ -371,6 +371,19 @@ def test_inbox_shows_a_large_unread_count_as_more_than(
     assert "0+ uleste" in client.get("/inbox/badge", headers={"HX-Request": "true"}).text
 
 
+def test_inbox_counts_up_to_a_limit_and_pages_on(
+    world: World, client: WebClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(request_services, "INBOX_COUNTED_UP_TO", 1)
+    monkeypatch.setitem(client.app.config, "PAGE_SIZE", 1)
+    client.login_as(world.user(ADVISER))
+    first = client.get("/inbox?status=all").text
+    assert "Mer enn 1 henvendelser." in first
+    assert "Side 1</span>" in first and "Neste side" in first
+    second = client.get("/inbox?status=all&page=2").text
+    assert "Side 2</span>" in second and "Forrige side" in second
+
+
 def test_inbox_overdue_limit_is_configurable(
     world: World, client: WebClient, app: Flask, monkeypatch: pytest.MonkeyPatch
 ) -> None:
