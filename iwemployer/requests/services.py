@@ -1096,60 +1096,74 @@ def paginate_in_groups(
 
     Each group is read in (waiting since, created, id) order, which ix_employer_request_waiting
     serves, only as far as the page reaches; the page is chosen among those few rows and then
-    loaded with ``options``. The total is counted up to ``counted_up_to``."""
+    loaded with ``options``, and the total is counted up to ``counted_up_to``: one statement."""
     size = max(1, size)
-    found = select(func.count()).select_from(
+    # Counted up to one past the limit, in the same statement as the page.
+    counted = select(func.count()).select_from(
         query.order_by(None).limit(counted_up_to + 1).subquery()
     )
-    total = session.scalar(found) or 0
-    more = total > counted_up_to
-    if not more:
-        number = min(max(1, number), max(1, math.ceil(total / size)))
-    number = max(1, number)
     order = (
         EmployerRequest.waiting_since.asc().nulls_last(),
         EmployerRequest.created_at,
         EmployerRequest.id,
     )
-    parts = []
-    for rank, group in enumerate(groups):
-        part = (
-            query.add_columns(
-                literal(rank).label("rank"),
-                EmployerRequest.waiting_since.label("waiting_since"),
-                EmployerRequest.created_at.label("created_at"),
+
+    def rows(number: int) -> Sequence[Any]:
+        parts = []
+        for rank, group in enumerate(groups):
+            part = (
+                query.add_columns(
+                    literal(rank).label("rank"),
+                    EmployerRequest.waiting_since.label("waiting_since"),
+                    EmployerRequest.created_at.label("created_at"),
+                )
+                .where(group)
+                .order_by(*order)
+                .limit(number * size + 1)
+                .subquery()
             )
-            .where(group)
-            .order_by(*order)
-            .limit(number * size + 1)
-            .subquery()
+            parts.append(select(part))
+        candidates = union_all(*parts).subquery()
+        key = (
+            candidates.c.rank,
+            candidates.c.waiting_since.asc().nulls_last(),
+            candidates.c.created_at,
+            candidates.c.id,
         )
-        parts.append(select(part))
-    candidates = union_all(*parts).subquery()
-    ids = list(
-        session.scalars(
-            select(candidates.c.id)
-            .order_by(
-                candidates.c.rank,
-                candidates.c.waiting_since.asc().nulls_last(),
-                candidates.c.created_at,
-                candidates.c.id,
+        chosen = select(candidates).order_by(*key).limit(size + 1).offset((number - 1) * size)
+        page = chosen.subquery()
+        return (
+            session.execute(
+                select(EmployerRequest, counted.scalar_subquery())
+                .join(page, EmployerRequest.id == page.c.id)
+                .options(*options)
+                .order_by(
+                    page.c.rank,
+                    page.c.waiting_since.asc().nulls_last(),
+                    page.c.created_at,
+                    page.c.id,
+                )
+                .execution_options(populate_existing=True)
             )
-            .limit(size + 1)
-            .offset((number - 1) * size)
+            .unique()
+            .all()
         )
+
+    number = max(1, number)
+    found = rows(number)
+    if not found and number > 1:
+        # Past the end (an old link): the last page.
+        total = session.scalar(counted) or 0
+        number = max(1, math.ceil(min(total, counted_up_to) / size))
+        found = rows(number)
+    total = found[0][1] if found else 0
+    return GroupedPage(
+        [row[0] for row in found[:size]],
+        number,
+        min(total, counted_up_to),
+        total > counted_up_to,
+        len(found) > size,
     )
-    has_next, ids = len(ids) > size, ids[:size]
-    loaded = {
-        r.id: r
-        for r in session.scalars(
-            select(EmployerRequest)
-            .where(EmployerRequest.id.in_(ids))
-            .options(*options)
-            .execution_options(populate_existing=True)
-        ).unique()
-    }
-    return GroupedPage([loaded[i] for i in ids], number, min(total, counted_up_to), more, has_next)
 
 
 def inbox(
