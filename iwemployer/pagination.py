@@ -70,49 +70,6 @@ def paginate_counted(
     return Page(items, number, size, total)
 
 
-def paginate_counted_then_load(
-    session: Session,
-    query: Select[Any],
-    order: Sequence[Any],
-    options: Sequence[Any],
-    number: int,
-    size: int,
-) -> Page[Any]:
-    """As ``paginate_counted`` for a query of one entity whose rows show related records: the
-    page is chosen and counted on ``query`` (ordered by ``order``) alone, and ``options``' eager
-    joins reach only that page's rows. Joined before the window count, they would be joined to
-    every row counted (the centre's whole inbox, thousands of requests at 100× the demo)."""
-    entity = query.column_descriptions[0]["entity"]
-    key = entity.id
-    size = max(1, size)
-    number = max(1, number)
-
-    def rows(number: int) -> Sequence[Any]:
-        chosen = (
-            query.with_only_columns(key, func.count().over().label("total"))
-            .order_by(*order)
-            .limit(size)
-            .offset((number - 1) * size)
-            .subquery()
-        )
-        page = (
-            select(entity, chosen.c.total)
-            .join(chosen, key == chosen.c.id)
-            .options(*options)
-            .order_by(*order)
-            .execution_options(populate_existing=True)
-        )
-        return session.execute(page).unique().all()
-
-    found = rows(number)
-    if not found and number > 1:
-        # Past the end (an old link): the last page, as ``paginate`` shows it.
-        total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-        number = max(1, math.ceil((total or 0) / size))
-        found = rows(number)
-    return Page([row[0] for row in found], number, size, found[0][1] if found else 0)
-
-
 @dataclass(frozen=True)
 class Peek(Generic[T]):
     """A page of a list too long to count on every view: it only knows whether more follow."""

@@ -375,3 +375,18 @@ def test_the_inbox_pages_follow_its_order_whole(world: World, sort: str, status:
             break
         number += 1
     assert seen == [r.id for r in expected]
+
+
+def test_an_inbox_page_past_the_end_shows_the_last_page(world: World) -> None:
+    s = world.session
+    adviser = world.user(ADVISER)
+    everything = services.InboxFilter(status="all", sort="waiting")
+    whole = services.inbox(s, adviser, everything, date.today(), 5, page=1, page_size=1000)
+    assert whole.total >= 3
+    last = services.inbox(s, adviser, everything, date.today(), 5, page=999, page_size=2)
+    assert last.page == -(-whole.total // 2) == last.pages
+    ids = [row.request.id for row in whole.rows]
+    assert [row.request.id for row in last.rows] == ids[(last.page - 1) * 2 :]
+    nothing = services.InboxFilter(status="all", enterprise_id=world.fjellbygg.id)
+    empty = services.inbox(s, adviser, nothing, date.today(), 5, page=3, page_size=2)
+    assert (empty.rows, empty.total, empty.page) == ([], 0, 1)
