@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from . import orgnr
 from .errors import DomainError
-from .models import Enterprise
+from .models import Enterprise, User
 
 SUGGESTIONS = 10
 MAX_SEARCH_LENGTH = 100
@@ -87,6 +87,17 @@ def enterprise_matches(q: str) -> ColumnElement[bool]:
     if digits.isascii() and digits.isdigit():
         conditions.append(Enterprise.org_number.contains(digits, autoescape=True))
     return or_(*conditions)
+
+
+def user_matches(q: str) -> ColumnElement[bool]:
+    """The person's name or e-mail address contains ``q`` (already trimmed)."""
+    pattern = contains(q)
+    return or_(User.name.ilike(pattern, escape="\\"), User.email.ilike(pattern, escape="\\"))
+
+
+def user_options(users: list[User]) -> list[tuple[str, str]]:
+    """Datalist options: the address is sent, the name shown with it."""
+    return [(u.email, f"{u.name} ({u.email})") for u in users]
 
 
 def suggest_enterprises(session: Session, scope: Select[Enterprise], q: str) -> list[Enterprise]:

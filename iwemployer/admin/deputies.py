@@ -16,7 +16,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from ..errors import DomainError
 from ..models import ContactDeputy, Enterprise, User, UserKind
 from ..notifications.services import notify, register_event
-from ..search import MAX_SEARCH_LENGTH, SUGGESTIONS, contains
+from ..search import MAX_SEARCH_LENGTH, SUGGESTIONS, user_matches
 
 register_event("deputy.named", _l("You are now a deputy of the contact person for %(enterprise)s."))
 register_event(
@@ -65,11 +65,10 @@ def _eligible(enterprise: Enterprise) -> list[ColumnElement[bool]]:
 def suggest_advisers(session: Session, enterprise: Enterprise, q: str) -> list[User]:
     """A few active advisers of the enterprise's centre whose name or address contains ``q``,
     leaving out the contact person and the deputies already named."""
-    pattern = contains(q.strip()[:MAX_SEARCH_LENGTH])
     named = select(ContactDeputy.adviser_id).where(ContactDeputy.enterprise_id == enterprise.id)
     stmt = select(User).where(
         *_eligible(enterprise),
-        or_(User.name.ilike(pattern, escape="\\"), User.email.ilike(pattern, escape="\\")),
+        user_matches(q.strip()[:MAX_SEARCH_LENGTH]),
         User.id.not_in(named),
     )
     if enterprise.contact_person_id is not None:

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 from flask_babel import LazyString, format_date
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, selectinload
 
@@ -74,10 +74,7 @@ def search_users(
     )
     q = q.strip()[: search.MAX_SEARCH_LENGTH]
     if q:
-        pattern = search.contains(q)
-        query = query.where(
-            or_(User.name.ilike(pattern, escape="\\"), User.email.ilike(pattern, escape="\\"))
-        )
+        query = query.where(search.user_matches(q))
     if kind is not None:
         query = query.where(User.kind == kind)
     query = query.order_by(User.name, User.id)
@@ -139,13 +136,12 @@ def user_memberships(session: Session, user_id: int) -> list[Membership]:
 
 def suggest_employers(session: Session, q: str) -> list[User]:
     """A few employer-side users whose name or e-mail address contains ``q``, by name."""
-    pattern = search.contains(q.strip()[: search.MAX_SEARCH_LENGTH])
     return list(
         session.scalars(
             select(User)
             .where(
                 User.kind == UserKind.EMPLOYER,
-                or_(User.name.ilike(pattern, escape="\\"), User.email.ilike(pattern, escape="\\")),
+                search.user_matches(q.strip()[: search.MAX_SEARCH_LENGTH]),
             )
             .order_by(User.name, User.id)
             .limit(search.SUGGESTIONS)

@@ -33,7 +33,13 @@ from ..models import (
     UserKind,
     utcnow,
 )
-from ..search import MAX_SEARCH_LENGTH, SearchField, enterprise_options, find_enterprise
+from ..search import (
+    MAX_SEARCH_LENGTH,
+    SearchField,
+    enterprise_options,
+    find_enterprise,
+    user_options,
+)
 from ..search import suggest_enterprises as enterprises_like
 from . import deputies, services
 from .forms import (
@@ -405,9 +411,7 @@ def suggest_deputies(enterprise_id: int) -> ResponseReturnValue:
         return redirect(_deputies_url(enterprise.id), code=303)
     q = request.args.get("adviser", "")
     found = deputies.suggest_advisers(db.session(), enterprise, q) if q.strip() else []
-    return render_template(
-        "_suggestions.html", options=[(u.email, f"{u.name} ({u.email})") for u in found]
-    )
+    return render_template("_suggestions.html", options=user_options(found))
 
 
 @bp.post(f"/enterprises/<{ID}:enterprise_id>/deputies")
@@ -504,11 +508,16 @@ def _invite_choices(form: InviteForm) -> InviteForm:
 INVITE_ENTERPRISE = SearchField("enterprise", "admin.suggest_enterprises")
 
 
+def _enterprise_id(session: Session, text: str) -> int:
+    """The enterprise typed into an enterprise search field (DomainError at the field)."""
+    return find_enterprise(session, scoped(Enterprise), text, "enterprise").id
+
+
 def _typed_enterprise(text: str | None) -> int | None:
     """The enterprise typed into the invitation's search field, if any."""
     if not (text or "").strip():
         return None
-    return find_enterprise(db.session(), scoped(Enterprise), text or "", "enterprise").id
+    return _enterprise_id(db.session(), text or "")
 
 
 @bp.route("/users/invite", methods=["GET", "POST"])
@@ -677,7 +686,7 @@ USER_MEMBERSHIPS = MembershipTable(
     chosen="enterprise",
     chosen_id="enterprise_id",
     search=SearchField("enterprise", "admin.suggest_enterprises"),
-    find=lambda session, text: find_enterprise(session, scoped(Enterprise), text, "enterprise").id,
+    find=_enterprise_id,
     anchor="memberships",
     memberships=services.user_memberships,
     role_label=lambda m: _("Role in %(enterprise)s", enterprise=m.enterprise.name),
@@ -693,9 +702,7 @@ def suggest_users() -> ResponseReturnValue:
     if not is_fragment_request():
         return redirect(url_for(".users", q=q), code=303)
     found = services.suggest_employers(db.session(), q) if q.strip() else []
-    return render_template(
-        "_suggestions.html", options=[(u.email, f"{u.name} ({u.email})") for u in found]
-    )
+    return render_template("_suggestions.html", options=user_options(found))
 
 
 @bp.get("/suggestions/enterprises")
