@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Flask, flash, make_response, redirect, render_template, request
@@ -35,11 +36,15 @@ def finish(
     page: str | None = None,
     fragment: str | None = None,
     trigger: str | None = None,
+    region: Callable[[], dict[str, Any]] | None = None,
     **context: Any,
 ) -> Response:
     """A successful change: htmx gets ``fragment`` (and ``trigger``), a plain form a flash
-    message and a 303 to ``url`` (post/redirect/get)."""
+    message and a 303 to ``url`` (post/redirect/get). ``region`` gives more of the fragment's
+    context, read only when the fragment is sent (a plain form's redirect needs none of it)."""
     if fragment is not None and is_fragment_request():
+        if region is not None:
+            context = {**context, **region()}
         return render_page_or_fragment(
             page or fragment, fragment, trigger=trigger, notice=message, **context
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
@@ -159,9 +160,7 @@ def invite_occupational_health(enterprise_id: int) -> ResponseReturnValue:
             ),
             url_for("enterprise.members", enterprise_id=enterprise.id),
             fragment="enterprise/_invitations.html",
-            enterprise=enterprise,
-            form=InviteOccupationalHealthForm(formdata=None),
-            pending=services.pending_invitations(db.session(), enterprise.id),
+            region=lambda: _invitations_region(enterprise),
         )
     return _members_page(enterprise, form, 422)
 
@@ -186,10 +185,17 @@ def withdraw_invitation(enterprise_id: int, invitation_id: int) -> ResponseRetur
         _("The invitation to %(email)s is withdrawn.", email=invitation.email),
         url_for("enterprise.members", enterprise_id=enterprise.id),
         fragment="enterprise/_invitations.html",
-        enterprise=enterprise,
-        form=InviteOccupationalHealthForm(formdata=None),
-        pending=services.pending_invitations(db.session(), enterprise.id),
+        region=lambda: _invitations_region(enterprise),
     )
+
+
+def _invitations_region(enterprise: Enterprise) -> dict[str, Any]:
+    """The invitations region after a change: a fresh form and the invitations still open."""
+    return {
+        "enterprise": enterprise,
+        "form": InviteOccupationalHealthForm(formdata=None),
+        "pending": services.pending_invitations(db.session(), enterprise.id),
+    }
 
 
 @bp.post("/enterprises/<int:enterprise_id>/members/<int:membership_id>/remove")
@@ -222,6 +228,10 @@ def _offers_page(status: int = 200, notice: str | None = None) -> ResponseReturn
     )
 
 
+def _offers_region() -> dict[str, Any]:
+    return {"offers": services.open_offers(db.session(), current_user.id)}
+
+
 @bp.get("/access-invitations")
 @kind_required(UserKind.EMPLOYER)
 def access_invitations() -> ResponseReturnValue:
@@ -245,7 +255,7 @@ def accept_access(offer_id: int) -> ResponseReturnValue:
         _("You now have access to %(enterprise)s.", enterprise=enterprise.name),
         url_for("enterprise.home", enterprise_id=membership.enterprise_id),
         fragment="enterprise/_access_offers.html",
-        offers=services.open_offers(db.session(), current_user.id),
+        region=_offers_region,
         accepted=enterprise,
     )
 
@@ -265,5 +275,5 @@ def decline_access(offer_id: int) -> ResponseReturnValue:
         _("The invitation is declined."),
         url_for("enterprise.access_invitations"),
         fragment="enterprise/_access_offers.html",
-        offers=services.open_offers(db.session(), current_user.id),
+        region=_offers_region,
     )
