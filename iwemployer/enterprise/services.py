@@ -262,55 +262,59 @@ def _refused_answer() -> DomainError:
     )
 
 
+def _answer(
+    session: Session,
+    invitation: AccessInvitation,
+    status: AccessInvitationStatus,
+    now: datetime,
+    refused: DomainError | None = None,
+) -> None:
+    """End the open invitation with ``status``; the same answer again (a double click) passes,
+    any other ending is ``refused`` (by default: no longer open, ask for a new one)."""
+    ended = _end(session, invitation.id, status, now)
+    session.refresh(invitation)
+    if not ended and invitation.status != status:
+        raise refused or _refused_answer()
+
+
 def accept_offer(session: Session, offer: AccessOffer, now: datetime | None = None) -> Membership:
     """The invited account accepts: now, and only now, it becomes a member. Accepting twice
     (a double click) gives the same one membership."""
-    now = now or utcnow()
     invitation = offer.invitation
-    ended = _end(session, invitation.id, AccessInvitationStatus.ACCEPTED, now)
-    session.refresh(invitation)
-    if not ended and invitation.status != AccessInvitationStatus.ACCEPTED:
-        raise _refused_answer()
-    try:
-        # A member already (an earlier click, or the centre added them): the unique
-        # constraint refuses a second membership, and the one there stays.
-        with session.begin_nested():
-            session.add(
-                Membership(
-                    user_id=offer.user_id,
-                    enterprise_id=invitation.enterprise_id,
-                    role=MemberRole.OCCUPATIONAL_HEALTH,
-                )
-            )
-    except IntegrityError:
-        pass
-    membership = session.scalar(
-        select(Membership).where(
-            Membership.user_id == offer.user_id,
-            Membership.enterprise_id == invitation.enterprise_id,
-        )
+    _answer(session, invitation, AccessInvitationStatus.ACCEPTED, now or utcnow())
+    added = Membership(
+        user_id=offer.user_id,
+        enterprise_id=invitation.enterprise_id,
+        role=MemberRole.OCCUPATIONAL_HEALTH,
     )
-    assert membership is not None  # added above, or there already
-    return membership
+    try:
+        with session.begin_nested():
+            session.add(added)
+        return added
+    except IntegrityError:
+        # A member already (an earlier click, or the centre added them): the unique
+        # constraint refused a second membership, and the one there stays.
+        membership = session.scalar(
+            select(Membership).where(
+                Membership.user_id == offer.user_id,
+                Membership.enterprise_id == invitation.enterprise_id,
+            )
+        )
+        assert membership is not None
+        return membership
 
 
 def decline_offer(session: Session, offer: AccessOffer, now: datetime | None = None) -> None:
     """The invited account declines: the invitation ends, and the manager learns no more."""
-    invitation = offer.invitation
-    ended = _end(session, invitation.id, AccessInvitationStatus.DECLINED, now or utcnow())
-    session.refresh(invitation)
-    if not ended and invitation.status != AccessInvitationStatus.DECLINED:
-        raise _refused_answer()
+    _answer(session, offer.invitation, AccessInvitationStatus.DECLINED, now or utcnow())
 
 
 def withdraw_invitation(
     session: Session, invitation: AccessInvitation, now: datetime | None = None
 ) -> None:
     """The manager takes back an open invitation (again: nothing more happens)."""
-    ended = _end(session, invitation.id, AccessInvitationStatus.WITHDRAWN, now or utcnow())
-    session.refresh(invitation)
-    if not ended and invitation.status != AccessInvitationStatus.WITHDRAWN:
-        raise DomainError(_l("This invitation is no longer open."), None, 409)
+    refused = DomainError(_l("This invitation is no longer open."), None, 409)
+    _answer(session, invitation, AccessInvitationStatus.WITHDRAWN, now or utcnow(), refused)
 
 
 def can_remove_access(membership: Membership) -> bool:
