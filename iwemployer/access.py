@@ -461,12 +461,8 @@ def current_enterprise_id(user: User) -> int | None:
     choice, else the first."""
     enterprises = member_enterprises(user)
     on_page = (request.view_args or {}).get("enterprise_id") if has_request_context() else None
-    chosen = (
-        on_page
-        if any(e.id == on_page for e in enterprises)
-        else session.get(CURRENT_ENTERPRISE_KEY)
-    )
-    for enterprise in enterprises:
-        if enterprise.id == chosen:
-            return enterprise.id
+    ids = {e.id for e in enterprises}
+    for wanted in (on_page, session.get(CURRENT_ENTERPRISE_KEY)):
+        if wanted in ids:
+            return int(wanted)
     return enterprises[0].id if enterprises else None
