@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from flask_babel import format_date
 from flask_babel import gettext as _
@@ -176,6 +177,22 @@ def _announce(session: Session, proposal: PlanProposal, plan: ActionPlan, actor:
     )
 
 
+def _create(session: Session, plan: ActionPlan, actor: User, **fields: Any) -> PlanProposal:
+    """A proposal by ``actor`` to ``plan`` with its kind's own ``fields``; answerers are told."""
+    proposal = PlanProposal(
+        plan_id=plan.id,
+        **fields,
+        proposed_by_id=actor.id,
+        proposed_by_name=actor.name,
+        created_at=utcnow(),
+    )
+    session.add(proposal)
+    session.flush()
+    _announce(session, proposal, plan, actor)
+    session.flush()
+    return proposal
+
+
 def propose_activity(
     session: Session,
     theme: PlanTheme,
@@ -207,8 +224,10 @@ def propose_activity(
         )
     reason = _reason(fields.reason)
     check_health_details(confirmed, description=description, reason=reason)
-    proposal = PlanProposal(
-        plan_id=plan.id,
+    return _create(
+        session,
+        plan,
+        actor,
         kind=ProposalKind.ACTIVITY,
         theme_id=theme.id,
         title=title,
@@ -216,15 +235,7 @@ def propose_activity(
         responsible=Responsible(fields.responsible),
         due_date=fields.due_date,
         reason=reason,
-        proposed_by_id=actor.id,
-        proposed_by_name=actor.name,
-        created_at=utcnow(),
     )
-    session.add(proposal)
-    session.flush()
-    _announce(session, proposal, plan, actor)
-    session.flush()
-    return proposal
 
 
 def propose_status(
@@ -246,23 +257,17 @@ def propose_status(
         raise DomainError(_("Choose another status than the one it has."), "to_status")
     reason = _reason(reason)
     check_health_details(confirmed, reason=reason)
-    proposal = PlanProposal(
-        plan_id=plan.id,
+    return _create(
+        session,
+        plan,
+        actor,
         kind=ProposalKind.STATUS,
         theme_id=activity.theme_id,
         activity_id=activity.id,
         title=activity.title,
         to_status=ActivityStatus(to_status),
         reason=reason,
-        proposed_by_id=actor.id,
-        proposed_by_name=actor.name,
-        created_at=utcnow(),
     )
-    session.add(proposal)
-    session.flush()
-    _announce(session, proposal, plan, actor)
-    session.flush()
-    return proposal
 
 
 # --- answering ------------------------------------------------------------------------------
