@@ -142,14 +142,14 @@ class ActivityProposal:
     reason: str
 
 
-def _reason(text: str) -> str:
+def _reason(text: str, field: str = "reason", missing: str | None = None) -> str:
+    """The cleaned ``text``, required and at most ``MAX_REASON`` long; errors at ``field``,
+    ``missing`` the message when it is empty (else "Say briefly why.")."""
     reason = services._clean(text)
     if not reason:
-        raise DomainError(_("Say briefly why."), "reason")
+        raise DomainError(missing if missing is not None else _("Say briefly why."), field)
     if len(reason) > MAX_REASON:
-        raise DomainError(
-            _("The text can be at most %(max)d characters.", max=MAX_REASON), "reason"
-        )
+        raise DomainError(_("The text can be at most %(max)d characters.", max=MAX_REASON), field)
     return reason
 
 
@@ -251,7 +251,7 @@ def propose_status(
     role = member_role(actor, plan.enterprise_id)
     if not can_propose(actor, role, plan):
         raise _refuse_proposer()
-    if not can_propose_status(actor, role, activity):
+    if can_change_status(actor, role, activity):
         raise DomainError(_("You change the status of this activity yourself."), status=403)
     if to_status == activity.status:
         raise DomainError(_("Choose another status than the one it has."), "to_status")
@@ -364,13 +364,7 @@ def decline(
 ) -> None:
     """No change to the plan; the proposer is told why."""
     _require_answer(actor, plan)
-    answer = services._clean(answer)
-    if not answer:
-        raise DomainError(_("Say why you decline, so the proposer knows."), "answer")
-    if len(answer) > MAX_REASON:
-        raise DomainError(
-            _("The text can be at most %(max)d characters.", max=MAX_REASON), "answer"
-        )
+    answer = _reason(answer, "answer", _("Say why you decline, so the proposer knows."))
     _move(session, proposal, actor, S.DECLINED, answer)
     _tell_proposer(session, proposal, plan, actor, "plan.proposal_declined")
     session.flush()
