@@ -35,7 +35,7 @@ from ..models import (
 from . import proposals
 from .forms import ActivityProposalForm, ProposalAnswerForm, StatusProposalForm
 from .services import RESPONSIBLE_FOR
-from .views import CHANGED, PAGE, PLAN, _base, _plan_url, _respond, bp, proposals_region
+from .views import PLAN, _finish, _plan_url, _respond, bp, proposals_region
 
 REGION = "plans/_proposals.html"
 PROPOSE = "plans/propose.html"
@@ -210,11 +210,7 @@ def _region(plan: ActionPlan, status: int = 200, **extra: Any) -> Response:
 
 def _answered(plan: ActionPlan, message: str, anchor: str) -> Response:
     """htmx gets the region (and the other regions refresh), a plain form a 303."""
-    if is_fragment_request():
-        context = {**_base(plan), **proposals_region(plan, notice=message)}
-        return render_page_or_fragment(PAGE, REGION, trigger=CHANGED, **context)
-    flash(message, "success")
-    return redirect(_plan_url(plan, anchor), code=303)
+    return _finish(plan, message, anchor, REGION, lambda: proposals_region(plan))
 
 
 def _refused(plan: ActionPlan, error: DomainError) -> Response:
@@ -246,9 +242,8 @@ def accept_proposal(proposal_id: int, **ids: int) -> ResponseReturnValue:
             version=plan.version,
         )
     # A new activity (or status) shows in the themes: the whole page, also for htmx.
-    flash(message, "success")
     anchor = f"activity-{added.id if added else proposal.activity_id}"
-    return redirect(_plan_url(plan, anchor), code=303)
+    return _finish(plan, message, anchor)
 
 
 @bp.post(PLAN + "/proposals/<int:proposal_id>/decline")

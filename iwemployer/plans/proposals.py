@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from flask_babel import format_date
 from flask_babel import gettext as _
@@ -141,14 +142,14 @@ class ActivityProposal:
     reason: str
 
 
-def _reason(text: str) -> str:
+def _reason(text: str, field: str = "reason", missing: str | None = None) -> str:
+    """The cleaned ``text``, required and at most ``MAX_REASON`` long; errors at ``field``,
+    ``missing`` the message when it is empty (else "Say briefly why.")."""
     reason = services._clean(text)
     if not reason:
-        raise DomainError(_("Say briefly why."), "reason")
+        raise DomainError(missing if missing is not None else _("Say briefly why."), field)
     if len(reason) > MAX_REASON:
-        raise DomainError(
-            _("The text can be at most %(max)d characters.", max=MAX_REASON), "reason"
-        )
+        raise DomainError(_("The text can be at most %(max)d characters.", max=MAX_REASON), field)
     return reason
 
 
@@ -174,6 +175,22 @@ def _announce(session: Session, proposal: PlanProposal, plan: ActionPlan, actor:
         exclude=actor.id,
         subject=proposal_subject(proposal.id),
     )
+
+
+def _create(session: Session, plan: ActionPlan, actor: User, **fields: Any) -> PlanProposal:
+    """A proposal by ``actor`` to ``plan`` with its kind's own ``fields``; answerers are told."""
+    proposal = PlanProposal(
+        plan_id=plan.id,
+        **fields,
+        proposed_by_id=actor.id,
+        proposed_by_name=actor.name,
+        created_at=utcnow(),
+    )
+    session.add(proposal)
+    session.flush()
+    _announce(session, proposal, plan, actor)
+    session.flush()
+    return proposal
 
 
 def propose_activity(
@@ -207,8 +224,10 @@ def propose_activity(
         )
     reason = _reason(fields.reason)
     check_health_details(confirmed, description=description, reason=reason)
-    proposal = PlanProposal(
-        plan_id=plan.id,
+    return _create(
+        session,
+        plan,
+        actor,
         kind=ProposalKind.ACTIVITY,
         theme_id=theme.id,
         title=title,
@@ -216,15 +235,7 @@ def propose_activity(
         responsible=Responsible(fields.responsible),
         due_date=fields.due_date,
         reason=reason,
-        proposed_by_id=actor.id,
-        proposed_by_name=actor.name,
-        created_at=utcnow(),
     )
-    session.add(proposal)
-    session.flush()
-    _announce(session, proposal, plan, actor)
-    session.flush()
-    return proposal
 
 
 def propose_status(
@@ -240,29 +251,23 @@ def propose_status(
     role = member_role(actor, plan.enterprise_id)
     if not can_propose(actor, role, plan):
         raise _refuse_proposer()
-    if not can_propose_status(actor, role, activity):
+    if can_change_status(actor, role, activity):
         raise DomainError(_("You change the status of this activity yourself."), status=403)
     if to_status == activity.status:
         raise DomainError(_("Choose another status than the one it has."), "to_status")
     reason = _reason(reason)
     check_health_details(confirmed, reason=reason)
-    proposal = PlanProposal(
-        plan_id=plan.id,
+    return _create(
+        session,
+        plan,
+        actor,
         kind=ProposalKind.STATUS,
         theme_id=activity.theme_id,
         activity_id=activity.id,
         title=activity.title,
         to_status=ActivityStatus(to_status),
         reason=reason,
-        proposed_by_id=actor.id,
-        proposed_by_name=actor.name,
-        created_at=utcnow(),
     )
-    session.add(proposal)
-    session.flush()
-    _announce(session, proposal, plan, actor)
-    session.flush()
-    return proposal
 
 
 # --- answering ------------------------------------------------------------------------------
@@ -359,13 +364,7 @@ def decline(
 ) -> None:
     """No change to the plan; the proposer is told why."""
     _require_answer(actor, plan)
-    answer = services._clean(answer)
-    if not answer:
-        raise DomainError(_("Say why you decline, so the proposer knows."), "answer")
-    if len(answer) > MAX_REASON:
-        raise DomainError(
-            _("The text can be at most %(max)d characters.", max=MAX_REASON), "answer"
-        )
+    answer = _reason(answer, "answer", _("Say why you decline, so the proposer knows."))
     _move(session, proposal, actor, S.DECLINED, answer)
     _tell_proposer(session, proposal, plan, actor, "plan.proposal_declined")
     session.flush()
