@@ -256,9 +256,15 @@ def _finish(
     changed: bool = True,
 ) -> Response:
     """A successful change: htmx gets the region's fragment, a plain form a 303 to the plan."""
-    context = {**_base(plan), **region()} if region and is_fragment_request() else {}
     trigger = CHANGED if changed else None
-    return finish(message, _plan_url(plan, anchor), PAGE, fragment, trigger, **context)
+    return finish(
+        message,
+        _plan_url(plan, anchor),
+        PAGE,
+        fragment,
+        trigger,
+        region=(lambda: {**_base(plan), **region()}) if region else None,
+    )
 
 
 def _comment_form(plan: ActionPlan, activity: PlanActivity | None = None) -> CommentForm:
