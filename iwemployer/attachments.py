@@ -14,13 +14,13 @@ import unicodedata
 from pathlib import Path, PurePosixPath
 
 from flask import Flask, current_app, request, send_file
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction
 from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response
 
 from .errors import DomainError
+from .translation import lazy_gettext as _l
 
 MAX_BYTES = 10 * 1024 * 1024
 # The body of an upload: the file and the form's few other fields.

@@ -18,10 +18,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from flask_babel import gettext as _
-
 from .errors import DomainError
 from .identity import normalise
+from .translation import gettext as _
 
 # One alternative per term; each is matched as whole words, case-folded.
 _TERMS = (

@@ -13,6 +13,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import get_locale, refresh
 from flask_login import current_user
 
+from . import translation
 from .config import LANGUAGE_NAMES, LANGUAGES
 from .extensions import babel, db
 from .models import User
@@ -77,6 +78,7 @@ def init_app(app: Flask) -> None:
     directories = sorted(str(p.relative_to(root)) for p in root.glob("**/translations"))
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", ";".join(directories))
     babel.init_app(app, locale_selector=select_locale)
+    translation.init_app(app)
     # Flask-WTF gives every form this module-level object for WTForms' own messages; ours puts
     # them in the site's words and in nynorsk too (tests/forms checks it stays in place).
     from .forms import StockMessages  # the form kit imports this module (errors → i18n)

@@ -11,9 +11,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from flask_babel import lazy_gettext as _l
-
 from .errors import DomainError
+from .translation import lazy_gettext as _l
 
 FIRST_WEIGHTS = (3, 7, 6, 1, 8, 9, 4, 5, 2)
 SECOND_WEIGHTS = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)

@@ -22,13 +22,14 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, flash, g, request, session
-from flask_babel import gettext
 from flask_wtf import FlaskForm
 from flask_wtf.form import _Auto
 from werkzeug.datastructures import MultiDict
 from wtforms import HiddenField
 from wtforms.fields.core import UnboundField
 from wtforms.widgets import HiddenInput
+
+from .translation import gettext
 
 SESSION_KEY = "kept_form"
 # Who signed in with this browser's session cookie: after the server-side session has ended

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 from flask import Flask, request, url_for
 from flask_babel import LazyString
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from .access import current_enterprise_id, member_enterprises, member_role
@@ -26,6 +25,7 @@ from .statistics.menu import MENU_REPORT_LABEL, MENU_SICK_LEAVE_LABEL
 from .templating import template_globals
 from .training.labels import CENTRE_MENU_LABEL as COURSES_LABEL
 from .training.labels import MENU_LABEL as TRAINING_LABEL
+from .translation import lazy_gettext as _l
 
 
 @dataclass(frozen=True)

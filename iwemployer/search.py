@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import url_for
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, Select, case, func, or_
 from sqlalchemy.orm import Session
 
 from . import orgnr
 from .errors import DomainError
 from .models import Enterprise, User
+from .translation import lazy_gettext as _l
 
 SUGGESTIONS = 10
 MAX_SEARCH_LENGTH = 100

@@ -7,7 +7,6 @@ values; the view audits and commits.
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
@@ -17,6 +16,7 @@ from ..errors import DomainError
 from ..models import ContactDeputy, Enterprise, User, UserKind
 from ..notifications.services import notify, register_event
 from ..search import MAX_SEARCH_LENGTH, SUGGESTIONS, user_matches
+from ..translation import lazy_gettext as _l
 
 register_event("deputy.named", _l("You are now a deputy of the contact person for %(enterprise)s."))
 register_event(

@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     EmailField,
@@ -31,6 +30,7 @@ from ..errors import DomainError
 from ..forms import BoundedDateField, EnumSelectField, IdSelectField, MaxLength, WholeNumberField
 from ..labels import MEMBER_ROLE_LABELS, USER_KIND_LABELS, WRITTEN_STANDARD_LABELS
 from ..models import MemberRole, UserKind, WrittenStandard
+from ..translation import lazy_gettext as _l
 from . import services
 
 

@@ -12,8 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
 
-from flask_babel import LazyString, format_date
-from flask_babel import lazy_gettext as _l
+from flask_babel import LazyString
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, selectinload
@@ -36,6 +35,8 @@ from ..models import (
     utcnow,
 )
 from ..pagination import Page, paginate
+from ..translation import format_date
+from ..translation import lazy_gettext as _l
 
 NACE_PATTERN = re.compile(r"^\d{2}\.\d{1,3}$")
 MAX_EMPLOYEES = 1_000_000

@@ -11,8 +11,6 @@ from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import format_date
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import Session
 
@@ -41,6 +39,8 @@ from ..search import (
     user_options,
 )
 from ..search import suggest_enterprises as enterprises_like
+from ..translation import format_date
+from ..translation import gettext as _
 from . import deputies, services
 from .forms import (
     AgreementForm,

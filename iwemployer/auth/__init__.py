@@ -4,13 +4,13 @@ from datetime import timedelta
 
 from flask import Flask, Response, current_app, flash, g, redirect, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import AnonymousUserMixin
 
 from .. import kept_forms
 from ..extensions import db, login_manager
 from ..models import User
+from ..translation import gettext as _
+from ..translation import lazy_gettext as _l
 from .services import HALF_SIGNED_IN, load_session_user
 from .views import SECOND_STEP_ENDPOINTS, bp
 

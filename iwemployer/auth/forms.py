@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, Field, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
+from ..translation import lazy_gettext as _l
 from .services import MAX_PASSWORD_LENGTH, password_problems
 
 

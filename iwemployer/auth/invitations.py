@@ -8,7 +8,6 @@ from datetime import timedelta
 
 from flask import current_app, url_for
 from flask_babel import force_locale, format_datetime
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..config import LANGUAGES
@@ -17,6 +16,7 @@ from ..i18n import babel_locale
 from ..mail.links import public_url
 from ..mail.outbox import queue_mail
 from ..models import User
+from ..translation import gettext as _
 from .services import IssuedInvitation
 
 

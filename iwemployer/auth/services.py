@@ -10,12 +10,12 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, joinedload
 from zxcvbn import zxcvbn
 
 from ..models import Invitation, SecondStep, User, UserSession, utcnow
+from ..translation import lazy_gettext as _l
 
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 128

@@ -12,7 +12,6 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -23,6 +22,7 @@ from ..htmx import finish
 from ..i18n import address_in_language_of, safe_next
 from ..mfa.services import step_after_password
 from ..models import SecondStep
+from ..translation import gettext as _
 from . import services, throttle
 from .forms import AcceptInvitationForm, ChangePasswordForm, SignInForm
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
@@ -30,6 +29,7 @@ from ..forms import (
     choice,
 )
 from ..models import MeetingMode, PlanTheme, Responsible
+from ..translation import lazy_gettext as _l
 from .labels import MODE_LABELS, RESPONSIBLE_LABELS
 from .services import LOCAL_TIME, AgendaPick, Slot
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask_babel import LazyString
-from flask_babel import lazy_gettext as _l
 
 from ..models import MeetingMode, MeetingStatus, MeetingStep
 from ..plans.labels import RESPONSIBLE_LABELS
+from ..translation import lazy_gettext as _l
 
 __all__ = ["MEETING_STATUS_LABELS", "MODE_LABELS", "RESPONSIBLE_LABELS", "STEP_LABELS"]
 

@@ -1,6 +1,6 @@
 """The cooperation area's menu labels (in its own catalogue) for ``navigation.MENU``."""
 
-from flask_babel import lazy_gettext as _l
+from ..translation import lazy_gettext as _l
 
 MEETINGS_MENU_LABEL = _l("Meetings")
 INSPECTIONS_MENU_LABEL = _l("Inspections")

@@ -20,8 +20,6 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, selectinload
@@ -56,6 +54,8 @@ from ..notifications.services import notify, register_event
 from ..pagination import Page, paginate_counted
 from ..plans import services as plans
 from ..requests.services import check_free_text
+from ..translation import gettext as _
+from ..translation import lazy_gettext as _l
 
 LOCAL_TIME = ZoneInfo("Europe/Oslo")
 MAX_TEXT = 4000

@@ -10,7 +10,6 @@ from typing import Any
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import format_datetime, format_time
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import attachments
@@ -34,6 +33,7 @@ from ..models import (
     utcnow,
 )
 from ..templating import template_globals
+from ..translation import gettext as _
 from . import services
 from .calendar import meeting_ics
 from .forms import (

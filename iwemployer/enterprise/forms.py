@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, StringField
 from wtforms.validators import DataRequired, Email
 
 from ..forms import MaxLength
+from ..translation import lazy_gettext as _l
 
 
 class InviteOccupationalHealthForm(FlaskForm):

@@ -13,7 +13,6 @@ import enum
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
@@ -33,6 +32,7 @@ from ..models import (
     utcnow,
 )
 from ..notifications.services import notify, register_event, withdraw
+from ..translation import lazy_gettext as _l
 
 ACCESS_INVITED = "enterprise.access_invited"
 register_event(

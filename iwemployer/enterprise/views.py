@@ -7,7 +7,6 @@ from typing import Any
 
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..access import (
@@ -28,6 +27,7 @@ from ..forms import optional_id, show_error
 from ..home.tasks import employer_tasks
 from ..htmx import finish, is_fragment_request, render_page_or_fragment
 from ..models import AccessInvitation, AccessOffer, Enterprise, MemberRole, Membership, UserKind
+from ..translation import gettext as _
 from . import services
 from .forms import InviteOccupationalHealthForm
 

@@ -8,7 +8,8 @@ with the bokmål and nynorsk names in the catalogues. An unknown code shows alon
 from __future__ import annotations
 
 from flask_babel import LazyString
-from flask_babel import lazy_gettext as _l
+
+from ..translation import lazy_gettext as _l
 
 DIVISIONS: dict[str, LazyString] = {
     "10": _l("Manufacture of food products"),

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from flask import Blueprint, redirect, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..extensions import db
 from ..htmx import finish
 from ..models import utcnow
 from ..templating import template_globals
+from ..translation import gettext as _
 from .industries import industry_name
 from .introduction import (
     Introduction,

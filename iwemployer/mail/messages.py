@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask import url_for
-from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from ..auth.invitations import in_language_of
 from ..models import OutboxMail, User
+from ..translation import gettext as _
 from .links import public_url
 from .outbox import queue_mail
 

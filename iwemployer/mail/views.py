@@ -7,8 +7,6 @@ from collections import defaultdict
 
 from flask import Blueprint, current_app, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
@@ -24,6 +22,8 @@ from ..mfa.services import step_after_password
 from ..models import MailStatus, OutboxMail, UserKind
 from ..notifications.services import EVENT_MAIL, EVENT_TEXTS
 from ..templating import template_globals
+from ..translation import gettext as _
+from ..translation import lazy_gettext as _l
 from . import outbox, reset
 from .forms import ForgotPasswordForm, MailSettingsForm
 from .messages import queue_reset_mail

@@ -19,7 +19,6 @@ from datetime import datetime, timedelta
 
 from flask import Flask
 from flask_babel import force_locale
-from flask_babel import gettext as _
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
@@ -27,6 +26,7 @@ from ..config import LANGUAGES
 from ..extensions import db
 from ..i18n import babel_locale
 from ..models import MailStatus, OutboxMail, User, utcnow
+from ..translation import gettext as _
 from . import smtp
 from .links import public_url
 

@@ -9,13 +9,13 @@ from datetime import datetime
 
 import pyotp
 import segno
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..errors import DomainError
 from ..models import RecoveryCode, SecondFactor, SecondStep, User, UserKind, UserSession, utcnow
+from ..translation import lazy_gettext as _l
 
 ISSUER = "NAV Arbeidslivssenter"
 STEP_SECONDS = 30

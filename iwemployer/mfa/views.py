@@ -15,7 +15,6 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 from limits import parse
 
@@ -28,6 +27,7 @@ from ..htmx import finish
 from ..i18n import safe_next
 from ..models import SecondStep, User, UserKind
 from ..templating import template_globals
+from ..translation import gettext as _
 from . import services
 from .demo import DEMO_TOTP_SECRET
 from .forms import CodeForm, EnrolForm

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from flask_babel import LazyString, format_date, format_datetime
+from flask_babel import LazyString, format_datetime
 from sqlalchemy import ColumnElement, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
@@ -14,6 +14,7 @@ from ..access import visible_enterprise_ids
 from ..mail.outbox import queue_notification_mail
 from ..models import Notification, User, utcnow
 from ..pagination import Peek, peek
+from ..translation import format_date
 
 # kind -> text with %(name)s placeholders filled from the notification's params.
 EVENT_TEXTS: dict[str, LazyString] = {}

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..access import get_or_404
 from ..extensions import db
 from ..htmx import finish, is_fragment_request
 from ..models import Notification
+from ..translation import gettext as _
 from . import services
 
 bp = Blueprint("notifications", __name__)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from flask_babel import LazyString
-from flask_babel import lazy_gettext as _l
 
 from ..models import ActivityStatus, Decision, PlanStatus, Responsible
+from ..translation import lazy_gettext as _l
 
 PLAN_STATUS_LABELS: dict[PlanStatus, LazyString] = {
     PlanStatus.DRAFT: _l("Draft"),

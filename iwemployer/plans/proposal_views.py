@@ -14,7 +14,6 @@ from typing import Any
 
 from flask import flash, make_response, redirect, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -32,6 +31,7 @@ from ..models import (
     PlanTheme,
     Responsible,
 )
+from ..translation import gettext as _
 from . import proposals
 from .forms import ActivityProposalForm, ProposalAnswerForm, StatusProposalForm
 from .services import RESPONSIBLE_FOR

@@ -18,9 +18,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from flask_babel import format_date
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import inspect, select, update
 from sqlalchemy.orm import Session, joinedload
 
@@ -42,6 +39,9 @@ from ..models import (
     utcnow,
 )
 from ..notifications.services import notify, register_event, withdraw
+from ..translation import format_date
+from ..translation import gettext as _
+from ..translation import lazy_gettext as _l
 from . import services
 from .services import MAX_TEXT, RESPONSIBLE_FOR, can_change_status, can_edit, plan_path
 

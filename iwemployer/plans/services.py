@@ -32,8 +32,6 @@ from functools import wraps
 from typing import Any, ParamSpec, TypeVar
 
 from flask_babel import LazyString
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, inspect, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, contains_eager, joinedload, selectinload
@@ -69,6 +67,8 @@ from ..models import (
 from ..models.plans import OPEN_ACTIVITY_STATUSES
 from ..notifications.services import notify, plan_subject, register_event, withdraw
 from ..pagination import Page, Peek, paginate_counted, peek
+from ..translation import gettext as _
+from ..translation import lazy_gettext as _l
 
 P = ParamSpec("P")
 R = TypeVar("R")

@@ -7,8 +7,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from flask import Blueprint, url_for
-from flask_babel import format_date, format_decimal
-from flask_babel import gettext as _
+from flask_babel import format_decimal
 from flask_login import current_user
 
 from ..access import member_role, scoped
@@ -23,6 +22,8 @@ from ..models import (
     Responsible,
 )
 from ..templating import template_globals
+from ..translation import format_date
+from ..translation import gettext as _
 from .labels import (
     ACTIVITY_STATUS_LABELS,
     ACTIVITY_STATUS_VARIANTS,

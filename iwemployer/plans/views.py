@@ -23,7 +23,6 @@ from typing import Any
 
 from flask import Blueprint, redirect, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -54,6 +53,7 @@ from ..models import (
     Responsible,
     UserKind,
 )
+from ..translation import gettext as _
 from . import proposals, services
 from .forms import (
     INCOMPLETE,

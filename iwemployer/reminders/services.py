@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased, joinedload
@@ -35,6 +34,7 @@ from ..models import (
 )
 from ..notifications.services import notify, register_event
 from ..subsidies.services import EMPLOYER_PATH as SUBSIDY_PATH
+from ..translation import lazy_gettext as _l
 
 # Days before the date at which each subject is reminded.
 THRESHOLDS: dict[ReminderSubject, tuple[int, ...]] = {

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -35,6 +34,7 @@ from ..forms import (
 )
 from ..identity import contains_identity_number
 from ..models import CaseHelpKind, Urgency
+from ..translation import lazy_gettext as _l
 from . import labels
 from .services import IDENTITY_NUMBER_MESSAGE, MAX_TEXT
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
 from ..models import (
     CaseHelpKind,
     EmployerRequest,
@@ -12,6 +10,7 @@ from ..models import (
     RequestStatus,
     Urgency,
 )
+from ..translation import lazy_gettext as _l
 
 REQUEST_KIND_LABELS = {
     RequestKind.RECRUITMENT: _l("Recruitment help"),

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from flask import g
-from flask_babel import LazyString, ngettext
-from flask_babel import gettext as _
+from flask_babel import LazyString
 from flask_login import current_user
 
 from ..extensions import db
+from ..translation import gettext as _
+from ..translation import ngettext
 from . import services
 
 

@@ -18,7 +18,6 @@ from zoneinfo import ZoneInfo
 
 import holidays
 from flask_babel import LazyString
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     ColumnElement,
     Select,
@@ -63,6 +62,7 @@ from ..models.plans import OPEN_ACTIVITY_STATUSES
 from ..notifications.services import notify, register_event, request_subject
 from ..notifications.services import withdraw as withdraw_notices
 from ..pagination import Page, paginate_counted
+from ..translation import lazy_gettext as _l
 
 S = RequestStatus
 LOCAL_TIME = ZoneInfo("Europe/Oslo")

@@ -6,7 +6,6 @@ as an imported row) and puts each error at its field.
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, SelectField, StringField
@@ -14,6 +13,7 @@ from wtforms.validators import InputRequired
 
 from ..forms import Required, choice
 from ..models import ImportKind
+from ..translation import lazy_gettext as _l
 
 KIND_LABELS = {
     ImportKind.ENTERPRISE: _l("Enterprises' figures (by organisation number)"),

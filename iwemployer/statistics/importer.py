@@ -18,7 +18,6 @@ from decimal import Decimal, InvalidOperation
 from typing import Protocol
 
 from flask_babel import LazyString
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -38,6 +37,7 @@ from ..models import (
     utcnow,
 )
 from ..orgnr import is_valid, normalise
+from ..translation import lazy_gettext as _l
 from .figures import Quarter
 
 # Column names of the CSV files (NAV's Norwegian names); the key column depends on the kind.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
+from ..translation import lazy_gettext as _l
 
 MENU_SICK_LEAVE_LABEL = _l("Sick leave")
 MENU_REPORT_LABEL = _l("Centre report")

@@ -18,7 +18,6 @@ from typing import Any
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import format_decimal
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -46,6 +45,7 @@ from ..models import (
 from ..pagination import paginate
 from ..requests.services import local_date, utcnow
 from ..templating import template_globals
+from ..translation import gettext as _
 from . import charts, importer, report, services
 from .figures import DEFAULT_DAY_COST, Figures, Quarter, Verdict
 from .forms import KIND_LABELS, ConfirmForm, QuarterForm, UploadForm

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -25,6 +24,7 @@ from ..forms import (
     choice,
 )
 from ..models import SubsidyDecision, SubsidyKind
+from ..translation import lazy_gettext as _l
 from . import labels
 
 NO_HEALTH_DETAILS = _l(

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from babel.numbers import format_currency
-from flask_babel import lazy_gettext as _l
 
 from ..i18n import current_language
 from ..models import ApplicationEventKind, ApplicationStatus, SubsidyDecision, SubsidyKind
+from ..translation import lazy_gettext as _l
 
 # Whole kroner: "12 500 kr" in Norwegian, "NOK 12,500" in English (Babel's grouping).
 AMOUNT_PATTERNS = {"en": "¤¤\u00a0#,##0"}

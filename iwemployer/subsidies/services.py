@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
@@ -49,6 +48,7 @@ from ..models import (
 )
 from ..notifications.services import notify, register_event
 from ..requests.services import LOCAL_TIME, check_free_text
+from ..translation import lazy_gettext as _l
 from .labels import kroner
 
 S = ApplicationStatus

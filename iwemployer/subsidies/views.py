@@ -14,7 +14,6 @@ from typing import Any, TypeVar
 
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
@@ -49,6 +48,7 @@ from ..models import (
 )
 from ..requests.services import new_form_token
 from ..templating import template_globals
+from ..translation import gettext as _
 from . import labels, services
 from .forms import (
     AttachmentForm,

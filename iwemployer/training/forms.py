@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     EmailField,
@@ -20,6 +19,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, NumberRange, 
 from ..config import LANGUAGES
 from ..forms import BoundedDateField, MaxLength, WholeNumberField, choice
 from ..models import CourseTopic, ParticipantRole
+from ..translation import lazy_gettext as _l
 from . import labels
 from .services import MAX_SESSIONS
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
 from ..config import LANGUAGE_NAMES
 from ..models import BookingStatus, CourseTopic, ParticipantRole
+from ..translation import lazy_gettext as _l
 
 MENU_LABEL = _l("Training")
 CENTRE_MENU_LABEL = _l("Courses")

@@ -22,7 +22,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import icalendar
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, contains_eager, joinedload, selectinload
@@ -47,6 +46,7 @@ from ..models import (
     utcnow,
 )
 from ..notifications.services import notify, register_event
+from ..translation import lazy_gettext as _l
 
 LOCAL_TIME = ZoneInfo("Europe/Oslo")
 DEFAULT_RETENTION_DAYS = 90

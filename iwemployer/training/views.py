@@ -12,7 +12,6 @@ import click
 from flask import Blueprint, current_app, g, make_response, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import format_time
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager
@@ -45,6 +44,7 @@ from ..models import (
     utcnow,
 )
 from ..templating import template_globals
+from ..translation import gettext as _
 from . import labels, services
 from .forms import BookingForm, CourseForm, PlanLinkForm
 
