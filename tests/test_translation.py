@@ -67,7 +67,7 @@ def test_template_gettext_renders_as_jinja_new_style(app: Flask, autoescape: boo
         "{{ gettext('%(string)s', string='s') }}{% endfor %}"
     )
     with app.test_request_context(headers={"Accept-Language": "nb"}):
-        # Both ways, as pages (escaped) and text mails (not) use it.
+        # Both ways: Flask escapes its .html templates, Jinja leaves any other as it is.
         jinja = Environment(autoescape=autoescape, extensions=["jinja2.ext.i18n"])  # noqa: S701
         catalogue = translation.catalogue()
         jinja.globals.update(
