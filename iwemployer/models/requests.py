@@ -96,7 +96,7 @@ class EmployerRequest(Base):
     )
     # The adviser handling it; the enterprise's contact person from the start, when it has one.
     assigned_to_id: Mapped[int | None] = mapped_column(
-        ForeignKey("user_account.id", ondelete="SET NULL"), index=True
+        ForeignKey("user_account.id", ondelete="SET NULL")
     )
     # The hidden one-time token of the form that created it: a resend finds this row.
     form_token: Mapped[str] = mapped_column(String(64), unique=True)
@@ -147,6 +147,15 @@ class EmployerRequest(Base):
         Index("ix_employer_request_enterprise_answer_days", "enterprise_id", "answer_working_days"),
         # The inbox, group by group, the longest waiting first (requests.services.inbox).
         Index("ix_employer_request_waiting", "waiting_since", "created_at", "id"),
+        # The adviser's own requests in the inbox's order; led by the handler, it serves any
+        # lookup by handler too.
+        Index(
+            "ix_employer_request_assigned_waiting",
+            "assigned_to_id",
+            "waiting_since",
+            "created_at",
+            "id",
+        ),
     )
 
     @property
