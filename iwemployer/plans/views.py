@@ -28,13 +28,13 @@ from werkzeug.wrappers import Response
 
 from ..access import (
     acting_enterprise_ids,
+    enterprise_visible,
     found,
     get_or_404,
     kind_required,
     member_role,
     member_role_required,
     require,
-    scoped,
 )
 from ..errors import DomainError
 from ..extensions import db
@@ -1085,18 +1085,16 @@ def print_view(plan_id: int, **ids: int) -> ResponseReturnValue:
 def overview() -> ResponseReturnValue:
     """Across the adviser's enterprises (or the whole centre's): what awaits whom."""
     show_all = request.args.get("show") == "all" or current_user.kind == UserKind.ADMIN
-    enterprise_ids = scoped(Enterprise).with_only_columns(Enterprise.id)
+    in_scope = enterprise_visible(Enterprise.id, current_user)
     if not show_all:
-        enterprise_ids = enterprise_ids.where(
-            Enterprise.id.in_(acting_enterprise_ids(current_user))
-        )
+        in_scope = in_scope & Enterprise.id.in_(acting_enterprise_ids(current_user))
     pages = {
         name: request.args.get(f"{name}_page", 1, type=int) for name in services.OVERVIEW_SECTIONS
     }
     return render_page_or_fragment(
         "plans/overview.html",
         "plans/overview.html",
-        data=services.overview(db.session(), enterprise_ids, date.today(), pages),
+        data=services.overview(db.session(), in_scope, date.today(), pages),
         show_all=show_all,
         today=date.today(),
     )

@@ -675,7 +675,7 @@ def test_overview_shows_whose_confirmation_is_missing_and_what_is_overdue(
         parties.session, plan, parties.union, MemberRole.UNION_REP, 1, Decision.DECLINED, "Nei"
     )
     parties.session.commit()
-    only = select(Enterprise.id).where(Enterprise.id == parties.enterprise.id)
+    only = Enterprise.id == parties.enterprise.id
     result = services.overview(parties.session, only, today)
     assert result.awaiting.total == 0
     item = result.declined.items[0]
