@@ -6,9 +6,18 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from iwemployer.access import owner_path, scoped
+from iwemployer.access import enterprise_visible, owner_path, scoped, visible_enterprise_ids
 from iwemployer.extensions import db
-from iwemployer.models import ActionPlan, Base, PlanActivity, PlanTheme, User, UserKind
+from iwemployer.models import (
+    ActionPlan,
+    Base,
+    Enterprise,
+    PlanActivity,
+    PlanTheme,
+    User,
+    UserKind,
+)
+from tests.conftest import World
 
 MODELS = sorted((m.class_ for m in Base.registry.mappers), key=lambda c: c.__name__)
 
@@ -40,3 +49,29 @@ def test_nested_records_follow_their_parents_to_the_enterprise() -> None:
     assert path.models == (PlanActivity, PlanTheme, ActionPlan)
     assert path.owner.kind == "enterprise"
     assert path.column is ActionPlan.enterprise_id
+
+
+DEMO_USERS = [
+    "leder@nordlys.example",
+    "bht@helsepartner.example",
+    "radgiver.oslo@nav.example",
+    "radgiver.vestland@nav.example",
+    "admin@nav.example",
+]
+
+
+@pytest.mark.parametrize("email", DEMO_USERS)
+def test_enterprise_visible_is_the_scope_of_visible_enterprise_ids(
+    world: World, email: str
+) -> None:
+    """The plain condition finds the same enterprises, and the same enterprises' plans, as the
+    subquery it stands for."""
+    user = world.user(email)
+    for column, table in ((Enterprise.id, Enterprise), (ActionPlan.enterprise_id, ActionPlan)):
+        found = set(world.session.scalars(select(column).where(enterprise_visible(column, user))))
+        expected = set(
+            world.session.scalars(
+                select(column).where(column.in_(visible_enterprise_ids(user))).select_from(table)
+            )
+        )
+        assert found == expected and found, (email, table.__name__)
