@@ -10,7 +10,7 @@ from flask_babel import LazyString, format_datetime
 from sqlalchemy import ColumnElement, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
-from ..access import visible_enterprise_ids
+from ..access import enterprise_visible
 from ..mail.outbox import queue_notification_mail
 from ..models import Notification, User, utcnow
 from ..pagination import Peek, peek
@@ -153,7 +153,7 @@ def _still_visible(user: User) -> ColumnElement[bool]:
     """A notification about an enterprise shows only while the user may still see it."""
     return or_(
         Notification.enterprise_id.is_(None),
-        Notification.enterprise_id.in_(visible_enterprise_ids(user)),
+        enterprise_visible(Notification.enterprise_id, user),
     )
 
 

@@ -22,7 +22,7 @@ from typing import Any, cast
 from sqlalchemy import ColumnElement, case, func, select, true, union_all
 from sqlalchemy.orm import Session
 
-from ..access import visible_enterprise_ids
+from ..access import enterprise_visible
 from ..models import (
     ActionPlan,
     ActivityStatus,
@@ -190,7 +190,7 @@ class Report:
 
 
 def _scope(user: User, filters: ReportFilter) -> ColumnElement[bool]:
-    condition: ColumnElement[bool] = Enterprise.id.in_(visible_enterprise_ids(user))
+    condition = enterprise_visible(Enterprise.id, user)
     if filters.centre_id is not None:
         condition = condition & (Enterprise.centre_id == filters.centre_id)
     if filters.search.strip():
