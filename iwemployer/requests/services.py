@@ -21,6 +21,7 @@ from flask_babel import LazyString
 from sqlalchemy import (
     ColumnElement,
     Select,
+    Subquery,
     func,
     literal,
     or_,
@@ -1108,6 +1109,11 @@ def paginate_in_groups(
         EmployerRequest.id,
     )
 
+    def in_order(rows: Subquery) -> tuple[Any, ...]:
+        # The same order over the groups' candidates and over the page chosen from them.
+        c = rows.c
+        return (c.rank, c.waiting_since.asc().nulls_last(), c.created_at, c.id)
+
     def rows(number: int) -> Sequence[Any]:
         parts = []
         for rank, group in enumerate(groups):
@@ -1124,25 +1130,19 @@ def paginate_in_groups(
             )
             parts.append(select(part))
         candidates = union_all(*parts).subquery()
-        key = (
-            candidates.c.rank,
-            candidates.c.waiting_since.asc().nulls_last(),
-            candidates.c.created_at,
-            candidates.c.id,
+        chosen = (
+            select(candidates)
+            .order_by(*in_order(candidates))
+            .limit(size + 1)
+            .offset((number - 1) * size)
         )
-        chosen = select(candidates).order_by(*key).limit(size + 1).offset((number - 1) * size)
         page = chosen.subquery()
         return (
             session.execute(
                 select(EmployerRequest, counted.scalar_subquery())
                 .join(page, EmployerRequest.id == page.c.id)
                 .options(*options)
-                .order_by(
-                    page.c.rank,
-                    page.c.waiting_since.asc().nulls_last(),
-                    page.c.created_at,
-                    page.c.id,
-                )
+                .order_by(*in_order(page))
                 .execution_options(populate_existing=True)
             )
             .unique()
