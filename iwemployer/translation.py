@@ -40,7 +40,7 @@ def catalogue() -> NullTranslations:
     if locale is not None and kept is not None and kept[0] is locale:
         return kept[1]
     translations = get_translations()  # sets the locale it looked up
-    namespace[_KEPT] = (namespace["_flask_babel"].babel_locale, translations)
+    namespace[_KEPT] = (_kept_locale(namespace), translations)
     return translations
 
 
