@@ -9,7 +9,7 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 from flask import flash
-from flask_babel import format_decimal, get_translations
+from flask_babel import get_translations
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, Field, IntegerField, SelectField
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
@@ -20,7 +20,7 @@ from .access import MAX_ID
 from .errors import DomainError
 from .health_words import HealthDetailsWarning
 from .search import Ambiguous
-from .translation import gettext
+from .translation import format_decimal, gettext
 from .translation import lazy_gettext as _l
 
 E = TypeVar("E", bound=StrEnum)

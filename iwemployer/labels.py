@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from flask import Flask
-from flask_babel import format_datetime, format_decimal
+from flask_babel import format_datetime
 
 from . import orgnr
 from .config import LANGUAGE_NAMES
 from .models import AgreementStatus, MemberRole, UserKind, WrittenStandard
 from .templating import template_globals
-from .translation import format_date
+from .translation import format_date, format_decimal
 from .translation import lazy_gettext as _l
 
 MEMBER_ROLE_LABELS = {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from decimal import Decimal
 
 import flask_babel
 import pytest
@@ -99,3 +100,20 @@ def test_format_date_answers_as_flask_babel(app: Flask, language: str) -> None:
         assert translation.format_date(TIMES[0], "short") == flask_babel.format_date(
             date(2026, 12, 1), "short"
         )
+
+
+@pytest.mark.parametrize("language", ["nb", "nn", "en"])
+def test_format_decimal_answers_as_flask_babel(app: Flask, language: str) -> None:
+    numbers = [Decimal("1234.56"), Decimal("-3.25"), 0, Decimal("0.05"), 1234567, 2.5]
+    formats = (None, "#,##0.0", "+#,##0.0;−#,##0.0", "#,##0", "#,##0.#", "0.0")
+    with app.test_request_context(headers={"Accept-Language": language}):
+        for number in numbers:
+            for format in formats:
+                expected = flask_babel.format_decimal(number, format)
+                assert translation.format_decimal(number, format) == expected
+        with force_locale("en_GB"):
+            assert translation.format_decimal(Decimal("1234.5"), "#,##0.0") == "1,234.5"
+        if language != "en":
+            assert (
+                translation.format_decimal(Decimal("1234.5"), "#,##0.0") == "1\xa0234,5"
+            )  # a no-break space

@@ -7,7 +7,6 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from flask_babel import format_decimal
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
@@ -32,7 +31,7 @@ from wtforms.widgets import HiddenInput, TextInput
 
 from ..forms import BoundedDateField, HealthDetailsConfirmation, MaxLength, choice
 from ..models import ActivityStatus, Decision, Responsible
-from ..translation import gettext
+from ..translation import format_decimal, gettext
 from ..translation import lazy_gettext as _l
 from .labels import ACTIVITY_STATUS_LABELS, RESPONSIBLE_LABELS
 from .proposals import MAX_REASON

@@ -7,7 +7,6 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from flask import Blueprint, url_for
-from flask_babel import format_decimal
 from flask_login import current_user
 
 from ..access import member_role, scoped
@@ -22,7 +21,7 @@ from ..models import (
     Responsible,
 )
 from ..templating import template_globals
-from ..translation import format_date
+from ..translation import format_date, format_decimal
 from ..translation import gettext as _
 from .labels import (
     ACTIVITY_STATUS_LABELS,

@@ -14,7 +14,6 @@ from typing import Any, TypeVar
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import format_decimal
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
@@ -52,7 +51,7 @@ from ..search import (
     suggest_enterprises,
 )
 from ..templating import template_globals
-from ..translation import format_date, ngettext
+from ..translation import format_date, format_decimal, ngettext
 from ..translation import gettext as _
 from . import labels, menu, services
 from .forms import (
