@@ -61,6 +61,13 @@ def register_cli(app: Flask) -> None:
 
                 added = grow_demo(session, scale)
                 click.echo(f"demo data at {scale}x: {added} batches added")
+            # The centre report's figures, so that its first reader does not compute them all.
+            from .models import Enterprise, utcnow
+            from .requests.services import local_date
+            from .statistics.report import refresh
+
+            refresh(session, Enterprise.id.is_not(None), local_date(utcnow()))
+            session.commit()
 
     @app.cli.command("send-mail")
     @click.option("--once", is_flag=True, help="One round, then exit (for a timer).")

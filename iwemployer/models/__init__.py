@@ -50,6 +50,7 @@ from .plans import (
 )
 from .proposals import PlanProposal, ProposalKind, ProposalStatus
 from .reminders import ReminderSubject, SentReminder
+from .report import ReportAnswerDays, ReportDeadline, ReportFigures, ReportStale
 from .requests import (
     OPEN_REQUEST_STATUSES,
     CaseHelpKind,
@@ -173,6 +174,10 @@ __all__ = [
     "ReferenceLevel",
     "ReferenceQuarter",
     "ReminderSubject",
+    "ReportAnswerDays",
+    "ReportDeadline",
+    "ReportFigures",
+    "ReportStale",
     "RequestEvent",
     "RequestKind",
     "RequestMessage",

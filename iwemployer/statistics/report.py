@@ -1,25 +1,27 @@
 """The centre report: per enterprise and in total, is the cooperation working?
 
-Built from one aggregate statement per column group (enterprises with their agreement start,
-quarters, plans with their activities, answered requests, ratings and the newest comments, training
-attendance, subsidies granted) whatever the number of enterprises; sorting, filtering and pages
-are then done on the rows in memory, so any column sorts. Answer times and scores come as
-histograms (value, count): the medians and averages are taken from those in Python, the same on
-SQLite (which has no percentile function) and PostgreSQL.
+Each enterprise's row is kept in ``report_figures`` (with the histograms of its answer times and
+of its open activities' end dates), so a page of the report reads a page whatever the number of
+enterprises: sorting, filtering and the page are done by the database, the totals are sums over
+the kept rows. Database triggers mark an enterprise stale whenever a row its figures are made
+from changes (migration 0026); ``refresh`` recomputes the stale ones in scope before the report
+reads, from one aggregate statement per column group (quarters, plans with their activities,
+answered requests, ratings, training attendance, subsidies granted). Answer times and scores
+come as histograms (value, count): medians and averages are taken from those in Python, the same
+on SQLite (which has no percentile function) and PostgreSQL.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from itertools import accumulate
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, case, func, select, true, union_all
+from sqlalchemy import ColumnElement, case, delete, func, insert, select, true, union_all
 from sqlalchemy.orm import Session
 
 from ..access import enterprise_visible
@@ -37,11 +39,24 @@ from ..models import (
     PlanActivity,
     PlanStatus,
     PlanTheme,
+    ReportAnswerDays,
+    ReportDeadline,
+    ReportFigures,
+    ReportStale,
     RequestRating,
     SubsidyApplication,
     User,
 )
-from .figures import Change, Figures, Quarter, change_since, graded_share, sick_leave_rate
+from ..models.plans import OPEN_ACTIVITY_STATUSES
+from .figures import (
+    MASK_BELOW,
+    Change,
+    Figures,
+    Quarter,
+    change_since,
+    graded_share,
+    sick_leave_rate,
+)
 
 SORTS = (
     "name",
@@ -55,6 +70,9 @@ SORTS = (
     "granted",
 )
 COMMENTS_SHOWN = 20
+PAGE_SIZE = 20
+# Enterprises recomputed per round of statements (the bound of an IN list).
+REFRESH_BATCH = 500
 # What a comment of only these characters is: blank, not shown.
 BLANKS = " \t\r\n"
 
@@ -65,6 +83,14 @@ class ReportFilter:
     centre_id: int | None = None
     sort: str = "name"
     descending: bool = False
+
+
+@dataclass(frozen=True)
+class ChangeSince:
+    """The change in the sick-leave rate since the agreement started, in percentage points
+    (negative: fewer on sick leave)."""
+
+    points: Decimal
 
 
 @dataclass
@@ -82,7 +108,7 @@ class ReportRow:
     org_number: str
     centre: str
     latest: Figures | None = None
-    change: Change | None = None
+    change: ChangeSince | None = None
     plan: PlanState | None = None
     # Requests answered by working days to the first answer, and ratings by score.
     answer_days: Counter[int] = field(default_factory=Counter)
@@ -143,13 +169,6 @@ def average(histogram: Counter[int]) -> Decimal | None:
     return Decimal(sum(value * count for value, count in histogram.items())) / n if n else None
 
 
-def _summed(histograms: Iterable[Counter[int]]) -> Counter[int]:
-    total: Counter[int] = Counter()
-    for histogram in histograms:
-        total.update(histogram)
-    return total
-
-
 @dataclass(frozen=True)
 class Comment:
     enterprise: str
@@ -185,8 +204,11 @@ class Totals:
 
 @dataclass
 class Report:
+    # One page of rows (every row for the CSV), page ``number`` of ``pages``.
     rows: list[ReportRow]
     totals: Totals
+    number: int = 1
+    pages: int = 1
 
 
 def _scope(user: User, filters: ReportFilter) -> ColumnElement[bool]:
@@ -201,11 +223,231 @@ def _scope(user: User, filters: ReportFilter) -> ColumnElement[bool]:
     return condition
 
 
-def build(session: Session, user: User, filters: ReportFilter, today: date) -> Report:
-    """Every enterprise the user sees (narrowed by ``filters``), sorted, with the totals."""
+def build(
+    session: Session,
+    user: User,
+    filters: ReportFilter,
+    today: date,
+    page: int | None = None,
+    size: int = PAGE_SIZE,
+) -> Report:
+    """The enterprises the user sees (narrowed by ``filters``), sorted, with the totals: one
+    page of ``size`` rows (the page number kept within the pages there are), or every row when
+    ``page`` is None (the CSV)."""
     scope = _scope(user, filters)
-    ids = select(Enterprise.id).where(scope)
-    # The start of the agreement in force (the latest started), for the change since then.
+    refresh(session, scope, today)
+    totals = _totals(session, scope, today)
+    pages = max(1, -(-totals.enterprises // size))
+    number = 1 if page is None else min(max(1, page), pages)
+    figures = ReportFigures
+    query = (
+        select(Enterprise.id, Enterprise.name, Enterprise.org_number, Centre.name, figures)
+        .join(Centre, Centre.id == Enterprise.centre_id)
+        .outerjoin(figures, figures.enterprise_id == Enterprise.id)
+        .where(scope)
+        .order_by(*_order(filters))
+    )
+    if page is not None:
+        query = query.limit(size).offset((number - 1) * size)
+    rows = [
+        _row(eid, name, org, centre, kept)
+        for eid, name, org, centre, kept in session.execute(query)
+    ]
+    _page_histograms(session, rows, today)
+    return Report(rows, totals, number, pages)
+
+
+def _row(eid: int, name: str, org: str, centre: str, kept: ReportFigures | None) -> ReportRow:
+    row = ReportRow(eid, name, org, centre)
+    if kept is None:
+        return row
+    if kept.latest_year is not None:
+        row.latest = Figures(
+            Quarter(kept.latest_year, cast(int, kept.latest_quarter)),
+            cast(Decimal, kept.latest_lost),
+            cast(Decimal, kept.latest_possible),
+            cast(Decimal, kept.latest_graded),
+            cast(Decimal, kept.latest_short),
+            cast(int, kept.latest_employees),
+        )
+    if kept.change_points is not None:
+        row.change = ChangeSince(kept.change_points)
+    if kept.plan_status is not None:
+        row.plan = PlanState(kept.plan_status, kept.plan_done, 0, kept.plan_total)
+    row.scores = Counter(
+        {
+            score: n
+            for score, n in enumerate(
+                (kept.score_1, kept.score_2, kept.score_3, kept.score_4, kept.score_5), start=1
+            )
+            if n
+        }
+    )
+    row.attended, row.granted = kept.attended, kept.granted
+    return row
+
+
+def _page_histograms(session: Session, rows: list[ReportRow], today: date) -> None:
+    """The page's answer times (for their medians) and overdue activities, one statement each."""
+    by_id = {r.enterprise_id: r for r in rows}
+    if not by_id:
+        return
+    for eid, days, n in session.execute(
+        select(
+            ReportAnswerDays.enterprise_id, ReportAnswerDays.days, ReportAnswerDays.requests
+        ).where(ReportAnswerDays.enterprise_id.in_(by_id))
+    ):
+        by_id[eid].answer_days[days] = n
+    for eid, n in session.execute(
+        select(ReportDeadline.enterprise_id, func.sum(ReportDeadline.activities))
+        .where(ReportDeadline.enterprise_id.in_(by_id), ReportDeadline.end_date < today)
+        .group_by(ReportDeadline.enterprise_id)
+    ):
+        plan = by_id[eid].plan
+        if plan is not None:
+            plan.overdue = int(n)
+
+
+def _order(filters: ReportFilter) -> list[Any]:
+    """Rows without a value sort last ascending (first descending), then by name."""
+    figures = ReportFigures
+    descending = filters.descending
+    if filters.sort == "name":
+        name = func.lower(Enterprise.name)
+        return [name.desc() if descending else name, Enterprise.id]
+    keys: dict[str, Any] = {
+        "change": figures.change_points,
+        "rate": figures.rate_key,
+        "graded": figures.graded_key,
+        "answered": func.coalesce(figures.answered, 0),
+        "answer_days": figures.answer_days_key,
+        "rating": figures.rating_key,
+        "attended": func.coalesce(figures.attended, 0),
+        "granted": func.coalesce(figures.granted, 0),
+    }
+    key = keys[filters.sort]
+    if descending:
+        return [key.desc().nulls_first(), Enterprise.name.desc(), Enterprise.id.desc()]
+    return [key.asc().nulls_last(), Enterprise.name, Enterprise.id]
+
+
+# --- keeping the figures ------------------------------------------------------------------------
+
+
+def refresh(session: Session, scope: ColumnElement[bool], today: date) -> int:
+    """Recompute the figures of the enterprises in ``scope`` that a write made stale (or whose
+    agreement signed ahead has started); returns how many. The caller commits.
+
+    The stale marks are claimed by deleting them; on PostgreSQL marks another refresh holds are
+    skipped, not waited for, and the enterprises' rows are locked (in id order) before the
+    figures are read, so of two refreshes of one enterprise the later reads what the earlier
+    committed. SQLite has one writer at a time: the delete serialises the refresh.
+    """
+    in_scope = select(Enterprise.id).where(scope)
+    marks = select(ReportStale.id).where(ReportStale.enterprise_id.in_(in_scope))
+    postgres = session.get_bind().dialect.name == "postgresql"
+    if postgres:
+        marks = marks.with_for_update(skip_locked=True)
+    stale = set(
+        session.scalars(
+            delete(ReportStale)
+            .where(ReportStale.id.in_(marks))
+            .returning(ReportStale.enterprise_id)
+        )
+    )
+    stale.update(
+        session.scalars(
+            select(ReportFigures.enterprise_id).where(
+                ReportFigures.enterprise_id.in_(in_scope), ReportFigures.expires_on <= today
+            )
+        )
+    )
+    ids = sorted(stale)
+    for start in range(0, len(ids), REFRESH_BATCH):
+        batch = ids[start : start + REFRESH_BATCH]
+        if postgres:
+            session.execute(
+                select(Enterprise.id)
+                .where(Enterprise.id.in_(batch))
+                .order_by(Enterprise.id)
+                .with_for_update()
+            )
+        _recompute(session, batch, today)
+    return len(ids)
+
+
+def _recompute(session: Session, ids: list[int], today: date) -> None:
+    computed = computed_rows(session, select(Enterprise.id).where(Enterprise.id.in_(ids)), today)
+    for model in (ReportFigures, ReportAnswerDays, ReportDeadline):
+        session.execute(delete(model).where(model.enterprise_id.in_(ids)))
+    if not computed:
+        return
+    session.execute(insert(ReportFigures), [_kept(c) for c in computed.values()])
+    answer_days = [
+        {"enterprise_id": eid, "days": days, "requests": n}
+        for eid, c in computed.items()
+        for days, n in c.row.answer_days.items()
+    ]
+    if answer_days:
+        session.execute(insert(ReportAnswerDays), answer_days)
+    deadlines = [
+        {"enterprise_id": eid, "end_date": day, "activities": n}
+        for eid, c in computed.items()
+        for day, n in c.deadlines.items()
+    ]
+    if deadlines:
+        session.execute(insert(ReportDeadline), deadlines)
+
+
+def _key(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def _kept(c: Computed) -> dict[str, Any]:
+    row, latest = c.row, c.row.latest
+    return {
+        "enterprise_id": row.enterprise_id,
+        "latest_year": latest.quarter.year if latest else None,
+        "latest_quarter": latest.quarter.number if latest else None,
+        "latest_lost": latest.lost_days if latest else None,
+        "latest_possible": latest.possible_days if latest else None,
+        "latest_graded": latest.graded_days if latest else None,
+        "latest_short": latest.short_term_days if latest else None,
+        "latest_employees": latest.employees if latest else None,
+        "start_lost": c.change.start.lost_days if c.change else None,
+        "start_possible": c.change.start.possible_days if c.change else None,
+        "change_points": c.change.points if c.change else None,
+        "expires_on": c.expires_on,
+        "plan_status": row.plan.status if row.plan else None,
+        "plan_done": row.plan.done if row.plan else 0,
+        "plan_total": row.plan.total if row.plan else 0,
+        "answered": row.answered,
+        **{f"score_{score}": row.scores[score] for score in range(1, 6)},
+        "attended": row.attended,
+        "granted": row.granted,
+        "rate_key": _key(row.rate),
+        "graded_key": _key(row.graded),
+        "answer_days_key": _key(row.median_answer_days),
+        "rating_key": _key(row.rating),
+    }
+
+
+@dataclass
+class Computed:
+    """An enterprise's row computed from the source tables, with what is kept beside it."""
+
+    row: ReportRow
+    change: Change | None = None
+    expires_on: date | None = None
+    # Open activities of the newest plan by end date.
+    deadlines: Counter[date] = field(default_factory=Counter)
+
+
+def computed_rows(session: Session, ids: Any, today: date) -> dict[int, Computed]:
+    """The report's rows of the enterprises in ``ids`` (a select of ids), from the source
+    tables; the plans' overdue activities as of ``today``."""
+    # The start of the agreement in force (the latest started), for the change since then, and
+    # the start of one signed ahead, from which the figures expire.
     agreement_start = (
         select(func.max(CooperationAgreement.start_date))
         .where(
@@ -214,16 +456,32 @@ def build(session: Session, user: User, filters: ReportFilter, today: date) -> R
         )
         .scalar_subquery()
     )
-    rows: dict[int, ReportRow] = {}
+    next_start = (
+        select(func.min(CooperationAgreement.start_date))
+        .where(
+            CooperationAgreement.enterprise_id == Enterprise.id,
+            CooperationAgreement.start_date > today,
+        )
+        .scalar_subquery()
+    )
+    computed: dict[int, Computed] = {}
     starts: dict[int, date] = {}
-    for eid, name, org, centre, started in session.execute(
-        select(Enterprise.id, Enterprise.name, Enterprise.org_number, Centre.name, agreement_start)
+    for eid, name, org, centre, started, expires in session.execute(
+        select(
+            Enterprise.id,
+            Enterprise.name,
+            Enterprise.org_number,
+            Centre.name,
+            agreement_start,
+            next_start,
+        )
         .join(Centre, Centre.id == Enterprise.centre_id)
-        .where(scope)
+        .where(Enterprise.id.in_(ids))
     ):
-        rows[eid] = ReportRow(eid, name, org, centre)
+        computed[eid] = Computed(ReportRow(eid, name, org, centre), expires_on=expires)
         if started is not None:
             starts[eid] = started
+    rows = {eid: c.row for eid, c in computed.items()}
 
     series: dict[int, list[Figures]] = defaultdict(list)
     for eid, year, number, lost, possible, graded, short, employees in session.execute(
@@ -245,39 +503,31 @@ def build(session: Session, user: User, filters: ReportFilter, today: date) -> R
         row = rows[eid]
         row.latest = quarters[-1]
         start = starts.get(eid)
-        row.change = change_since(quarters, start) if start else None
+        change = change_since(quarters, start) if start else None
+        if change is not None:
+            computed[eid].change = change
+            row.change = ChangeSince(change.points)
 
-    _plans(session, ids, rows, today)
+    _plans(session, ids, computed, today)
     _answers(session, ids, rows)
     _training(session, ids, rows)
     _subsidies(session, ids, rows)
     _ratings(session, ids, rows)
-    comments = _comments(session, ids, rows)
-    report = Report(list(rows.values()), _totals(list(rows.values()), comments))
-    report.rows.sort(key=_sort_key(filters.sort), reverse=filters.descending)
-    return report
+    return computed
 
 
-def _plans(session: Session, ids: Any, rows: dict[int, ReportRow], today: date) -> None:
-    """The newest plan of each enterprise, with its activities done and overdue."""
+def _plans(session: Session, ids: Any, computed: dict[int, Computed], today: date) -> None:
+    """The newest plan of each enterprise, with its activities done, overdue and open by end
+    date."""
     done = func.sum(case((PlanActivity.status == ActivityStatus.DONE, 1), else_=0))
-    overdue = func.sum(
-        case(
-            (
-                PlanActivity.status.in_((ActivityStatus.PLANNED, ActivityStatus.IN_PROGRESS))
-                & (PlanActivity.end_date < today),
-                1,
-            ),
-            else_=0,
-        )
-    )
-    for eid, status, _start, n_done, n_overdue, total in session.execute(
+    newest_of: dict[int, int] = {}
+    for plan_id, eid, status, _start, n_done, total in session.execute(
         select(
+            ActionPlan.id,
             ActionPlan.enterprise_id,
             ActionPlan.status,
             ActionPlan.period_start,
             done,
-            overdue,
             func.count(PlanActivity.id),
         )
         .outerjoin(PlanTheme, PlanTheme.plan_id == ActionPlan.id)
@@ -286,10 +536,27 @@ def _plans(session: Session, ids: Any, rows: dict[int, ReportRow], today: date) 
         .group_by(
             ActionPlan.id, ActionPlan.enterprise_id, ActionPlan.status, ActionPlan.period_start
         )
-        .order_by(ActionPlan.period_start)
+        .order_by(ActionPlan.period_start, ActionPlan.id)
     ):
         # Ordered by period: the newest plan's row comes last and stays.
-        rows[eid].plan = PlanState(status, int(n_done or 0), int(n_overdue or 0), int(total))
+        computed[eid].row.plan = PlanState(status, int(n_done or 0), 0, int(total))
+        newest_of[eid] = plan_id
+    newest = {plan_id: eid for eid, plan_id in newest_of.items()}
+    if not newest:
+        return
+    for plan_id, end, n in session.execute(
+        select(PlanTheme.plan_id, PlanActivity.end_date, func.count())
+        .join(PlanActivity, PlanActivity.theme_id == PlanTheme.id)
+        .where(
+            PlanTheme.plan_id.in_(list(newest)),
+            PlanActivity.status.in_(OPEN_ACTIVITY_STATUSES),
+        )
+        .group_by(PlanTheme.plan_id, PlanActivity.end_date)
+    ):
+        c = computed[newest[plan_id]]
+        c.deadlines[end] += n
+        if end < today and c.row.plan is not None:
+            c.row.plan.overdue += n
 
 
 def _answers(session: Session, ids: Any, rows: dict[int, ReportRow]) -> None:
@@ -351,76 +618,107 @@ def _ratings(session: Session, ids: Any, rows: dict[int, ReportRow]) -> None:
         rows[eid].scores[score] = n
 
 
-def _comments(session: Session, ids: Any, rows: dict[int, ReportRow]) -> list[Comment]:
+def _totals(session: Session, scope: ColumnElement[bool], today: date) -> Totals:
+    """The totals over every enterprise in scope, from the kept figures."""
+    f = ReportFigures
+    shown = f.latest_employees >= MASK_BELOW
+
+    def shown_sum(column: Any) -> Any:
+        return func.sum(case((shown, column), else_=None))
+
+    (
+        enterprises,
+        lost,
+        possible,
+        graded,
+        start_lost,
+        start_possible,
+        agreed,
+        done,
+        answered,
+        *scores,
+        attended,
+        granted,
+    ) = session.execute(
+        select(
+            func.count(Enterprise.id),
+            shown_sum(f.latest_lost),
+            shown_sum(f.latest_possible),
+            shown_sum(f.latest_graded),
+            func.sum(f.start_lost),
+            func.sum(f.start_possible),
+            func.sum(case((f.plan_status == PlanStatus.AGREED, 1), else_=0)),
+            func.sum(f.plan_done),
+            func.sum(f.answered),
+            func.sum(f.score_1),
+            func.sum(f.score_2),
+            func.sum(f.score_3),
+            func.sum(f.score_4),
+            func.sum(f.score_5),
+            func.sum(f.attended),
+            func.sum(f.granted),
+        )
+        .select_from(Enterprise)
+        .outerjoin(f, f.enterprise_id == Enterprise.id)
+        .where(scope)
+    ).one()
+    overdue = session.scalar(
+        select(func.sum(ReportDeadline.activities))
+        .join(Enterprise, Enterprise.id == ReportDeadline.enterprise_id)
+        .where(scope, ReportDeadline.end_date < today)
+    )
+    answer_days: Counter[int] = Counter()
+    for n_days, n in session.execute(
+        select(ReportAnswerDays.days, func.sum(ReportAnswerDays.requests))
+        .join(Enterprise, Enterprise.id == ReportAnswerDays.enterprise_id)
+        .where(scope)
+        .group_by(ReportAnswerDays.days)
+    ):
+        answer_days[n_days] = int(n)
+    by_score: Counter[int] = Counter(
+        {score: int(n) for score, n in enumerate(scores, start=1) if n}
+    )
+
+    def days(value: Any) -> Decimal:
+        return Decimal(0) if value is None else Decimal(value)
+
+    return Totals(
+        enterprises=enterprises,
+        # The change in total: the same enterprises' rates, weighted by their possible days.
+        rate=sick_leave_rate(days(lost), days(possible)) if possible else None,
+        rate_at_start=(
+            sick_leave_rate(days(start_lost), days(start_possible)) if start_possible else None
+        ),
+        graded=graded_share(days(graded), days(lost)),
+        agreed_plans=int(agreed or 0),
+        activities_done=int(done or 0),
+        activities_overdue=int(overdue or 0),
+        answered=int(answered or 0),
+        median_answer_days=median(answer_days),
+        rating=average(by_score),
+        ratings=by_score.total(),
+        attended=int(attended or 0),
+        granted=int(granted or 0),
+        distribution=[(score, by_score[score]) for score in range(5, 0, -1)],
+        comments=_comments(session, scope),
+    )
+
+
+def _comments(session: Session, scope: ColumnElement[bool]) -> list[Comment]:
     """The newest comments written with a rating (blank ones left out), as many as are shown."""
     return [
-        Comment(rows[eid].name, score, comment, at)
-        for eid, score, comment, at in session.execute(
+        Comment(name, score, comment, at)
+        for name, score, comment, at in session.execute(
             select(
-                EmployerRequest.enterprise_id,
+                Enterprise.name,
                 RequestRating.score,
                 RequestRating.comment,
                 RequestRating.created_at,
             )
             .join(EmployerRequest, EmployerRequest.id == RequestRating.request_id)
-            .where(
-                EmployerRequest.enterprise_id.in_(ids),
-                func.trim(RequestRating.comment, BLANKS) != "",
-            )
+            .join(Enterprise, Enterprise.id == EmployerRequest.enterprise_id)
+            .where(scope, func.trim(RequestRating.comment, BLANKS) != "")
             .order_by(RequestRating.created_at.desc(), RequestRating.id.desc())
             .limit(COMMENTS_SHOWN)
         )
     ]
-
-
-def _totals(rows: list[ReportRow], comments: list[Comment]) -> Totals:
-    shown = [r.latest for r in rows if r.latest is not None and not r.latest.masked]
-    changed = [r.change for r in rows if r.change is not None]
-    lost = sum((f.lost_days for f in shown), Decimal(0))
-    possible = sum((f.possible_days for f in shown), Decimal(0))
-    graded = sum((f.graded_days for f in shown), Decimal(0))
-    scores = _summed(r.scores for r in rows)
-    plans = [r.plan for r in rows if r.plan is not None]
-
-    def rate_of(figures: list[Figures]) -> Decimal | None:
-        days = sum((f.possible_days for f in figures), Decimal(0))
-        lost_days = sum((f.lost_days for f in figures), Decimal(0))
-        return sick_leave_rate(lost_days, days) if days else None
-
-    return Totals(
-        enterprises=len(rows),
-        # The change in total: the same enterprises' rates, weighted by their possible days.
-        rate=sick_leave_rate(lost, possible) if possible else None,
-        rate_at_start=rate_of([c.start for c in changed]),
-        graded=graded_share(graded, lost),
-        agreed_plans=sum(1 for p in plans if p.status == PlanStatus.AGREED),
-        activities_done=sum(p.done for p in plans),
-        activities_overdue=sum(p.overdue for p in plans),
-        answered=sum(r.answered for r in rows),
-        median_answer_days=median(_summed(r.answer_days for r in rows)),
-        rating=average(scores),
-        ratings=scores.total(),
-        attended=sum(r.attended for r in rows),
-        granted=sum(r.granted for r in rows),
-        distribution=[(score, scores[score]) for score in range(5, 0, -1)],
-        comments=comments,
-    )
-
-
-def _sort_key(sort: str) -> Callable[[ReportRow], Any]:
-    """Rows without a value sort last ascending (first descending), then by name."""
-
-    def numeric(value: Decimal | int | None) -> tuple[int, Decimal]:
-        return (1, Decimal(0)) if value is None else (0, Decimal(value))
-
-    keys: dict[str, Callable[[ReportRow], Any]] = {
-        "change": lambda r: (numeric(r.change.points if r.change else None), r.name),
-        "rate": lambda r: (numeric(r.rate), r.name),
-        "graded": lambda r: (numeric(r.graded), r.name),
-        "answered": lambda r: (r.answered, r.name),
-        "answer_days": lambda r: (numeric(r.median_answer_days), r.name),
-        "rating": lambda r: (numeric(r.rating), r.name),
-        "attended": lambda r: (r.attended, r.name),
-        "granted": lambda r: (r.granted, r.name),
-    }
-    return keys.get(sort, lambda r: r.name.lower())

@@ -17,7 +17,6 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import format_decimal
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -45,6 +44,7 @@ from ..models import (
 from ..pagination import paginate
 from ..requests.services import local_date, utcnow
 from ..templating import template_globals
+from ..translation import format_decimal
 from ..translation import gettext as _
 from . import charts, importer, report, services
 from .figures import DEFAULT_DAY_COST, Figures, Quarter, Verdict
@@ -56,7 +56,6 @@ PAGE = "statistics/enterprise.html"
 IMPORTS = "statistics/imports.html"
 PREVIEW = "statistics/preview.html"
 REPORT = "statistics/report.html"
-REPORT_SIZE = 20
 IMPORTS_SIZE = 10
 CENTRE_SIDE = (UserKind.ADVISER, UserKind.ADMIN)
 
@@ -460,17 +459,18 @@ def _centres() -> list[Centre]:
 @kind_required(*CENTRE_SIDE)
 def centre_report() -> ResponseReturnValue:
     filters = _filters()
-    built = report.build(db.session(), current_user, filters, _today())
-    size = REPORT_SIZE
-    pages = max(1, -(-len(built.rows) // size))
-    number = min(max(1, request.args.get("page", 1, type=int)), pages)
+    built = report.build(
+        db.session(), current_user, filters, _today(), page=request.args.get("page", 1, type=int)
+    )
+    # The figures the report brought up to date are kept for the next reader.
+    db.session.commit()
     return render_page_or_fragment(
         REPORT,
         "statistics/_report_results.html",
         report=built,
-        rows=built.rows[(number - 1) * size : number * size],
-        number=number,
-        pages=pages,
+        rows=built.rows,
+        number=built.number,
+        pages=built.pages,
         filters=filters,
         centres=_centres(),
     )
@@ -480,6 +480,7 @@ def centre_report() -> ResponseReturnValue:
 @kind_required(*CENTRE_SIDE)
 def centre_report_csv() -> ResponseReturnValue:
     built = report.build(db.session(), current_user, _filters(), _today())
+    db.session.commit()
     header = [
         _("Enterprise"),
         _("Organisation number"),
