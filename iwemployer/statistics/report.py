@@ -341,7 +341,8 @@ def refresh(session: Session, scope: ColumnElement[bool], today: date) -> int:
     The stale marks are claimed by deleting them; on PostgreSQL marks another refresh holds are
     skipped, not waited for, and the enterprises' rows are locked (in id order) before the
     figures are read, so of two refreshes of one enterprise the later reads what the earlier
-    committed. SQLite has one writer at a time: the delete serialises the refresh.
+    committed; writes to the enterprise's data go on meanwhile. SQLite has one writer at a
+    time: the delete serialises the refresh.
     """
     in_scope = select(Enterprise.id).where(scope)
     marks = select(ReportStale.id).where(ReportStale.enterprise_id.in_(in_scope))
@@ -370,7 +371,8 @@ def refresh(session: Session, scope: ColumnElement[bool], today: date) -> int:
                 select(Enterprise.id)
                 .where(Enterprise.id.in_(batch))
                 .order_by(Enterprise.id)
-                .with_for_update()
+                # FOR NO KEY UPDATE: refreshes take turns, writers' foreign-key checks do not.
+                .with_for_update(key_share=True)
             )
         _recompute(session, batch, today)
     return len(ids)

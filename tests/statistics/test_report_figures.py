@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from flask import Flask
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, event, func, select, update
 from sqlalchemy.orm import Session
 
 from iwemployer.extensions import db
@@ -244,6 +244,76 @@ def test_figures_that_depend_on_the_day_follow_it_without_a_write(world: World) 
     assert date(2032, 1, 1) in stored
     assert _stale(s) == 0
     assert_kept(s, date(2032, 6, 1))
+
+
+def test_two_refreshes_of_an_enterprise_take_turns(app: Flask, world: World) -> None:
+    """A refresh that read the sources before a rating was committed writes its figures only
+    after a second refresh, which claimed that rating's mark, has waited for it: the second
+    reads the rating, and its figures are the last written. Each on its own connection; the
+    first is held between reading and writing. (Without the enterprise's lock the first one's
+    figures, without the rating, would be written last: this test fails.)"""
+    s = world.session
+    today = date.today()
+    assert_kept(s, today)
+    enterprise_id = world.nordlys.id
+    request = EmployerRequest(
+        enterprise_id=enterprise_id,
+        kind=RequestKind.QUESTION,
+        question_kind=QuestionKind.QUESTION,
+        subject="Spørsmål",
+        status=RequestStatus.CLOSED,
+        form_token="t-turns",
+    )
+    s.add(request)
+    s.commit()  # a mark for the first refresh
+    admin_id = world.user(ADMIN).id
+    first_read, first_may_write = threading.Event(), threading.Event()
+    errors: list[BaseException] = []
+
+    def refresh(hold: bool) -> None:
+        try:
+            with db.new_session(app) as session:
+                admin = session.get_one(User, admin_id)
+                if hold:
+
+                    def held(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+                        if statement.startswith("DELETE FROM report_figures"):
+                            first_read.set()
+                            first_may_write.wait(timeout=10)
+
+                    event.listen(session.connection(), "before_cursor_execute", held)
+                report.build(session, admin, report.ReportFilter(), today)
+                session.commit()
+        except BaseException as error:  # reported below, with the thread's own traceback
+            errors.append(error)
+
+    def rate() -> None:
+        try:
+            with db.new_session(app) as session:
+                session.add(RequestRating(request_id=request.id, score=3))
+                session.commit()
+        except BaseException as error:
+            errors.append(error)
+
+    first = threading.Thread(target=refresh, args=(True,))
+    first.start()
+    assert first_read.wait(timeout=10)
+    # SQLite has one writer at a time: the rating and the second refresh wait for the first.
+    rating = threading.Thread(target=rate)
+    rating.start()
+    rating.join(timeout=1)
+    second = threading.Thread(target=refresh, args=(False,))
+    second.start()
+    second.join(timeout=1)
+    first_may_write.set()
+    for thread in (first, rating, second):
+        thread.join(timeout=30)
+    assert not errors, errors
+    # Without the lock the figures stay stale: no mark is left to recompute them.
+    assert _stale(s) == 0
+    built = assert_kept(s, today)
+    nordlys = next(r for r in built.rows if r.enterprise_id == enterprise_id)
+    assert nordlys.scores[3] == 1
 
 
 def test_writes_and_reports_at_once_leave_the_figures_as_computed_anew(
