@@ -299,9 +299,10 @@ def test_two_refreshes_of_an_enterprise_take_turns(app: Flask, world: World) -> 
     first.start()
     assert first_read.wait(timeout=10)
     # SQLite has one writer at a time: the rating and the second refresh wait for the first.
+    postgres = s.get_bind().dialect.name == "postgresql"
     rating = threading.Thread(target=rate)
     rating.start()
-    rating.join(timeout=1)
+    rating.join(timeout=10 if postgres else 1)
     second = threading.Thread(target=refresh, args=(False,))
     second.start()
     second.join(timeout=1)
@@ -309,8 +310,10 @@ def test_two_refreshes_of_an_enterprise_take_turns(app: Flask, world: World) -> 
     for thread in (first, rating, second):
         thread.join(timeout=30)
     assert not errors, errors
-    # Without the lock the figures stay stale: no mark is left to recompute them.
-    assert _stale(s) == 0
+    if postgres:
+        # The second refresh claimed the rating's mark: without the lock, no mark would be left
+        # to recompute the first one's stale figures. (On SQLite the rating may come after it.)
+        assert _stale(s) == 0
     built = assert_kept(s, today)
     nordlys = next(r for r in built.rows if r.enterprise_id == enterprise_id)
     assert nordlys.scores[3] == 1
