@@ -11,6 +11,7 @@ import click
 from alembic import command
 from alembic.config import Config
 from flask import Flask, current_app
+from sqlalchemy.orm import Session
 
 from .extensions import db
 
@@ -25,6 +26,17 @@ def alembic_config(url: str) -> Config:
     return config
 
 
+def _refresh_report(session: Session) -> None:
+    """The centre report's figures of every enterprise marked stale (a migration, the seed), so
+    that the report's first reader does not compute them all."""
+    from .models import Enterprise, utcnow
+    from .requests.services import local_date
+    from .statistics.report import refresh
+
+    refresh(session, Enterprise.id.is_not(None), local_date(utcnow()))
+    session.commit()
+
+
 def upgrade_database(url: str, revision: str = "head") -> None:
     command.upgrade(alembic_config(url), revision)
 
@@ -34,6 +46,8 @@ def register_cli(app: Flask) -> None:
     def migrate() -> None:
         """Apply all migrations to the configured database."""
         upgrade_database(current_app.config["DATABASE_URL"])
+        with db.new_session() as session:
+            _refresh_report(session)
         click.echo("database at head")
 
     @app.cli.command("seed")
@@ -61,13 +75,7 @@ def register_cli(app: Flask) -> None:
 
                 added = grow_demo(session, scale)
                 click.echo(f"demo data at {scale}x: {added} batches added")
-            # The centre report's figures, so that its first reader does not compute them all.
-            from .models import Enterprise, utcnow
-            from .requests.services import local_date
-            from .statistics.report import refresh
-
-            refresh(session, Enterprise.id.is_not(None), local_date(utcnow()))
-            session.commit()
+            _refresh_report(session)
 
     @app.cli.command("send-mail")
     @click.option("--once", is_flag=True, help="One round, then exit (for a timer).")
