@@ -5,8 +5,11 @@
 (function () {
   "use strict";
 
-  var language = document.documentElement.lang || "nb";
-  var numbers = new Intl.NumberFormat(language);
+  var numbers = null;  // made at the first count: building it costs page load time
+  function formatted(n) {
+    numbers = numbers || new Intl.NumberFormat(document.documentElement.lang || "nb");
+    return numbers.format(n);
+  }
 
   function characters(text) {
     // As the server counts them: code points, a line break as one.
@@ -22,7 +25,7 @@
     var kind = left < 0 ? "over" : "left";
     var n = Math.abs(left);
     var text = counter.getAttribute("data-" + kind + (n === 1 ? "-one" : "-other"));
-    counter.textContent = text.replace("{n}", numbers.format(n));
+    counter.textContent = text.replace("{n}", formatted(n));
     counter.classList.toggle("character-count--over", left < 0);
   }
   var counterTimers = new WeakMap();
