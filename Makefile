@@ -7,7 +7,7 @@ export PORT
 # pytest-xdist workers; each builds its own database. TEST_WORKERS=0 runs in one process.
 TEST_WORKERS ?= 2
 
-.PHONY: run static purge-css test lint typecheck test-sqlite test-postgres translations extract-messages vendor bench clean system-test-deps
+.PHONY: run static purge-css test lint typecheck test-sqlite test-postgres translations extract-messages vendor bench lighthouse clean system-test-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -75,6 +75,18 @@ purge-css:
 # BENCH_ARGS="--scales 1,10 --quick" for a short run.
 bench: $(VENV)/.installed-test translations static system-test-deps
 	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
+
+# Lighthouse's performance score of the home pages, same server and data as bench at 1× (README,
+# Benchmarks). Lighthouse 12.8.2 (tools/lighthouse) needs node >= 18.16; 13 needs node 22.
+lighthouse: $(VENV)/.installed-test translations static system-test-deps
+	@if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then \
+		$(if $(filter 0,$(shell id -u)),,sudo) apt-get update -qq && \
+		$(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; \
+	fi
+	@if [ ! -d tools/lighthouse/node_modules ] || [ tools/lighthouse/package-lock.json -nt tools/lighthouse/node_modules ]; then \
+		cd tools/lighthouse && npm ci --no-audit --no-fund && touch node_modules; \
+	fi
+	$(BIN)/python scripts/lighthouse.py $(LIGHTHOUSE_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
