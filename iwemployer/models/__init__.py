@@ -50,7 +50,7 @@ from .plans import (
 )
 from .proposals import PlanProposal, ProposalKind, ProposalStatus
 from .reminders import ReminderSubject, SentReminder
-from .report import ReportAnswerDays, ReportDeadline, ReportFigures, ReportStale
+from .report import ReportAnswerDays, ReportFigures, ReportStale
 from .requests import (
     OPEN_REQUEST_STATUSES,
     CaseHelpKind,
@@ -175,7 +175,6 @@ __all__ = [
     "ReferenceQuarter",
     "ReminderSubject",
     "ReportAnswerDays",
-    "ReportDeadline",
     "ReportFigures",
     "ReportStale",
     "RequestEvent",

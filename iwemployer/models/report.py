@@ -1,8 +1,8 @@
 """The centre report's figures, kept per enterprise so that a page of the report reads one page.
 
-``ReportFigures`` holds one enterprise's row of the report (and the sort keys of its columns);
-``ReportAnswerDays`` and ``ReportDeadline`` the histograms behind its median answer time and its
-overdue activities (overdue depends on the day it is read). ``ReportStale`` lists enterprises
+``ReportFigures`` holds one enterprise's row of the report (and the sort keys of its columns),
+with the day it expires (overdue activities and the agreement in force depend on the day);
+``ReportAnswerDays`` the histogram behind its median answer time. ``ReportStale`` lists enterprises
 whose figures a write has made stale: database triggers (migration 0026) add to it on every
 insert, update or delete of a row the figures are made from, so no write path (the services,
 bulk statements, retention, the scale seed) can forget it; the report brings the stale ones up
@@ -44,12 +44,13 @@ class ReportFigures(Base):
     start_lost: Mapped[Decimal | None] = mapped_column(DAYS)
     start_possible: Mapped[Decimal | None] = mapped_column(DAYS)
     change_points: Mapped[Decimal | None] = mapped_column(Numeric)
-    # The day an agreement signed ahead starts and the change then runs from it: the figures
-    # are stale from that day.
-    expires_on: Mapped[date | None]
-    # The newest plan: its status and activities (overdue ones: ReportDeadline).
+    # The first day the figures change without a write: an agreement signed ahead starts (the
+    # change then runs from it) or an open activity becomes overdue.
+    expires_on: Mapped[date | None] = mapped_column(index=True)
+    # The newest plan: its status and activities (overdue: as of the refresh, until expires_on).
     plan_status: Mapped[PlanStatus | None] = mapped_column(_enum(PlanStatus, "plan_status"))
     plan_done: Mapped[int] = mapped_column(default=0)
+    plan_overdue: Mapped[int] = mapped_column(default=0)
     plan_total: Mapped[int] = mapped_column(default=0)
     answered: Mapped[int] = mapped_column(default=0)
     # Ratings by score.
@@ -78,19 +79,6 @@ class ReportAnswerDays(Base):
     )
     days: Mapped[int] = mapped_column(primary_key=True)
     requests: Mapped[int]
-
-
-class ReportDeadline(Base):
-    """How many open activities of an enterprise's newest plan end on a day."""
-
-    __tablename__ = "report_deadline"
-    __owner__ = owned_by("enterprise", "enterprise_id")
-
-    enterprise_id: Mapped[int] = mapped_column(
-        ForeignKey("enterprise.id", ondelete="CASCADE"), primary_key=True
-    )
-    end_date: Mapped[date] = mapped_column(primary_key=True)
-    activities: Mapped[int]
 
 
 class ReportStale(Base):

@@ -1,7 +1,8 @@
 """The centre report: per enterprise and in total, is the cooperation working?
 
-Each enterprise's row is kept in ``report_figures`` (with the histograms of its answer times and
-of its open activities' end dates), so a page of the report reads a page whatever the number of
+Each enterprise's row is kept in ``report_figures`` (with the histogram of its answer times, and
+the day it expires: overdue activities and the agreement in force change with the day), so a page
+of the report reads a page whatever the number of
 enterprises: sorting, filtering and the page are done by the database, the totals are sums over
 the kept rows. Database triggers mark an enterprise stale whenever a row its figures are made
 from changes (migration 0026); ``refresh`` recomputes the stale ones in scope before the report
@@ -16,12 +17,12 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from itertools import accumulate
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, case, delete, func, insert, select, true, union_all
+from sqlalchemy import ColumnElement, case, delete, func, insert, literal, select, true, union_all
 from sqlalchemy.orm import Session
 
 from ..access import enterprise_visible
@@ -40,7 +41,6 @@ from ..models import (
     PlanStatus,
     PlanTheme,
     ReportAnswerDays,
-    ReportDeadline,
     ReportFigures,
     ReportStale,
     RequestRating,
@@ -48,6 +48,7 @@ from ..models import (
     User,
 )
 from ..models.plans import OPEN_ACTIVITY_STATUSES
+from ..models.requests import COMMENT_BLANKS
 from .figures import (
     MASK_BELOW,
     Change,
@@ -73,8 +74,6 @@ COMMENTS_SHOWN = 20
 PAGE_SIZE = 20
 # Enterprises recomputed per round of statements (the bound of an IN list).
 REFRESH_BATCH = 500
-# What a comment of only these characters is: blank, not shown.
-BLANKS = " \t\r\n"
 
 
 @dataclass(frozen=True)
@@ -253,7 +252,7 @@ def build(
         _row(eid, name, org, centre, kept)
         for eid, name, org, centre, kept in session.execute(query)
     ]
-    _page_histograms(session, rows, today)
+    _answer_days(session, rows)
     return Report(rows, totals, number, pages)
 
 
@@ -273,7 +272,7 @@ def _row(eid: int, name: str, org: str, centre: str, kept: ReportFigures | None)
     if kept.change_points is not None:
         row.change = ChangeSince(kept.change_points)
     if kept.plan_status is not None:
-        row.plan = PlanState(kept.plan_status, kept.plan_done, 0, kept.plan_total)
+        row.plan = PlanState(kept.plan_status, kept.plan_done, kept.plan_overdue, kept.plan_total)
     row.scores = Counter(
         {
             score: n
@@ -287,8 +286,8 @@ def _row(eid: int, name: str, org: str, centre: str, kept: ReportFigures | None)
     return row
 
 
-def _page_histograms(session: Session, rows: list[ReportRow], today: date) -> None:
-    """The page's answer times (for their medians) and overdue activities, one statement each."""
+def _answer_days(session: Session, rows: list[ReportRow]) -> None:
+    """The page's answer times, for their medians."""
     by_id = {r.enterprise_id: r for r in rows}
     if not by_id:
         return
@@ -298,14 +297,6 @@ def _page_histograms(session: Session, rows: list[ReportRow], today: date) -> No
         ).where(ReportAnswerDays.enterprise_id.in_(by_id))
     ):
         by_id[eid].answer_days[days] = n
-    for eid, n in session.execute(
-        select(ReportDeadline.enterprise_id, func.sum(ReportDeadline.activities))
-        .where(ReportDeadline.enterprise_id.in_(by_id), ReportDeadline.end_date < today)
-        .group_by(ReportDeadline.enterprise_id)
-    ):
-        plan = by_id[eid].plan
-        if plan is not None:
-            plan.overdue = int(n)
 
 
 def _order(filters: ReportFilter) -> list[Any]:
@@ -380,7 +371,7 @@ def refresh(session: Session, scope: ColumnElement[bool], today: date) -> int:
 
 def _recompute(session: Session, ids: list[int], today: date) -> None:
     computed = computed_rows(session, select(Enterprise.id).where(Enterprise.id.in_(ids)), today)
-    for model in (ReportFigures, ReportAnswerDays, ReportDeadline):
+    for model in (ReportFigures, ReportAnswerDays):
         session.execute(delete(model).where(model.enterprise_id.in_(ids)))
     if not computed:
         return
@@ -392,13 +383,6 @@ def _recompute(session: Session, ids: list[int], today: date) -> None:
     ]
     if answer_days:
         session.execute(insert(ReportAnswerDays), answer_days)
-    deadlines = [
-        {"enterprise_id": eid, "end_date": day, "activities": n}
-        for eid, c in computed.items()
-        for day, n in c.deadlines.items()
-    ]
-    if deadlines:
-        session.execute(insert(ReportDeadline), deadlines)
 
 
 def _key(value: Decimal | None) -> float | None:
@@ -422,6 +406,7 @@ def _kept(c: Computed) -> dict[str, Any]:
         "expires_on": c.expires_on,
         "plan_status": row.plan.status if row.plan else None,
         "plan_done": row.plan.done if row.plan else 0,
+        "plan_overdue": row.plan.overdue if row.plan else 0,
         "plan_total": row.plan.total if row.plan else 0,
         "answered": row.answered,
         **{f"score_{score}": row.scores[score] for score in range(1, 6)},
@@ -440,9 +425,15 @@ class Computed:
 
     row: ReportRow
     change: Change | None = None
-    expires_on: date | None = None
-    # Open activities of the newest plan by end date.
-    deadlines: Counter[date] = field(default_factory=Counter)
+    # The first day the row would be computed otherwise (see ReportFigures.expires_on): an
+    # agreement signed ahead starts, or the newest plan's next open activity is overdue.
+    starts_on: date | None = None
+    overdue_from: date | None = None
+
+    @property
+    def expires_on(self) -> date | None:
+        days = [d for d in (self.starts_on, self.overdue_from) if d is not None]
+        return min(days) if days else None
 
 
 def computed_rows(session: Session, ids: Any, today: date) -> dict[int, Computed]:
@@ -480,7 +471,7 @@ def computed_rows(session: Session, ids: Any, today: date) -> dict[int, Computed
         .join(Centre, Centre.id == Enterprise.centre_id)
         .where(Enterprise.id.in_(ids))
     ):
-        computed[eid] = Computed(ReportRow(eid, name, org, centre), expires_on=expires)
+        computed[eid] = Computed(ReportRow(eid, name, org, centre), starts_on=expires)
         if started is not None:
             starts[eid] = started
     rows = {eid: c.row for eid, c in computed.items()}
@@ -519,18 +510,23 @@ def computed_rows(session: Session, ids: Any, today: date) -> dict[int, Computed
 
 
 def _plans(session: Session, ids: Any, computed: dict[int, Computed], today: date) -> None:
-    """The newest plan of each enterprise, with its activities done, overdue and open by end
-    date."""
+    """The newest plan of each enterprise, with its activities done and overdue, and the day
+    the next open activity becomes overdue."""
     done = func.sum(case((PlanActivity.status == ActivityStatus.DONE, 1), else_=0))
-    newest_of: dict[int, int] = {}
-    for plan_id, eid, status, _start, n_done, total in session.execute(
+    open_activity = PlanActivity.status.in_(OPEN_ACTIVITY_STATUSES)
+    overdue = func.sum(case((open_activity & (PlanActivity.end_date < today), 1), else_=0))
+    next_due = func.min(
+        case((open_activity & (PlanActivity.end_date >= today), PlanActivity.end_date))
+    )
+    for eid, status, _start, n_done, n_overdue, total, first_due in session.execute(
         select(
-            ActionPlan.id,
             ActionPlan.enterprise_id,
             ActionPlan.status,
             ActionPlan.period_start,
             done,
+            overdue,
             func.count(PlanActivity.id),
+            next_due,
         )
         .outerjoin(PlanTheme, PlanTheme.plan_id == ActionPlan.id)
         .outerjoin(PlanActivity, PlanActivity.theme_id == PlanTheme.id)
@@ -541,24 +537,10 @@ def _plans(session: Session, ids: Any, computed: dict[int, Computed], today: dat
         .order_by(ActionPlan.period_start, ActionPlan.id)
     ):
         # Ordered by period: the newest plan's row comes last and stays.
-        computed[eid].row.plan = PlanState(status, int(n_done or 0), 0, int(total))
-        newest_of[eid] = plan_id
-    newest = {plan_id: eid for eid, plan_id in newest_of.items()}
-    if not newest:
-        return
-    for plan_id, end, n in session.execute(
-        select(PlanTheme.plan_id, PlanActivity.end_date, func.count())
-        .join(PlanActivity, PlanActivity.theme_id == PlanTheme.id)
-        .where(
-            PlanTheme.plan_id.in_(list(newest)),
-            PlanActivity.status.in_(OPEN_ACTIVITY_STATUSES),
-        )
-        .group_by(PlanTheme.plan_id, PlanActivity.end_date)
-    ):
-        c = computed[newest[plan_id]]
-        c.deadlines[end] += n
-        if end < today and c.row.plan is not None:
-            c.row.plan.overdue += n
+        c = computed[eid]
+        c.row.plan = PlanState(status, int(n_done or 0), int(n_overdue or 0), int(total))
+        # An activity ending on a day is overdue from the next.
+        c.overdue_from = None if first_due is None else first_due + timedelta(days=1)
 
 
 def _answers(session: Session, ids: Any, rows: dict[int, ReportRow]) -> None:
@@ -637,6 +619,7 @@ def _totals(session: Session, scope: ColumnElement[bool], today: date) -> Totals
         start_possible,
         agreed,
         done,
+        overdue,
         answered,
         *scores,
         attended,
@@ -651,6 +634,7 @@ def _totals(session: Session, scope: ColumnElement[bool], today: date) -> Totals
             func.sum(f.start_possible),
             func.sum(case((f.plan_status == PlanStatus.AGREED, 1), else_=0)),
             func.sum(f.plan_done),
+            func.sum(f.plan_overdue),
             func.sum(f.answered),
             func.sum(f.score_1),
             func.sum(f.score_2),
@@ -664,11 +648,6 @@ def _totals(session: Session, scope: ColumnElement[bool], today: date) -> Totals
         .outerjoin(f, f.enterprise_id == Enterprise.id)
         .where(scope)
     ).one()
-    overdue = session.scalar(
-        select(func.sum(ReportDeadline.activities))
-        .join(Enterprise, Enterprise.id == ReportDeadline.enterprise_id)
-        .where(scope, ReportDeadline.end_date < today)
-    )
     answer_days: Counter[int] = Counter()
     for n_days, n in session.execute(
         select(ReportAnswerDays.days, func.sum(ReportAnswerDays.requests))
@@ -719,7 +698,12 @@ def _comments(session: Session, scope: ColumnElement[bool]) -> list[Comment]:
             )
             .join(EmployerRequest, EmployerRequest.id == RequestRating.request_id)
             .join(Enterprise, Enterprise.id == EmployerRequest.enterprise_id)
-            .where(scope, func.trim(RequestRating.comment, BLANKS) != "")
+            .where(
+                scope,
+                # Written out, as the partial index ix_request_rating_commented is.
+                func.trim(RequestRating.comment, literal(COMMENT_BLANKS, literal_execute=True))
+                != literal("", literal_execute=True),
+            )
             .order_by(RequestRating.created_at.desc(), RequestRating.id.desc())
             .limit(COMMENTS_SHOWN)
         )
