@@ -304,8 +304,10 @@ def _order(filters: ReportFilter) -> list[Any]:
     figures = ReportFigures
     descending = filters.descending
     if filters.sort == "name":
-        name = func.lower(Enterprise.name)
-        return [name.desc() if descending else name, Enterprise.id]
+        # As every list of enterprises, by the index on (name, id): a page stops at the page.
+        if descending:
+            return [Enterprise.name.desc(), Enterprise.id.desc()]
+        return [Enterprise.name, Enterprise.id]
     keys: dict[str, Any] = {
         "change": figures.change_points,
         "rate": figures.rate_key,
