@@ -74,8 +74,9 @@ class ReportAnswerDays(Base):
     __tablename__ = "report_answer_days"
     __owner__ = owned_by("enterprise", "enterprise_id")
 
+    # Part of the enterprise's figures: replaced with them.
     enterprise_id: Mapped[int] = mapped_column(
-        ForeignKey("enterprise.id", ondelete="CASCADE"), primary_key=True
+        ForeignKey("report_figures.enterprise_id", ondelete="CASCADE"), primary_key=True
     )
     days: Mapped[int] = mapped_column(primary_key=True)
     requests: Mapped[int]

@@ -22,7 +22,20 @@ from decimal import Decimal
 from itertools import accumulate
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, case, delete, func, insert, literal, select, true, union_all
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    case,
+    delete,
+    func,
+    insert,
+    literal,
+    null,
+    select,
+    true,
+    union_all,
+)
+from sqlalchemy import cast as cast_
 from sqlalchemy.orm import Session
 
 from ..access import enterprise_visible
@@ -109,8 +122,10 @@ class ReportRow:
     latest: Figures | None = None
     change: ChangeSince | None = None
     plan: PlanState | None = None
-    # Requests answered by working days to the first answer, and ratings by score.
-    answer_days: Counter[int] = field(default_factory=Counter)
+    # Requests answered, and the median of the working days to the first answer.
+    answered: int = 0
+    median_answer_days: Decimal | None = None
+    # Ratings by score.
     scores: Counter[int] = field(default_factory=Counter)
     # People who attended the centre's courses (named, and counted after names were deleted).
     attended: int = 0
@@ -128,14 +143,6 @@ class ReportRow:
     @property
     def graded(self) -> Decimal | None:
         return None if self.latest is None or self.masked else self.latest.graded_share
-
-    @property
-    def answered(self) -> int:
-        return self.answer_days.total()
-
-    @property
-    def median_answer_days(self) -> Decimal | None:
-        return median(self.answer_days)
 
     @property
     def rating(self) -> Decimal | None:
@@ -245,6 +252,8 @@ def build(
         .outerjoin(figures, figures.enterprise_id == Enterprise.id)
         .where(scope)
         .order_by(*_order(filters))
+        # Figures loaded earlier in the session may have been recomputed since.
+        .execution_options(populate_existing=True)
     )
     if page is not None:
         query = query.limit(size).offset((number - 1) * size)
@@ -252,7 +261,6 @@ def build(
         _row(eid, name, org, centre, kept)
         for eid, name, org, centre, kept in session.execute(query)
     ]
-    _answer_days(session, rows)
     return Report(rows, totals, number, pages)
 
 
@@ -283,20 +291,11 @@ def _row(eid: int, name: str, org: str, centre: str, kept: ReportFigures | None)
         }
     )
     row.attended, row.granted = kept.attended, kept.granted
+    row.answered = kept.answered
+    if kept.answer_days_key is not None:
+        # A median of whole days is whole or a half: exact as a float.
+        row.median_answer_days = Decimal(str(kept.answer_days_key))
     return row
-
-
-def _answer_days(session: Session, rows: list[ReportRow]) -> None:
-    """The page's answer times, for their medians."""
-    by_id = {r.enterprise_id: r for r in rows}
-    if not by_id:
-        return
-    for eid, days, n in session.execute(
-        select(
-            ReportAnswerDays.enterprise_id, ReportAnswerDays.days, ReportAnswerDays.requests
-        ).where(ReportAnswerDays.enterprise_id.in_(by_id))
-    ):
-        by_id[eid].answer_days[days] = n
 
 
 def _order(filters: ReportFilter) -> list[Any]:
@@ -358,30 +357,22 @@ def refresh(session: Session, scope: ColumnElement[bool], today: date) -> int:
     )
     ids = sorted(stale)
     for start in range(0, len(ids), REFRESH_BATCH):
-        batch = ids[start : start + REFRESH_BATCH]
-        if postgres:
-            session.execute(
-                select(Enterprise.id)
-                .where(Enterprise.id.in_(batch))
-                .order_by(Enterprise.id)
-                # FOR NO KEY UPDATE: refreshes take turns, writers' foreign-key checks do not.
-                .with_for_update(key_share=True)
-            )
-        _recompute(session, batch, today)
+        _recompute(session, ids[start : start + REFRESH_BATCH], today, lock=postgres)
     return len(ids)
 
 
-def _recompute(session: Session, ids: list[int], today: date) -> None:
-    computed = computed_rows(session, select(Enterprise.id).where(Enterprise.id.in_(ids)), today)
-    for model in (ReportFigures, ReportAnswerDays):
-        session.execute(delete(model).where(model.enterprise_id.in_(ids)))
+def _recompute(session: Session, ids: list[int], today: date, lock: bool) -> None:
+    in_batch = select(Enterprise.id).where(Enterprise.id.in_(ids))
+    computed = computed_rows(session, in_batch, today, lock=lock)
+    # Their answer-day histograms go with them (ON DELETE CASCADE).
+    session.execute(delete(ReportFigures).where(ReportFigures.enterprise_id.in_(ids)))
     if not computed:
         return
     session.execute(insert(ReportFigures), [_kept(c) for c in computed.values()])
     answer_days = [
         {"enterprise_id": eid, "days": days, "requests": n}
         for eid, c in computed.items()
-        for days, n in c.row.answer_days.items()
+        for days, n in c.answer_days.items()
     ]
     if answer_days:
         session.execute(insert(ReportAnswerDays), answer_days)
@@ -427,6 +418,8 @@ class Computed:
 
     row: ReportRow
     change: Change | None = None
+    # Requests answered by working days to the first answer.
+    answer_days: Counter[int] = field(default_factory=Counter)
     # The first day the row would be computed otherwise (see ReportFigures.expires_on): an
     # agreement signed ahead starts, or the newest plan's next open activity is overdue.
     starts_on: date | None = None
@@ -438,9 +431,13 @@ class Computed:
         return min(days) if days else None
 
 
-def computed_rows(session: Session, ids: Any, today: date) -> dict[int, Computed]:
+def computed_rows(
+    session: Session, ids: Any, today: date, lock: bool = False
+) -> dict[int, Computed]:
     """The report's rows of the enterprises in ``ids`` (a select of ids), from the source
-    tables; the plans' overdue activities as of ``today``."""
+    tables, as of ``today``; with ``lock``, the enterprises' rows are locked first (in id order,
+    FOR NO KEY UPDATE: refreshes of an enterprise take turns, writers' foreign-key checks do
+    not wait)."""
     # The start of the agreement in force (the latest started), for the change since then, and
     # the start of one signed ahead, from which the figures expire.
     agreement_start = (
@@ -461,7 +458,7 @@ def computed_rows(session: Session, ids: Any, today: date) -> dict[int, Computed
     )
     computed: dict[int, Computed] = {}
     starts: dict[int, date] = {}
-    for eid, name, org, centre, started, expires in session.execute(
+    enterprises = (
         select(
             Enterprise.id,
             Enterprise.name,
@@ -472,7 +469,11 @@ def computed_rows(session: Session, ids: Any, today: date) -> dict[int, Computed
         )
         .join(Centre, Centre.id == Enterprise.centre_id)
         .where(Enterprise.id.in_(ids))
-    ):
+        .order_by(Enterprise.id)
+    )
+    if lock:
+        enterprises = enterprises.with_for_update(of=Enterprise, key_share=True)
+    for eid, name, org, centre, started, expires in session.execute(enterprises):
         computed[eid] = Computed(ReportRow(eid, name, org, centre), starts_on=expires)
         if started is not None:
             starts[eid] = started
@@ -504,10 +505,7 @@ def computed_rows(session: Session, ids: Any, today: date) -> dict[int, Computed
             row.change = ChangeSince(change.points)
 
     _plans(session, ids, computed, today)
-    _answers(session, ids, rows)
-    _training(session, ids, rows)
-    _subsidies(session, ids, rows)
-    _ratings(session, ids, rows)
+    _counts(session, ids, computed)
     return computed
 
 
@@ -545,63 +543,60 @@ def _plans(session: Session, ids: Any, computed: dict[int, Computed], today: dat
         c.overdue_from = None if first_due is None else first_due + timedelta(days=1)
 
 
-def _answers(session: Session, ids: Any, rows: dict[int, ReportRow]) -> None:
-    """Requests answered (the centre wrote a message), counted by the working days to the first
-    answer that the requests service kept on each."""
+def _counts(session: Session, ids: Any, computed: dict[int, Computed]) -> None:
+    """In one statement: requests answered (the centre wrote a message) by the working days to
+    the first answer that the requests service kept on each; ratings by score; attendance at
+    the centre's courses (named bookings marked attended, plus the counts kept after the names
+    were deleted); kroner granted (applications approved or partly approved, reported or
+    closed)."""
     days = EmployerRequest.answer_working_days
-    for eid, n_days, n in session.execute(
-        select(EmployerRequest.enterprise_id, days, func.count())
+    no_value = cast_(null(), Integer)
+    parts: Any = union_all(
+        select(literal("answer"), EmployerRequest.enterprise_id, days, func.count())
         .where(EmployerRequest.enterprise_id.in_(ids), days.is_not(None))
-        .group_by(EmployerRequest.enterprise_id, days)
-    ):
-        rows[eid].answer_days[cast(int, n_days)] = n  # not None: filtered above
-
-
-def _training(session: Session, ids: Any, rows: dict[int, ReportRow]) -> None:
-    """Attendance at the centre's courses: named bookings marked attended, plus the counts kept
-    after the names were deleted (retention); one statement."""
-    named = (
-        select(Booking.enterprise_id.label("eid"), func.count(Booking.id).label("n"))
+        .group_by(EmployerRequest.enterprise_id, days),
+        select(literal("score"), EmployerRequest.enterprise_id, RequestRating.score, func.count())
+        .join(EmployerRequest, EmployerRequest.id == RequestRating.request_id)
+        .where(EmployerRequest.enterprise_id.in_(ids))
+        .group_by(EmployerRequest.enterprise_id, RequestRating.score),
+        select(literal("attended"), Booking.enterprise_id, no_value, func.count(Booking.id))
         .where(Booking.enterprise_id.in_(ids), Booking.attended == true())
-        .group_by(Booking.enterprise_id)
-    )
-    counted = (
+        .group_by(Booking.enterprise_id),
         select(
-            AttendanceCount.enterprise_id.label("eid"),
-            func.sum(AttendanceCount.attended).label("n"),
+            literal("attended"),
+            AttendanceCount.enterprise_id,
+            no_value,
+            func.sum(AttendanceCount.attended),
         )
         .where(AttendanceCount.enterprise_id.in_(ids))
-        .group_by(AttendanceCount.enterprise_id)
-    )
-    both = union_all(named, counted).subquery()
-    for eid, n in session.execute(select(both.c.eid, func.sum(both.c.n)).group_by(both.c.eid)):
-        rows[eid].attended = int(n or 0)
-
-
-def _subsidies(session: Session, ids: Any, rows: dict[int, ReportRow]) -> None:
-    """Kroner granted: applications approved or partly approved, whether reported or closed."""
-    for eid, total in session.execute(
-        select(SubsidyApplication.enterprise_id, func.sum(SubsidyApplication.granted_amount))
+        .group_by(AttendanceCount.enterprise_id),
+        select(
+            literal("granted"),
+            SubsidyApplication.enterprise_id,
+            no_value,
+            func.sum(SubsidyApplication.granted_amount),
+        )
         .where(
             SubsidyApplication.enterprise_id.in_(ids),
             SubsidyApplication.status.in_(
                 (ApplicationStatus.GRANTED, ApplicationStatus.REPORTED, ApplicationStatus.CLOSED)
             ),
         )
-        .group_by(SubsidyApplication.enterprise_id)
-    ):
-        rows[eid].granted = int(total or 0)
-
-
-def _ratings(session: Session, ids: Any, rows: dict[int, ReportRow]) -> None:
-    """Each enterprise's ratings, counted by score."""
-    for eid, score, n in session.execute(
-        select(EmployerRequest.enterprise_id, RequestRating.score, func.count())
-        .join(EmployerRequest, EmployerRequest.id == RequestRating.request_id)
-        .where(EmployerRequest.enterprise_id.in_(ids))
-        .group_by(EmployerRequest.enterprise_id, RequestRating.score)
-    ):
-        rows[eid].scores[score] = n
+        .group_by(SubsidyApplication.enterprise_id),
+    )
+    for kind, eid, value, n in session.execute(parts):
+        c, n = computed[eid], int(n or 0)
+        if kind == "answer":
+            c.answer_days[value] = n
+        elif kind == "score":
+            c.row.scores[value] = n
+        elif kind == "attended":
+            c.row.attended += n
+        else:
+            c.row.granted = n
+    for c in computed.values():
+        c.row.answered = c.answer_days.total()
+        c.row.median_answer_days = median(c.answer_days)
 
 
 def _totals(session: Session, scope: ColumnElement[bool], today: date) -> Totals:

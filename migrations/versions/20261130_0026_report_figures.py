@@ -118,19 +118,6 @@ def _drop_triggers(dialect: str) -> None:
 def upgrade() -> None:
     """Upgrade schema."""
     op.create_table(
-        "report_answer_days",
-        sa.Column("enterprise_id", sa.Integer(), nullable=False),
-        sa.Column("days", sa.Integer(), nullable=False),
-        sa.Column("requests", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["enterprise_id"],
-            ["enterprise.id"],
-            name=op.f("fk_report_answer_days_enterprise_id_enterprise"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("enterprise_id", "days", name=op.f("pk_report_answer_days")),
-    )
-    op.create_table(
         "report_figures",
         sa.Column("enterprise_id", sa.Integer(), nullable=False),
         sa.Column("latest_year", sa.Integer(), nullable=True),
@@ -182,6 +169,19 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("enterprise_id", name=op.f("pk_report_figures")),
     )
     op.create_table(
+        "report_answer_days",
+        sa.Column("enterprise_id", sa.Integer(), nullable=False),
+        sa.Column("days", sa.Integer(), nullable=False),
+        sa.Column("requests", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["enterprise_id"],
+            ["report_figures.enterprise_id"],
+            name=op.f("fk_report_answer_days_enterprise_id_report_figures"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("enterprise_id", "days", name=op.f("pk_report_answer_days")),
+    )
+    op.create_table(
         "report_stale",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("enterprise_id", sa.Integer(), nullable=False),
@@ -222,5 +222,5 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_report_figures_expires_on"))
 
     op.drop_table("report_stale")
-    op.drop_table("report_figures")
     op.drop_table("report_answer_days")
+    op.drop_table("report_figures")

@@ -57,7 +57,8 @@ def _shown(row: report.ReportRow) -> tuple[object, ...]:
         row.graded,
         _points(row),
         None if plan is None else (plan.status, plan.done, plan.overdue, plan.total),
-        +row.answer_days,
+        row.answered,
+        row.median_answer_days,
         +row.scores,
         row.attended,
         row.granted,
@@ -78,7 +79,7 @@ def assert_kept(session: Session, today: date) -> report.Report:
     rows = [c.row for c in fresh.values()]
     shown = [r.latest for r in rows if r.latest is not None and not r.latest.masked]
     scores = sum((r.scores for r in rows), Counter[int]())
-    answer_days = sum((r.answer_days for r in rows), Counter[int]())
+    answer_days = sum((c.answer_days for c in fresh.values()), Counter[int]())
     plans = [r.plan for r in rows if r.plan is not None]
     assert t.enterprises == len(rows)
     assert t.answered == sum(r.answered for r in rows)
