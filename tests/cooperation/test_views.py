@@ -18,6 +18,7 @@ from iwemployer.models import (
     PlanTheme,
     utcnow,
 )
+from iwemployer.subsidies.services import today_in_oslo
 from tests.conftest import WebClient, World
 
 ADVISER = "radgiver.oslo@nav.example"
@@ -142,7 +143,8 @@ def test_record_link_and_answer_an_order(world: World, client: WebClient) -> Non
     assert client.post(order_url + "/answer", {"answer": ""}).status_code == 422
     assert client.post(order_url + "/answer", {"answer": "Kartlagt"}).status_code == 303
     world.session.refresh(order)
-    assert order.activity_id == activity.id and order.answered_on == date.today()
+    # Answered on the day it is in Oslo (from 23:00 UTC in winter, the next day's date).
+    assert order.activity_id == activity.id and order.answered_on == today_in_oslo()
     # The safety delegate sees the inspection (the law's right) but cannot record one.
     client.login_as(world.user("verneombud@nordlys.example"))
     assert "Organisatorisk arbeidsmiljø" in client.get(base).text
