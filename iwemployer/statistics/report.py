@@ -2,14 +2,14 @@
 
 Each enterprise's row is kept in ``report_figures`` (with the histogram of its answer times, and
 the day it expires: overdue activities and the agreement in force change with the day), so a page
-of the report reads a page whatever the number of
-enterprises: sorting, filtering and the page are done by the database, the totals are sums over
-the kept rows. Database triggers mark an enterprise stale whenever a row its figures are made
-from changes (migration 0026); ``refresh`` recomputes the stale ones in scope before the report
-reads, from one aggregate statement per column group (quarters, plans with their activities,
-answered requests, ratings, training attendance, subsidies granted). Answer times and scores
-come as histograms (value, count): medians and averages are taken from those in Python, the same
-on SQLite (which has no percentile function) and PostgreSQL.
+of the report reads a page whatever the number of enterprises: sorting, filtering and the page
+are done by the database, the totals are sums over the kept rows. Database triggers mark an
+enterprise stale whenever a row its figures are made from changes (migration 0026); ``refresh``
+recomputes the stale ones in scope before the report reads, in four aggregate statements (the
+enterprises with their agreements, quarters, plans with their activities, and one for answered
+requests, ratings, training attendance and subsidies granted). Answer times and scores come as
+histograms (value, count): medians and averages are taken from those in Python, the same on
+SQLite (which has no percentile function) and PostgreSQL.
 """
 
 from __future__ import annotations
@@ -242,7 +242,7 @@ def build(
     ``page`` is None (the CSV)."""
     scope = _scope(user, filters)
     refresh(session, scope, today)
-    totals = _totals(session, scope, today)
+    totals = _totals(session, scope)
     pages = max(1, -(-totals.enterprises // size))
     number = 1 if page is None else min(max(1, page), pages)
     figures = ReportFigures
@@ -327,8 +327,9 @@ def _order(filters: ReportFilter) -> list[Any]:
 
 
 def refresh(session: Session, scope: ColumnElement[bool], today: date) -> int:
-    """Recompute the figures of the enterprises in ``scope`` that a write made stale (or whose
-    agreement signed ahead has started); returns how many. The caller commits.
+    """Recompute the figures of the enterprises in ``scope`` that a write made stale or that
+    expired (an activity became overdue, an agreement signed ahead started); returns how many.
+    The caller commits.
 
     The stale marks are claimed by deleting them; on PostgreSQL marks another refresh holds are
     skipped, not waited for, and the enterprises' rows are locked (in id order) before the
@@ -599,7 +600,7 @@ def _counts(session: Session, ids: Any, computed: dict[int, Computed]) -> None:
         c.row.median_answer_days = median(c.answer_days)
 
 
-def _totals(session: Session, scope: ColumnElement[bool], today: date) -> Totals:
+def _totals(session: Session, scope: ColumnElement[bool]) -> Totals:
     """The totals over every enterprise in scope, from the kept figures."""
     f = ReportFigures
     shown = f.latest_employees >= MASK_BELOW
