@@ -16,6 +16,11 @@ from .templating import template_globals
 T = TypeVar("T")
 
 
+def page_count(total: int, size: int) -> int:
+    """How many pages ``total`` items fill, ``size`` a page; one when there are none."""
+    return max(1, math.ceil(total / size))
+
+
 @dataclass(frozen=True)
 class Page(Generic[T]):
     items: Sequence[T]
@@ -25,7 +30,7 @@ class Page(Generic[T]):
 
     @property
     def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.size))
+        return page_count(self.total, self.size)
 
     @property
     def has_previous(self) -> bool:
@@ -42,7 +47,7 @@ def paginate(session: Session, query: Select[Any], number: int, size: int) -> Pa
     query = query.execution_options(populate_existing=True)
     total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
     size = max(1, size)
-    number = min(max(1, number), max(1, math.ceil(total / size)))
+    number = min(max(1, number), page_count(total, size))
     items = session.scalars(query.limit(size).offset((number - 1) * size)).unique().all()
     return Page(items, number, size, total)
 
@@ -62,7 +67,7 @@ def paginate_counted(
     if not rows and number > 1:
         # Past the end (an old link): the last page, as ``paginate`` shows it.
         total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-        number = max(1, math.ceil((total or 0) / size))
+        number = page_count(total or 0, size)
         rows = session.execute(counted.limit(size).offset((number - 1) * size)).all()
     total = rows[0][-1] if rows else 0
     width = len(rows[0]) - 1 if rows else 1

@@ -7,7 +7,6 @@ what is decided by the ``can_*`` functions, which the actions enforce and views 
 
 from __future__ import annotations
 
-import math
 import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -62,7 +61,7 @@ from ..models import (
 from ..models.plans import OPEN_ACTIVITY_STATUSES
 from ..notifications.services import notify, register_event, request_subject
 from ..notifications.services import withdraw as withdraw_notices
-from ..pagination import Page, paginate_counted
+from ..pagination import Page, page_count, paginate_counted
 from ..translation import lazy_gettext as _l
 
 S = RequestStatus
@@ -1154,7 +1153,7 @@ def paginate_in_groups(
     if not found and number > 1:
         # Past the end (an old link): the last page.
         total = session.scalar(counted) or 0
-        number = max(1, math.ceil(min(total, counted_up_to) / size))
+        number = page_count(min(total, counted_up_to), size)
         found = rows(number)
     total = found[0][1] if found else 0
     return GroupedPage(

@@ -62,6 +62,7 @@ from ..models import (
 )
 from ..models.plans import OPEN_ACTIVITY_STATUSES
 from ..models.requests import COMMENT_BLANKS
+from ..pagination import page_count
 from .figures import (
     MASK_BELOW,
     Change,
@@ -243,7 +244,7 @@ def build(
     scope = _scope(user, filters)
     refresh(session, scope, today)
     totals = _totals(session, scope)
-    pages = max(1, -(-totals.enterprises // size))
+    pages = page_count(totals.enterprises, size)
     number = 1 if page is None else min(max(1, page), pages)
     figures = ReportFigures
     query = (
