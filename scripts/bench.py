@@ -268,17 +268,22 @@ class Browser:
         self.port = port
         self.cookies: dict[str, str] = {}
 
-    def request(
-        self, method: str, path: str, form: dict[str, str] | None = None, htmx: bool = False
-    ) -> Reply:
+    def sent_headers(self) -> dict[str, str]:
+        """What the person's browser and the proxy send with every request: the language, the
+        proxy's headers and the cookies."""
         headers = {
             "Accept-Language": "nb",
-            "Accept-Encoding": "br, gzip",
             "X-Forwarded-For": "127.0.0.1",
             "X-Forwarded-Proto": "https",
         }
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        return headers
+
+    def request(
+        self, method: str, path: str, form: dict[str, str] | None = None, htmx: bool = False
+    ) -> Reply:
+        headers = {**self.sent_headers(), "Accept-Encoding": "br, gzip"}
         if htmx:
             headers["HX-Request"] = "true"
         body = None

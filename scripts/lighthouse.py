@@ -95,18 +95,6 @@ def home_path(browser: Browser) -> str:
     return path
 
 
-def headers(browser: Browser) -> dict[str, str]:
-    """What the proxy and the person's browser would send with every request (bench.Browser's)."""
-    sent = {
-        "Accept-Language": "nb",
-        "X-Forwarded-For": "127.0.0.1",
-        "X-Forwarded-Proto": "https",
-    }
-    if browser.cookies:
-        sent["Cookie"] = "; ".join(f"{k}={v}" for k, v in browser.cookies.items())
-    return sent
-
-
 def chromium() -> str:
     return os.environ.get("CHROME_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 
@@ -313,7 +301,7 @@ def main(argv: list[str] | None = None) -> int:
                 else:
                     browser.sign_in(home.user)
                     path = home_path(browser)
-                signed_in.append((home, path, headers(browser)))
+                signed_in.append((home, path, browser.sent_headers()))
             for home, path, sent in signed_in:
                 url = f"http://127.0.0.1:{port}{path}"
                 row: dict[str, Any] = {"page": home.page, "user": home.user, "path": path}
