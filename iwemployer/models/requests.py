@@ -266,9 +266,8 @@ class RequestRating(Base):
 
     __table_args__ = (
         CheckConstraint("score BETWEEN 1 AND 5", name="score_in_range"),
-        # The centre report's newest comments: read newest first, stopping at the ones shown.
-        Index("ix_request_rating_created", "created_at", "id"),
-        # The same of the ratings with a comment that is not blank: most ratings have none.
+        # The centre report's newest comments, of the ratings with a comment that is not blank
+        # (most ratings have none): read newest first, stopping at the ones shown.
         Index(
             "ix_request_rating_commented",
             "created_at",
