@@ -122,6 +122,8 @@ class World:
     session: Session
     nordlys: Enterprise
     fjellbygg: Enterprise
+    # The demo's dates count from the day it was seeded, which a run past midnight has left.
+    seeded_on: date
 
     def user(self, email: str) -> User:
         user = self.session.scalar(select(User).where(User.email == email))
@@ -140,8 +142,9 @@ class Snapshot:
     # Written by the database's triggers as the other rows are restored (migration 0026).
     TRIGGER_WRITTEN = frozenset({"report_stale"})
 
-    def __init__(self, app: Flask) -> None:
+    def __init__(self, app: Flask, seeded_on: date) -> None:
         self.app = app
+        self.seeded_on = seeded_on
         with db.engine_for(app).begin() as conn:
             self.tables = [
                 (table, [dict(row) for row in conn.execute(table.select()).mappings()])
@@ -177,12 +180,13 @@ class Snapshot:
 
 @pytest.fixture(scope="session")
 def demo_snapshot(app: Flask) -> Snapshot:
+    seeded_on = date.today()
     with db.new_session(app) as seeding:
-        seed_demo(seeding)
+        seed_demo(seeding, seeded_on)
         # The demo's own notifications queue mail; a test counts only the mail it causes.
         seeding.execute(delete(OutboxMail))
         seeding.commit()
-    snapshot = Snapshot(app)
+    snapshot = Snapshot(app, seeded_on)
     _wipe(app)
     return snapshot
 
@@ -193,7 +197,7 @@ def world(session: Session, demo_snapshot: Snapshot) -> World:
     nordlys = session.scalar(select(Enterprise).where(Enterprise.name == "Nordlys Omsorg AS"))
     fjellbygg = session.scalar(select(Enterprise).where(Enterprise.name == "Fjellbygg AS"))
     assert nordlys and fjellbygg
-    return World(session, nordlys, fjellbygg)
+    return World(session, nordlys, fjellbygg, demo_snapshot.seeded_on)
 
 
 class WebClient:

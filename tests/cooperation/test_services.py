@@ -450,7 +450,7 @@ def test_the_demo_is_as_the_issue_describes(world: World) -> None:
     ]
     assert len(orders) == 2 and sum(o.is_open for o in orders) == 1
     due = next(o for o in orders if o.is_open)
-    assert due.activity_id is not None and due.deadline == date.today() + timedelta(days=10)
+    assert due.activity_id is not None and due.deadline == world.seeded_on + timedelta(days=10)
     assert isinstance(world.nordlys, Enterprise)
 
 
