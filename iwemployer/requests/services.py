@@ -61,7 +61,7 @@ from ..models import (
 from ..models.plans import OPEN_ACTIVITY_STATUSES
 from ..notifications.services import notify, register_event, request_subject
 from ..notifications.services import withdraw as withdraw_notices
-from ..pagination import Page, page_count, paginate_counted
+from ..pagination import Page, page_count, paginate_loaded
 from ..translation import lazy_gettext as _l
 
 S = RequestStatus
@@ -1244,20 +1244,23 @@ def enterprise_requests(
 ) -> Page[EmployerRequest]:
     """A page of the enterprise's requests ``user`` follows (see ``can_follow``), newest first,
     in one statement with the people, recruitment details and ratings the list shows."""
-    stmt = (
-        select(EmployerRequest)
-        .where(EmployerRequest.enterprise_id == enterprise_id)
-        .options(
+    chosen = select(EmployerRequest.id).where(EmployerRequest.enterprise_id == enterprise_id)
+    if not follows_all(role):
+        chosen = chosen.where(EmployerRequest.created_by_id == user.id)
+    return paginate_loaded(
+        session,
+        EmployerRequest,
+        chosen,
+        (EmployerRequest.created_at.desc(), EmployerRequest.id.desc()),
+        (
             joinedload(EmployerRequest.assigned_to),
             joinedload(EmployerRequest.created_by),
             joinedload(EmployerRequest.recruitment),
             joinedload(EmployerRequest.rating),
-        )
-        .order_by(EmployerRequest.created_at.desc(), EmployerRequest.id.desc())
+        ),
+        page,
+        page_size,
     )
-    if not follows_all(role):
-        stmt = stmt.where(EmployerRequest.created_by_id == user.id)
-    return paginate_counted(session, stmt, page, page_size)
 
 
 # --- ratings ------------------------------------------------------------------------------------

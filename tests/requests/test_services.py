@@ -35,6 +35,7 @@ from iwemployer.models import (
     UserKind,
     utcnow,
 )
+from iwemployer.pagination import page_count
 from iwemployer.requests import services
 from iwemployer.requests.services import (
     AlreadyRated,
@@ -723,3 +724,40 @@ def test_free_text_of_long_closed_requests_is_purged(world: World, app: Flask) -
     assert recent.description  # still open: kept
     result = app.test_cli_runner().invoke(args=["purge-request-texts"])
     assert result.exit_code == 0 and "0 requests" in result.output
+
+
+def test_the_requests_list_pages_newest_first_each_page_loaded_whole(world: World) -> None:
+    s = world.session
+    delegate = world.user("verneombud@nordlys.example")
+    for n in range(3):
+        _question(world, token=f"tok-list-manager-{n}")
+        _question(world, token=f"tok-list-delegate-{n}", author=delegate)
+    newest_first = list(
+        s.scalars(
+            select(EmployerRequest.id)
+            .where(EmployerRequest.enterprise_id == world.nordlys.id)
+            .order_by(EmployerRequest.created_at.desc(), EmployerRequest.id.desc())
+        )
+    )
+
+    def pages(user: User, role: MemberRole, expected: list[int]) -> list[Any]:
+        numbers = range(1, page_count(len(expected), 2) + 1)
+        return [page(user, role, n) for n in numbers]
+
+    def page(user: User, role: MemberRole, number: int) -> Any:
+        return services.enterprise_requests(s, world.nordlys.id, user, role, number, page_size=2)
+
+    manager = _manager(world)
+    listed = pages(manager, MemberRole.MANAGER, newest_first)
+    assert [r.id for p in listed for r in p.items] == newest_first
+    assert {p.total for p in listed} == {len(newest_first)}
+    # What each row shows came with the page.
+    first = listed[0].items[0]
+    assert "created_by" in first.__dict__ and "rating" in first.__dict__
+    # An old link past the end shows the last page.
+    past = page(manager, MemberRole.MANAGER, 99)
+    assert past.number == listed[-1].number and past.items == listed[-1].items
+    # A safety delegate follows only their own requests.
+    theirs = [i for i in newest_first if s.get_one(EmployerRequest, i).created_by_id == delegate.id]
+    own = pages(delegate, MemberRole.SAFETY_DELEGATE, theirs)
+    assert [r.id for p in own for r in p.items] == theirs and own[0].total == len(theirs) >= 3
