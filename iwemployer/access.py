@@ -16,7 +16,17 @@ from typing import Any, Literal, NoReturn, TypeVar, cast
 
 from flask import Flask, Response, abort, g, has_request_context, request, session
 from flask_login import current_user, login_required
-from sqlalchemy import ColumnElement, Connection, Select, event, false, or_, select, true
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Select,
+    and_,
+    event,
+    false,
+    or_,
+    select,
+    true,
+)
 from sqlalchemy.orm import InstrumentedAttribute, Session, object_session
 from werkzeug.routing import IntegerConverter, Map
 
@@ -71,18 +81,25 @@ def visible_centre_ids(user: User) -> Select[int]:
 # --- acting for the centre: the contact person and the deputies an administrator named ------
 
 
-def acting_enterprise_ids(user: User) -> Select[int]:
-    """Ids of the enterprises ``user`` acts for as an adviser: the contact person or a deputy.
+def acting_for(user: User) -> ColumnElement[bool]:
+    """``user`` acts for the enterprise (a condition on its own row) as an adviser: the contact
+    person or a deputy. Reading is centre-wide; changing a plan is theirs.
 
-    Reading is centre-wide; changing a plan is theirs. A subquery, so a list filters by it
-    without a statement of its own."""
+    Said on the row itself, a list joined to Enterprise keeps the order of its own index; as
+    ``id IN (subquery)`` it became a semi-join that read every enterprise of the centre."""
     if user.kind != UserKind.ADVISER:
-        return select(Enterprise.id).where(false())
+        return false()
     deputy_of = select(ContactDeputy.enterprise_id).where(ContactDeputy.adviser_id == user.id)
-    return select(Enterprise.id).where(
+    return and_(
         Enterprise.centre_id == user.centre_id,
         or_(Enterprise.contact_person_id == user.id, Enterprise.id.in_(deputy_of)),
     )
+
+
+def acting_enterprise_ids(user: User) -> Select[int]:
+    """Ids of the enterprises ``user`` acts for (``acting_for``). A subquery, so a list
+    filters by it without a statement of its own."""
+    return select(Enterprise.id).where(acting_for(user))
 
 
 def _deputy_of(user: User, session: Session) -> frozenset[int]:

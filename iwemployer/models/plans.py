@@ -172,6 +172,10 @@ class ActionPlan(Base):
             "(sick_leave_baseline_pct >= 0 AND sick_leave_baseline_pct <= 100)",
             name="baseline_pct_range",
         ),
+        # The overview's plans awaiting answers and declined ones, each in the order it lists
+        # them: the scan stops at a page instead of sorting the county's plans.
+        Index("ix_action_plan_status_sent", "status", "sent_at", "id"),
+        Index("ix_action_plan_status_updated", "status", "updated_at", "id"),
     )
     __mapper_args__: dict[str, Any] = {"version_id_col": row_version}
 

@@ -32,9 +32,9 @@ from functools import wraps
 from typing import Any, ParamSpec, TypeVar
 
 from flask_babel import LazyString
-from sqlalchemy import ColumnElement, func, inspect, select
+from sqlalchemy import ColumnElement, inspect, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, contains_eager, joinedload, selectinload
+from sqlalchemy.orm import Session, contains_eager, joinedload, load_only, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -1342,10 +1342,12 @@ class Overdue:
 
 @dataclass(frozen=True)
 class Overview:
-    awaiting: Page[Awaiting]
+    # Plans and activities are read in the order listed, a page at a time, and not counted: a
+    # county has thousands; the enterprises without a current plan are few, and counted.
+    awaiting: Peek[Awaiting]
     # Declined plans wait for the manager or the contact person: who declined, and why.
-    declined: Page[Awaiting]
-    drafts: Page[ActionPlan]
+    declined: Peek[Awaiting]
+    drafts: Peek[ActionPlan]
     overdue: Peek[Overdue]
     without_plan: Page[Enterprise]
 
@@ -1367,16 +1369,31 @@ def overview(
     """Which plans await whose confirmation, which are drafts, which activities are overdue,
     which enterprises have no current plan: among the enterprises ``in_scope`` holds for (a
     condition on Enterprise), one page of each, one statement each (plus the confirmations of
-    the plans awaiting them)."""
+    the plans awaiting them). Each list is read in an order an index serves, so a page stops
+    the scan (ix_action_plan_status_sent, ix_action_plan_status_updated, ix_enterprise_name,
+    ix_plan_activity_open_end_date)."""
     pages = pages or {}
+    # Only what the rows show: each list reads a page of plans, enterprises and activities.
+    listed_plan = load_only(
+        ActionPlan.enterprise_id,
+        ActionPlan.version,
+        ActionPlan.status,
+        ActionPlan.period_start,
+        ActionPlan.period_end,
+        ActionPlan.sent_at,
+        raiseload=True,
+    )
+    listed_enterprise = contains_eager(ActionPlan.enterprise).load_only(
+        Enterprise.name, raiseload=True
+    )
     with_enterprise = (
         select(ActionPlan)
         .join(ActionPlan.enterprise)
-        .options(contains_eager(ActionPlan.enterprise))
+        .options(listed_plan, listed_enterprise)
     )
 
-    def answers(status: PlanStatus, order: Any, section: str) -> Page[Awaiting]:
-        found = paginate_counted(
+    def answers(status: PlanStatus, order: Any, section: str) -> Peek[Awaiting]:
+        found = peek(
             session,
             with_enterprise.options(selectinload(ActionPlan.confirmations))
             .where(in_scope, ActionPlan.status == status)
@@ -1395,9 +1412,9 @@ def overview(
                     awaiting_roles(plan),
                 )
             )
-        return Page(rows, found.number, found.size, found.total)
+        return Peek(rows, found.number, found.size, found.has_next)
 
-    drafts = paginate_counted(
+    drafts = peek(
         session,
         with_enterprise.where(
             in_scope, ActionPlan.status == PlanStatus.DRAFT, ActionPlan.period_end >= today
@@ -1405,14 +1422,23 @@ def overview(
         pages.get("drafts", 1),
         size,
     )
-    # Thousands are overdue across a county: not counted, the index on end_date ends the scan.
     late = peek(
         session,
         select(PlanActivity, ActionPlan)
         .join(PlanActivity.theme)
         .join(PlanTheme.plan)
         .join(ActionPlan.enterprise)
-        .options(contains_eager(ActionPlan.enterprise))
+        .options(
+            listed_plan,
+            listed_enterprise,
+            load_only(
+                PlanActivity.title,
+                PlanActivity.responsible,
+                PlanActivity.end_date,
+                PlanActivity.status,
+                raiseload=True,
+            ),
+        )
         .where(
             in_scope,
             PlanActivity.status.in_(OPEN_ACTIVITY_STATUSES),
@@ -1429,14 +1455,17 @@ def overview(
     )
     without = paginate_counted(
         session,
-        select(Enterprise).where(in_scope, ~current_plan).order_by(Enterprise.name, Enterprise.id),
+        select(Enterprise)
+        .options(load_only(Enterprise.name, raiseload=True))
+        .where(in_scope, ~current_plan)
+        .order_by(Enterprise.name, Enterprise.id),
         pages.get("without", 1),
         size,
     )
     return Overview(
         answers(
             PlanStatus.SENT,
-            func.coalesce(ActionPlan.sent_at, ActionPlan.updated_at),
+            ActionPlan.sent_at,  # set whenever a plan is sent
             "awaiting",
         ),
         answers(PlanStatus.DECLINED, ActionPlan.updated_at, "declined"),

@@ -27,7 +27,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from ..access import (
-    acting_enterprise_ids,
+    acting_for,
     enterprise_visible,
     found,
     get_or_404,
@@ -1087,7 +1087,7 @@ def overview() -> ResponseReturnValue:
     show_all = request.args.get("show") == "all" or current_user.kind == UserKind.ADMIN
     in_scope = enterprise_visible(Enterprise.id, current_user)
     if not show_all:
-        in_scope = in_scope & Enterprise.id.in_(acting_enterprise_ids(current_user))
+        in_scope = in_scope & acting_for(current_user)
     pages = {
         name: request.args.get(f"{name}_page", 1, type=int) for name in services.OVERVIEW_SECTIONS
     }
