@@ -1387,9 +1387,7 @@ def overview(
         Enterprise.name, raiseload=True
     )
     with_enterprise = (
-        select(ActionPlan)
-        .join(ActionPlan.enterprise)
-        .options(listed_plan, listed_enterprise)
+        select(ActionPlan).join(ActionPlan.enterprise).options(listed_plan, listed_enterprise)
     )
 
     def answers(status: PlanStatus, order: Any, section: str) -> Peek[Awaiting]:
