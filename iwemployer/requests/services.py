@@ -895,22 +895,22 @@ def mark_seen(session: Session, request: EmployerRequest, user: User) -> None:
 
 
 def _unread_condition(user_id: int) -> ColumnElement[bool]:
-    seen_at = (
-        select(RequestSeen.seen_at)
-        .where(RequestSeen.request_id == EmployerRequest.id, RequestSeen.user_id == user_id)
-        .scalar_subquery()
+    """Somebody else acted last, and the user has not opened the request since."""
+    seen_since = (
+        select(RequestSeen.id)
+        .where(
+            RequestSeen.request_id == EmployerRequest.id,
+            RequestSeen.user_id == user_id,
+            RequestSeen.seen_at >= EmployerRequest.last_activity_at,
+        )
+        .exists()
     )
-    return or_(
-        EmployerRequest.last_activity_by_id.is_(None),
-        EmployerRequest.last_activity_by_id != user_id,
-    ) & or_(seen_at.is_(None), seen_at < EmployerRequest.last_activity_at)
-
-
-def _mine(adviser: User) -> ColumnElement[bool]:
-    """Assigned to the adviser, or not yet assigned to anyone at their centre."""
-    return or_(
-        EmployerRequest.assigned_to_id == adviser.id,
-        EmployerRequest.assigned_to_id.is_(None),
+    return (
+        or_(
+            EmployerRequest.last_activity_by_id.is_(None),
+            EmployerRequest.last_activity_by_id != user_id,
+        )
+        & ~seen_since
     )
 
 
@@ -921,19 +921,32 @@ UNREAD_SHOWN_UP_TO = 99
 
 def unread_count(session: Session, adviser: User) -> int:
     """Requests of the adviser's (or nobody's yet) with activity they have not seen, counted up
-    to one more than ``UNREAD_SHOWN_UP_TO``."""
-    unread = (
+    to one more than ``UNREAD_SHOWN_UP_TO``.
+
+    The adviser's own and the unassigned are read apart, each from ix_employer_request_open
+    (which holds every column the condition reads) and each only as far as the limit: as one
+    ``OR``, both ranges of the index were read whole before the first row (5,600 entries and 444
+    pages at 100× the demo, 2 ms on every adviser page)."""
+    limit = UNREAD_SHOWN_UP_TO + 1
+    groups = [
         select(EmployerRequest.id)
         .join(Enterprise, Enterprise.id == EmployerRequest.enterprise_id)
         .where(
             Enterprise.centre_id == adviser.centre_id,
             EmployerRequest.status != S.CLOSED,
-            _mine(adviser),
+            handler,
             _unread_condition(adviser.id),
         )
-        .limit(UNREAD_SHOWN_UP_TO + 1)
-    )
-    return session.scalar(select(func.count()).select_from(unread.subquery())) or 0
+        .limit(limit)
+        .subquery()
+        # Assigned to the adviser, or not yet assigned to anyone at their centre.
+        for handler in (
+            EmployerRequest.assigned_to_id == adviser.id,
+            EmployerRequest.assigned_to_id.is_(None),
+        )
+    ]
+    unread = union_all(*(select(group.c.id) for group in groups)).limit(limit).subquery()
+    return session.scalar(select(func.count()).select_from(unread)) or 0
 
 
 def unread_ids(session: Session, user: User, request_ids: Iterable[int]) -> set[int]:

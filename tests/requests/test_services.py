@@ -28,6 +28,7 @@ from iwemployer.models import (
     RequestEvent,
     RequestKind,
     RequestRating,
+    RequestSeen,
     RequestStatus,
     Responsible,
     Urgency,
@@ -561,6 +562,36 @@ def test_unread_count_stops_past_what_is_shown(
     assert services.unread_count(s, ingrid) == 2
     _question(world, token="tok-second")
     assert services.unread_count(s, ingrid) == 2  # "1+": the rest is not read
+
+
+def test_unread_counts_the_centres_unassigned_requests_and_stops_across_both(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    s = world.session
+    ingrid = world.user("radgiver.oslo@nav.example")
+    kari = world.user("radgiver.vestland@nav.example")
+    before = {a.id: services.unread_count(s, a) for a in (ingrid, kari)}
+    # An enterprise of Ingrid's centre without a contact person: its requests are nobody's yet.
+    orphan = build_enterprise(s, world.nordlys.centre)
+    asker = build_user(s, UserKind.EMPLOYER)
+    build_membership(s, asker, orphan, MemberRole.MANAGER)
+    record = services.submit_question(
+        s, orphan, asker, "tok-orphan", QuestionKind.QUESTION, "Spørsmål", "Hva gjelder?"
+    )
+    s.commit()
+    assert record.assigned_to_id is None
+    assert services.unread_count(s, ingrid) == before[ingrid.id] + 1
+    assert services.unread_count(s, kari) == before[kari.id]  # another centre's
+    # Seen at the moment of the last activity is read.
+    s.add(RequestSeen(request_id=record.id, user_id=ingrid.id, seen_at=record.last_activity_at))
+    s.commit()
+    assert services.unread_count(s, ingrid) == before[ingrid.id]
+    # The limit holds for the adviser's own and the unassigned together.
+    _question(world)
+    services.employer_reply(s, record, asker, "Mer")
+    s.commit()
+    monkeypatch.setattr(services, "UNREAD_SHOWN_UP_TO", before[ingrid.id])
+    assert services.unread_count(s, ingrid) == before[ingrid.id] + 1
 
 
 def test_working_days_between_counts_as_day_by_day() -> None:
