@@ -18,7 +18,7 @@ from .cooperation.menu import (
 from .extensions import db
 from .mail.views import OUTBOX_MENU_LABEL
 from .models import Enterprise, MemberRole, UserKind
-from .notifications.services import unread_count
+from .notifications.services import UNREAD_SHOWN_UP_TO, unread_count
 from .plans.labels import MENU_OVERVIEW_LABEL, MENU_PLAN_LABEL
 from .requests.menu import INBOX_MENU_LABEL
 from .statistics.menu import MENU_REPORT_LABEL, MENU_SICK_LEAVE_LABEL
@@ -157,6 +157,7 @@ def init_app(app: Flask) -> None:
         app,
         main_menu=main_menu,
         unread_notifications=unread,
+        unread_notifications_shown_up_to=UNREAD_SHOWN_UP_TO,
         member_enterprises_for_switcher=switchable,
         current_enterprise_for_switcher=current,
     )

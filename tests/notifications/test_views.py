@@ -6,7 +6,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete
 
 from iwemployer.models import Membership
-from iwemployer.notifications.services import notify, register_event, unread_count
+from iwemployer.notifications.services import (
+    UNREAD_SHOWN_UP_TO,
+    notify,
+    register_event,
+    unread_count,
+)
 from tests.conftest import WebClient, World
 
 register_event("test.event", _l("Something happened at %(enterprise)s"))
@@ -33,6 +38,30 @@ def test_notifications_are_listed_counted_and_marked_read(world: World, client: 
     assert '<span class="badge">1' in badge.text and "<html" not in badge.text
     assert client.post("/notifications/read").status_code == 303
     assert unread_count(world.session, manager) == 0
+
+
+def test_the_unread_count_stops_past_what_the_badge_shows(world: World, client: WebClient) -> None:
+    safety = world.user("verneombud@nordlys.example")
+    client.login_as(safety)
+    before = unread_count(world.session, safety)
+    params = {"enterprise": "Nordlys Omsorg AS"}
+    for _ in range(UNREAD_SHOWN_UP_TO - before):
+        notify(
+            world.session, [safety.id], "test.event", enterprise_id=world.nordlys.id, params=params
+        )
+    world.session.commit()
+    assert unread_count(world.session, safety) == UNREAD_SHOWN_UP_TO
+    badge = client.get("/notifications/badge", htmx=True).text
+    assert f'<span class="badge">{UNREAD_SHOWN_UP_TO}<' in badge
+    for _ in range(2):
+        notify(
+            world.session, [safety.id], "test.event", enterprise_id=world.nordlys.id, params=params
+        )
+    world.session.commit()
+    # Counted up to one more than is shown, not further.
+    assert unread_count(world.session, safety) == UNREAD_SHOWN_UP_TO + 1
+    badge = client.get("/notifications/badge", htmx=True).text
+    assert f'<span class="badge">{UNREAD_SHOWN_UP_TO}+<' in badge
 
 
 def test_other_users_notifications_are_not_shown(world: World, client: WebClient) -> None:
