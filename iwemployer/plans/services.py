@@ -1373,7 +1373,9 @@ def overview(
     the scan (ix_action_plan_status_sent, ix_action_plan_status_updated, ix_enterprise_name,
     ix_plan_activity_open_end_date)."""
     pages = pages or {}
-    # Only what the rows show: each list reads a page of plans, enterprises and activities.
+    # Only what the rows show: each list reads a page of plans, enterprises and activities. (Not
+    # raiseload: it sets a loader on every row for every column left out, 1–2 ms a page; a column
+    # read anyway would be a statement a row, which the statement budget's two sizes catch.)
     listed_plan = load_only(
         ActionPlan.enterprise_id,
         ActionPlan.version,
@@ -1381,11 +1383,8 @@ def overview(
         ActionPlan.period_start,
         ActionPlan.period_end,
         ActionPlan.sent_at,
-        raiseload=True,
     )
-    listed_enterprise = contains_eager(ActionPlan.enterprise).load_only(
-        Enterprise.name, raiseload=True
-    )
+    listed_enterprise = contains_eager(ActionPlan.enterprise).load_only(Enterprise.name)
     with_enterprise = (
         select(ActionPlan).join(ActionPlan.enterprise).options(listed_plan, listed_enterprise)
     )
@@ -1434,7 +1433,6 @@ def overview(
                 PlanActivity.responsible,
                 PlanActivity.end_date,
                 PlanActivity.status,
-                raiseload=True,
             ),
         )
         .where(
@@ -1454,7 +1452,7 @@ def overview(
     without = paginate_counted(
         session,
         select(Enterprise)
-        .options(load_only(Enterprise.name, raiseload=True))
+        .options(load_only(Enterprise.name))
         .where(in_scope, ~current_plan)
         .order_by(Enterprise.name, Enterprise.id),
         pages.get("without", 1),
