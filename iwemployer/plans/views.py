@@ -95,15 +95,18 @@ Context = dict[str, Any]
 
 def _base(plan: ActionPlan) -> Context:
     """What every region needs."""
-    role = member_role(current_user, plan.enterprise_id)
+    # The user itself, not the request-local proxy: the checks run for every theme and activity,
+    # and each attribute read through the proxy looks the user up again.
+    user = current_user._get_current_object()
+    role = member_role(user, plan.enterprise_id)
     return {
         "plan": plan,
         "today": date.today(),
-        "can_edit": can_edit(current_user, plan),
-        "can_delete_theme": lambda theme: services.can_delete_theme(current_user, theme),
-        "can_change_status": lambda a: services.can_change_status(current_user, role, a),
-        "can_propose": proposals.can_propose(current_user, role, plan),
-        "can_propose_status": lambda a: proposals.can_propose_status(current_user, role, a),
+        "can_edit": can_edit(user, plan),
+        "can_delete_theme": lambda theme: services.can_delete_theme(user, theme),
+        "can_change_status": lambda a: services.can_change_status(user, role, a),
+        "can_propose": proposals.can_propose(user, role, plan),
+        "can_propose_status": lambda a: proposals.can_propose_status(user, role, a),
         "confirm_delete_id": None,
         "new_version_note": None,
         "focus": None,
