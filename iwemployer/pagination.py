@@ -8,13 +8,24 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from flask import Flask, request, url_for
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, CompoundSelect, Select, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.base import ExecutableOption
 
 from .templating import template_globals
 
 T = TypeVar("T")
+
+
+def count_rows(
+    session: Session, query: Select[Any] | CompoundSelect, up_to: int | None = None
+) -> int:
+    """How many rows ``query`` selects; with ``up_to``, counted only that far (a count shown on
+    every page stops there rather than read a county's backlog to the end)."""
+    query = query.order_by(None)
+    if up_to is not None:
+        query = query.limit(up_to)
+    return session.scalar(select(func.count()).select_from(query.subquery())) or 0
 
 
 def page_count(total: int, size: int) -> int:
@@ -46,7 +57,7 @@ def paginate(session: Session, query: Select[Any], number: int, size: int) -> Pa
     """Page ``number`` of ``query``; a page past the end (an old link) shows the last page."""
     # Fresh rows and collections even when this session loaded them before (CLI, tests).
     query = query.execution_options(populate_existing=True)
-    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    total = count_rows(session, query)
     size = max(1, size)
     number = min(max(1, number), page_count(total, size))
     items = session.scalars(query.limit(size).offset((number - 1) * size)).unique().all()
@@ -67,8 +78,7 @@ def paginate_counted(
     rows = session.execute(counted.limit(size).offset((number - 1) * size)).all()
     if not rows and number > 1:
         # Past the end (an old link): the last page, as ``paginate`` shows it.
-        total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-        number = page_count(total or 0, size)
+        number = page_count(count_rows(session, query), size)
         rows = session.execute(counted.limit(size).offset((number - 1) * size)).all()
     total = rows[0][-1] if rows else 0
     width = len(rows[0]) - 1 if rows else 1
@@ -115,8 +125,7 @@ def paginate_loaded(
     rows = load(number)
     if not rows and number > 1:
         # Past the end (an old link): the last page, as ``paginate`` shows it.
-        total = session.scalar(select(func.count()).select_from(chosen.subquery()))
-        number = page_count(total or 0, size)
+        number = page_count(count_rows(session, chosen), size)
         rows = load(number)
     return Page([row[0] for row in rows], number, size, rows[0][1] if rows else 0)
 

@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask_babel import LazyString, format_datetime
-from sqlalchemy import ColumnElement, delete, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, delete, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from ..access import enterprise_visible
 from ..mail.outbox import queue_notification_mail
 from ..models import Notification, User, utcnow
-from ..pagination import Peek, peek
+from ..pagination import Peek, count_rows, peek
 from ..translation import format_date
 
 # kind -> text with %(name)s placeholders filled from the notification's params.
@@ -164,17 +164,12 @@ UNREAD_SHOWN_UP_TO = 99
 
 def unread_count(session: Session, user: User) -> int:
     """The user's unread notifications, counted up to one more than ``UNREAD_SHOWN_UP_TO``."""
-    unread = (
-        select(Notification.id)
-        .where(
-            Notification.user_id == user.id,
-            Notification.read_at.is_(None),
-            _still_visible(user),
-        )
-        .limit(UNREAD_SHOWN_UP_TO + 1)
-        .subquery()
+    unread = select(Notification.id).where(
+        Notification.user_id == user.id,
+        Notification.read_at.is_(None),
+        _still_visible(user),
     )
-    return session.scalar(select(func.count()).select_from(unread)) or 0
+    return count_rows(session, unread, up_to=UNREAD_SHOWN_UP_TO + 1)
 
 
 def recent(session: Session, user: User, page: int = 1, size: int = 50) -> Peek[Notification]:

@@ -61,7 +61,7 @@ from ..models import (
 from ..models.plans import OPEN_ACTIVITY_STATUSES
 from ..notifications.services import notify, register_event, request_subject
 from ..notifications.services import withdraw as withdraw_notices
-from ..pagination import Page, page_count, paginate_loaded
+from ..pagination import Page, count_rows, page_count, paginate_loaded
 from ..translation import lazy_gettext as _l
 
 S = RequestStatus
@@ -945,8 +945,7 @@ def unread_count(session: Session, adviser: User) -> int:
             EmployerRequest.assigned_to_id.is_(None),
         )
     ]
-    unread = union_all(*(select(group.c.id) for group in groups)).limit(limit).subquery()
-    return session.scalar(select(func.count()).select_from(unread)) or 0
+    return count_rows(session, union_all(*(select(group.c.id) for group in groups)), up_to=limit)
 
 
 def unread_ids(session: Session, user: User, request_ids: Iterable[int]) -> set[int]:
