@@ -147,11 +147,12 @@ class Peek(Generic[T]):
 def peek(session: Session, query: Select[*tuple[Any, ...]], number: int, size: int) -> Peek[Any]:
     """Page ``number`` of ``query`` without counting it: one more row tells whether more follow,
     so an index on the order stops the scan after the page (newest notifications, the most
-    overdue activities). Items are tuples when the query selects several entities."""
+    overdue activities). Items are tuples when the query selects several entities or columns;
+    rows that bring a collection along (a joined load) are listed once each."""
     query = query.execution_options(populate_existing=True)
     size = max(1, size)
     number = max(1, number)
-    rows = session.execute(query.limit(size + 1).offset((number - 1) * size)).all()
+    rows = session.execute(query.limit(size + 1).offset((number - 1) * size)).unique().all()
     items = [row[0] if len(row) == 1 else tuple(row) for row in rows[:size]]
     return Peek(items, number, size, len(rows) > size)
 

@@ -1334,9 +1334,26 @@ class Awaiting:
 
 
 @dataclass(frozen=True)
+class Listed:
+    """A plan as the overview lists it (what a row shows and links to), read as plain columns:
+    building ORM objects for the rows cost more than the statements' own growth with the data."""
+
+    id: int
+    enterprise_id: int
+    enterprise_name: str
+    version: int
+    period_start: date
+    period_end: date
+
+
+@dataclass(frozen=True)
 class Overdue:
-    plan: ActionPlan
-    activity: PlanActivity
+    plan: Listed
+    activity_id: int
+    title: str
+    responsible: Responsible
+    end_date: date
+    status: ActivityStatus
     days: int
 
 
@@ -1347,9 +1364,9 @@ class Overview:
     awaiting: Peek[Awaiting]
     # Declined plans wait for the manager or the contact person: who declined, and why.
     declined: Peek[Awaiting]
-    drafts: Peek[ActionPlan]
+    drafts: Peek[Listed]
     overdue: Peek[Overdue]
-    without_plan: Page[Enterprise]
+    without_plan: Page[tuple[int, str]]
 
 
 # Rows per section of the overview; each section has pages of its own. Ten, so that all five
@@ -1368,14 +1385,15 @@ def overview(
 ) -> Overview:
     """Which plans await whose confirmation, which are drafts, which activities are overdue,
     which enterprises have no current plan: among the enterprises ``in_scope`` holds for (a
-    condition on Enterprise), one page of each, one statement each (plus the confirmations of
-    the plans awaiting them). Each list is read in an order an index serves, so a page stops
-    the scan (ix_action_plan_status_sent, ix_action_plan_status_updated, ix_enterprise_name,
-    ix_plan_activity_open_end_date)."""
+    condition on Enterprise), one page of each, one statement each (the plans awaiting answers
+    bring their confirmations along, joined to the page). Each list is read in an order an
+    index serves, so a page stops the scan (ix_action_plan_status_sent,
+    ix_action_plan_status_updated, ix_enterprise_name, ix_plan_activity_open_end_date)."""
     pages = pages or {}
-    # Only what the rows show: each list reads a page of plans, enterprises and activities. (Not
-    # raiseload: it sets a loader on every row for every column left out, 1–2 ms a page; a column
-    # read anyway would be a statement a row, which the statement budget's two sizes catch.)
+    # Plans awaiting answers are objects (their confirmations decide what is missing), loaded
+    # with only the columns the rows show. (Not raiseload: it sets a loader on every row for every
+    # column left out, 1–2 ms a page; a column read anyway would be a statement a row, which the
+    # statement budget's two sizes catch.) The other lists are plain columns.
     listed_plan = load_only(
         ActionPlan.enterprise_id,
         ActionPlan.version,
@@ -1392,7 +1410,8 @@ def overview(
     def answers(status: PlanStatus, order: Any, section: str) -> Peek[Awaiting]:
         found = peek(
             session,
-            with_enterprise.options(selectinload(ActionPlan.confirmations))
+            # Joined, not a statement of its own: a page of plans has few confirmations.
+            with_enterprise.options(joinedload(ActionPlan.confirmations))
             .where(in_scope, ActionPlan.status == status)
             .order_by(order, ActionPlan.id),
             pages.get(section, 1),
@@ -1411,30 +1430,36 @@ def overview(
             )
         return Peek(rows, found.number, found.size, found.has_next)
 
+    listed = (
+        ActionPlan.id,
+        ActionPlan.enterprise_id,
+        Enterprise.name,
+        ActionPlan.version,
+        ActionPlan.period_start,
+        ActionPlan.period_end,
+    )
     drafts = peek(
         session,
-        with_enterprise.where(
-            in_scope, ActionPlan.status == PlanStatus.DRAFT, ActionPlan.period_end >= today
-        ).order_by(Enterprise.name, ActionPlan.id),
+        select(*listed)
+        .join(ActionPlan.enterprise)
+        .where(in_scope, ActionPlan.status == PlanStatus.DRAFT, ActionPlan.period_end >= today)
+        .order_by(Enterprise.name, ActionPlan.id),
         pages.get("drafts", 1),
         size,
     )
     late = peek(
         session,
-        select(PlanActivity, ActionPlan)
+        select(
+            *listed,
+            PlanActivity.id,
+            PlanActivity.title,
+            PlanActivity.responsible,
+            PlanActivity.end_date,
+            PlanActivity.status,
+        )
         .join(PlanActivity.theme)
         .join(PlanTheme.plan)
         .join(ActionPlan.enterprise)
-        .options(
-            listed_plan,
-            listed_enterprise,
-            load_only(
-                PlanActivity.title,
-                PlanActivity.responsible,
-                PlanActivity.end_date,
-                PlanActivity.status,
-            ),
-        )
         .where(
             in_scope,
             PlanActivity.status.in_(OPEN_ACTIVITY_STATUSES),
@@ -1451,8 +1476,7 @@ def overview(
     )
     without = paginate_counted(
         session,
-        select(Enterprise)
-        .options(load_only(Enterprise.name))
+        select(Enterprise.id, Enterprise.name)
         .where(in_scope, ~current_plan)
         .order_by(Enterprise.name, Enterprise.id),
         pages.get("without", 1),
@@ -1465,9 +1489,14 @@ def overview(
             "awaiting",
         ),
         answers(PlanStatus.DECLINED, ActionPlan.updated_at, "declined"),
-        drafts,
+        Peek([Listed(*row) for row in drafts.items], drafts.number, drafts.size, drafts.has_next),
         Peek(
-            [Overdue(plan, a, (today - a.end_date).days) for a, plan in late.items],
+            [
+                Overdue(
+                    Listed(*plan), activity_id, title, responsible, end, status, (today - end).days
+                )
+                for *plan, activity_id, title, responsible, end, status in late.items
+            ],
             late.number,
             late.size,
             late.has_next,

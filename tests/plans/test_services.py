@@ -682,7 +682,10 @@ def test_overview_shows_whose_confirmation_is_missing_and_what_is_overdue(
     assert item.awaiting == []
     assert [c.role for c in item.confirmed] == [MemberRole.MANAGER]
     assert [(c.user_name, c.reason) for c in item.declined] == [(parties.union.name, "Nei")]
-    assert [(o.activity.id, o.days) for o in result.overdue.items] == [(late.id, 3)]
+    assert [(o.activity_id, o.title, o.days) for o in result.overdue.items] == [
+        (late.id, late.title, 3)
+    ]
+    assert [o.plan.enterprise_name for o in result.overdue.items] == [parties.enterprise.name]
     assert result.without_plan.total == 0
     # Each section has pages of its own.
     first = services.overview(parties.session, only, today, {"declined": 1}, size=1)

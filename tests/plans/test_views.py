@@ -537,6 +537,17 @@ def test_the_advisers_overview(world: World, client: WebClient, make_client: Any
     assert "No plans await confirmation." in page.text
     assert "Fjellbygg" not in page.text
     assert "Grünerløkka Barnehager AS" in page.text  # without a plan
+    # Each row links where it says: the overdue activity in its plan, the enterprise's plan page.
+    plan = _plan(world, world.nordlys)
+    overdue = page.text.split('id="overdue-heading"', 1)[1].split("</section>", 1)[0]
+    late = next(a for a in plan.activities if a.title == "Kartlegge muligheter for tilrettelegging")
+    assert f'href="{_url(plan, f"/activities/{late.id}")}"' in overdue
+    assert "Nordlys" in overdue and "days ago" in overdue and "Planned" in overdue
+    without = page.text.split('id="without-heading"', 1)[1].split("</section>", 1)[0]
+    kindergarten = world.session.scalars(
+        select(Enterprise.id).where(Enterprise.name == "Grünerløkka Barnehager AS")
+    ).one()
+    assert f'href="/enterprises/{kindergarten}/plan">Grünerløkka Barnehager AS<' in without
     vestland = _as(make_client(), world, F_ADVISER)
     page = vestland.get("/plans/overview")
     assert "Fjellbygg AS" in page.text and "Union representative" in page.text
