@@ -1394,17 +1394,12 @@ def overview(
     # with only the columns the rows show. (Not raiseload: it sets a loader on every row for every
     # column left out, 1–2 ms a page; a column read anyway would be a statement a row, which the
     # statement budget's two sizes catch.) The other lists are plain columns.
-    listed_plan = load_only(
-        ActionPlan.enterprise_id,
-        ActionPlan.version,
-        ActionPlan.status,
-        ActionPlan.period_start,
-        ActionPlan.period_end,
-        ActionPlan.sent_at,
+    shown_plan = load_only(
+        ActionPlan.enterprise_id, ActionPlan.version, ActionPlan.status, ActionPlan.sent_at
     )
-    listed_enterprise = contains_eager(ActionPlan.enterprise).load_only(Enterprise.name)
+    shown_enterprise = contains_eager(ActionPlan.enterprise).load_only(Enterprise.name)
     with_enterprise = (
-        select(ActionPlan).join(ActionPlan.enterprise).options(listed_plan, listed_enterprise)
+        select(ActionPlan).join(ActionPlan.enterprise).options(shown_plan, shown_enterprise)
     )
 
     def answers(status: PlanStatus, order: Any, section: str) -> Peek[Awaiting]:
