@@ -1,8 +1,8 @@
 """the plans overview's sections read in the order they list
 
-Plans awaiting answers (the longest waiting first: sending sets ``sent_at``) and declined plans (oldest first) are read through an
-index on that order, so a page stops the scan; the overview no longer counts them (it peeks one
-row past the page), as it did not for overdue activities.
+Plans awaiting answers (the longest waiting first: sending sets ``sent_at``) and declined plans
+(oldest first) are read through an index on that order, so a page stops the scan; the overview
+no longer counts them (it peeks one row past the page), as it did not for overdue activities.
 
 Revision ID: 0027
 Revises: 0026
